@@ -1,0 +1,82 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config/load.ts";
+import { configKeys } from "../../src/config/schema.ts";
+
+describe("loadConfig", () => {
+  it("gives the embedded mode when nothing is set", () => {
+    expect(loadConfig({})).toEqual({
+      PORT: 3000,
+      STORE_URL: "sqlite://./data/pagobot.sqlite",
+      PLAYGROUND: "on",
+      LOG_LEVEL: "info",
+      DEFAULT_LOCALE: "it",
+    });
+  });
+
+  it("counts empty strings as unset", () => {
+    expect(loadConfig({ PORT: "", TELEGRAM_BOT_TOKEN: "  ", DEFAULT_LOCALE: "" })).toMatchObject({
+      PORT: 3000,
+      DEFAULT_LOCALE: "it",
+    });
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: "" }).TELEGRAM_BOT_TOKEN).toBeUndefined();
+  });
+
+  it("reads every setting", () => {
+    const config = loadConfig({
+      PORT: "8080",
+      STORE_URL: "redis://127.0.0.1:6379",
+      TELEGRAM_BOT_TOKEN: "123456:ABC-def_ghi",
+      TELEGRAM_API_ROOT: "http://127.0.0.1:9000/",
+      SLACK_BOT_TOKEN: "xoxb-1-2-3",
+      SLACK_SIGNING_SECRET: "s3cr3t",
+      PLAYGROUND: "off",
+      DEFAULT_LOCALE: "en",
+    });
+    expect(config).toMatchObject({ PORT: 8080, PLAYGROUND: "off", DEFAULT_LOCALE: "en", STORE_URL: "redis://127.0.0.1:6379" });
+  });
+
+  it("names every bad or missing variable at once and never prints a value", () => {
+    const secret = "xoxb-very-secret-value";
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: "not-a-port",
+        STORE_URL: "mysql://secret-host",
+        SLACK_BOT_TOKEN: secret,
+        TELEGRAM_BOT_TOKEN: "oops-secret-token",
+        DEFAULT_LOCALE: "klingon",
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { message, problems } = error as ConfigError;
+    expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual(
+      ["DEFAULT_LOCALE", "PORT", "SLACK_SIGNING_SECRET", "STORE_URL", "TELEGRAM_BOT_TOKEN"].sort(),
+    );
+    expect(message).toContain("DEFAULT_LOCALE must be one of it, en");
+    expect(message).toContain("SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set");
+    for (const value of [secret, "not-a-port", "mysql://secret-host", "oops-secret-token", "klingon"]) {
+      expect(message).not.toContain(value);
+    }
+  });
+
+  it("requires the webhook secret with a Telegram webhook URL", () => {
+    expect(() =>
+      loadConfig({ TELEGRAM_BOT_TOKEN: "1:abc", TELEGRAM_WEBHOOK_URL: "https://bot.example.it/telegram" }),
+    ).toThrow(/TELEGRAM_WEBHOOK_SECRET is required/);
+  });
+});
+
+describe(".env.example", () => {
+  it("lists exactly the settings the schema reads, each with a comment", () => {
+    const lines = readFileSync(new URL("../../.env.example", import.meta.url), "utf8").split("\n");
+    const keys = lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split("=")[0]);
+    expect(keys.sort()).toEqual([...configKeys].sort());
+    for (const key of keys) {
+      const index = lines.findIndex((l) => l.startsWith(`${key}=`));
+      expect(lines[index - 1], `comment above ${key}`).toMatch(/^# \S/);
+    }
+  });
+});
