@@ -1,0 +1,47 @@
+import { PagobotError } from "../errors.ts";
+import type { ChatRef, Platform } from "./events.ts";
+import type { View } from "./views.ts";
+
+/** How to deliver a view: as a new message, as a reply, or replacing (editing) an earlier message. */
+export interface DeliverOptions {
+  /** Edit this earlier message (its id as `deliver` returned it) instead of sending a new one. */
+  readonly replace?: string;
+  /** Send as a reply to this message. */
+  readonly replyTo?: string;
+}
+
+/**
+ * The one thing each chat adapter implements for the engine. The engine never calls a platform directly;
+ * PAID/FAILED announcements after a PSP webhook go through the same port.
+ */
+export interface ChatPort {
+  readonly platform: Platform;
+  /**
+   * Sends or edits a message; resolves to the id of the message that now shows the view. An edit that changes
+   * nothing is a success. Throws ChatRateLimitError when the platform asks to wait, ChatDeliveryError otherwise.
+   */
+  deliver(to: ChatRef, view: View, options?: DeliverOptions): Promise<{ messageId: string }>;
+  /** Shows "working on it" (Telegram typing) while a scan runs; optional. */
+  showActivity?(to: ChatRef): Promise<void>;
+}
+
+/** The platform said "too many requests": try again after `retryAfterMs`. */
+export class ChatRateLimitError extends PagobotError<"chat_rate_limited"> {
+  constructor(
+    readonly retryAfterMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super("chat_rate_limited", `rate limited, retry after ${retryAfterMs} ms`, options);
+  }
+}
+
+/** The platform refused a delivery. `permanent` ones (chat gone, bot blocked) are not retried. */
+export class ChatDeliveryError extends PagobotError<"chat_delivery_failed"> {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super("chat_delivery_failed", message, options);
+  }
+}
