@@ -38,7 +38,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case "custom":
       return issue.message;
     case "invalid_format":
-      return issue.format === "regex" ? issue.message : `must be a valid ${issue.format === "url" ? "URL" : issue.format}`;
+      return issue.format === "regex"
+        ? issue.message
+        : `must be a valid ${issue.format === "url" ? "URL" : issue.format}`;
     case "invalid_value":
       return `must be one of ${issue.values.map(String).join(", ")}`;
     case "invalid_type":

@@ -25,7 +25,8 @@ export function addCents(...amounts: readonly Cents[]): Cents {
  * More than two decimals is refused rather than rounded.
  */
 export function centsFromEuroNumber(euro: number): Result<Cents, NoticeError> {
-  if (!Number.isFinite(euro) || euro < 0) return err(noticeError("amount_format", "amount is not a non-negative number"));
+  if (!Number.isFinite(euro) || euro < 0)
+    return err(noticeError("amount_format", "amount is not a non-negative number"));
   const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(String(euro));
   if (match === null) return err(noticeError("amount_format", "amount has more than two decimals"));
   const whole = match[1] ?? "0";

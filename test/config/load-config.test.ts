@@ -33,7 +33,12 @@ describe("loadConfig", () => {
       PLAYGROUND: "off",
       DEFAULT_LOCALE: "en",
     });
-    expect(config).toMatchObject({ PORT: 8080, PLAYGROUND: "off", DEFAULT_LOCALE: "en", STORE_URL: "redis://127.0.0.1:6379" });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      PLAYGROUND: "off",
+      DEFAULT_LOCALE: "en",
+      STORE_URL: "redis://127.0.0.1:6379",
+    });
   });
 
   it("names every bad or missing variable at once and never prints a value", () => {

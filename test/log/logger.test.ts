@@ -25,7 +25,8 @@ describe("logger redaction", () => {
     });
     logger.warn("request failed: Authorization: Bearer abc.def-ghi");
     const out = text();
-    for (const secret of ["at-123456", "rt-123456", "cc-123456", "at-999", "abc.def-ghi"]) expect(out).not.toContain(secret);
+    for (const secret of ["at-123456", "rt-123456", "cc-123456", "at-999", "abc.def-ghi"])
+      expect(out).not.toContain(secret);
     expect(out).toContain("token refreshed");
   });
 

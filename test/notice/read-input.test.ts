@@ -36,12 +36,18 @@ describe("readNoticeFromText (pasted messages)", () => {
 
   it("tells the payee from the notice by their labels even when both could fit", () => {
     const result = readNoticeFromText("ente 15376371009 avviso 347123456789012389");
-    expect(result).toMatchObject({ ok: true, value: { noticeNumber: "347123456789012389", fiscalCode: "15376371009" } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { noticeNumber: "347123456789012389", fiscalCode: "15376371009" },
+    });
   });
 
   it("reads an RptId (payee then notice, 29 digits)", () => {
     const result = readNoticeFromText("rpt 15376371009347123456789012389");
-    expect(result).toMatchObject({ ok: true, value: { noticeNumber: "347123456789012389", fiscalCode: "15376371009" } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { noticeNumber: "347123456789012389", fiscalCode: "15376371009" },
+    });
   });
 
   it("reads a QR text inside a message, with the QR's amount", () => {
@@ -50,7 +56,10 @@ describe("readNoticeFromText (pasted messages)", () => {
   });
 
   it("says what is missing", () => {
-    expect(readNoticeFromText("pagare la mensa di Luca")).toMatchObject({ ok: false, error: { code: "no_notice_in_text" } });
+    expect(readNoticeFromText("pagare la mensa di Luca")).toMatchObject({
+      ok: false,
+      error: { code: "no_notice_in_text" },
+    });
     expect(readNoticeFromText("avviso 302016723749670000")).toMatchObject({
       ok: false,
       error: { code: "no_fiscal_code_in_text" },

@@ -24,7 +24,10 @@ const readers: Record<Vector["kind"], (input: string) => Result<object, { code: 
   fiscal_code: parseFiscalCode,
 };
 
-const cases = (vectors as Vector[]).map((v, i) => ({ ...v, name: `#${i} ${v.kind} ${JSON.stringify(v.input).slice(0, 70)}` }));
+const cases = (vectors as Vector[]).map((v, i) => ({
+  ...v,
+  name: `#${i} ${v.kind} ${JSON.stringify(v.input).slice(0, 70)}`,
+}));
 
 describe("pagoPA test vectors", () => {
   it("covers every kind", () => {
