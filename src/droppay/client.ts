@@ -2,7 +2,13 @@ import type { Logger } from "../log/logger.ts";
 import type { TokenSource } from "./auth/token-source.ts";
 import { type Clock, realSleep, type Sleep, systemClock } from "./clock.ts";
 import { DropPayApiError, DropPayNetworkError, type DropPayRoute } from "./errors.ts";
-import { type CreateFormInput, type FormPatch, isDispositionAccepted, type PagoPaForm } from "./form.ts";
+import {
+  type CreateFormInput,
+  type FormPatch,
+  isCancelledStatus,
+  isDispositionAccepted,
+  type PagoPaForm,
+} from "./form.ts";
 import { defaultRetryPolicy, type RetryPolicy, withRetry } from "./retry.ts";
 import { createFormBody, parseForm, patchFormBody } from "./schemas.ts";
 import { createTransport, type FetchLike } from "./transport.ts";
@@ -47,7 +53,7 @@ export interface DropPayClient {
   getForm(tokens: TokenSource, formId: string): Promise<PagoPaForm>;
   /** Moves a form to READY, BOOKED or back to DRAFT, or sets its date or description; retried (it sets, never adds). */
   updateForm(tokens: TokenSource, formId: string, patch: FormPatch): Promise<PagoPaForm>;
-  /** Cancels a form (DELETED, CANCELLED or ABORTED comes back); retried. */
+  /** Cancels a form (DELETED, CANCELLED or ABORTED comes back); retried; a form already cancelled is returned as it is. */
   deleteForm(tokens: TokenSource, formId: string): Promise<PagoPaForm>;
   /**
    * Executes a READY or BOOKED form, once. After a timeout, a 5xx, an unreadable answer or a 409 it reads the
@@ -120,7 +126,7 @@ export function createDropPayClient(options: DropPayClientOptions): DropPayClien
     formCall(tokens, "get", "GET", formPath(formId), true, formId);
 
   /** Reads the form until it shows the disposition took effect, or the attempts run out; never posts. */
-  const readBack = async (tokens: TokenSource, formId: string, cause: unknown): Promise<PagoPaForm> => {
+  const readBack = async (tokens: TokenSource, formId: string, cause: unknown, reads: number): Promise<PagoPaForm> => {
     for (let attempt = 1; ; attempt++) {
       let form: PagoPaForm;
       try {
@@ -133,7 +139,7 @@ export function createDropPayClient(options: DropPayClientOptions): DropPayClien
           { cause: new AggregateError([cause, error]) },
         );
       }
-      if (isDispositionAccepted(form.status) || attempt >= readBackPolicy.attempts) return form;
+      if (isDispositionAccepted(form.status) || attempt >= reads) return form;
       await sleep(readBackPolicy.intervalMs);
     }
   };
@@ -144,7 +150,17 @@ export function createDropPayClient(options: DropPayClientOptions): DropPayClien
     getForm,
     updateForm: (tokens, formId, patch) =>
       formCall(tokens, "patch", "PATCH", formPath(formId), true, formId, patchFormBody(patch)),
-    deleteForm: (tokens, formId) => formCall(tokens, "delete", "DELETE", formPath(formId), true, formId),
+    deleteForm: async (tokens, formId) => {
+      try {
+        return await formCall(tokens, "delete", "DELETE", formPath(formId), true, formId);
+      } catch (error) {
+        // A repeated DELETE (a retry after a lost answer, a second tap on Cancel) meets the form already cancelled.
+        if (!(error instanceof DropPayApiError && error.status === 409)) throw error;
+        const form = await getForm(tokens, formId);
+        if (isCancelledStatus(form.status)) return form;
+        throw error;
+      }
+    },
     executeForm: async (tokens, formId) => {
       const path = `/payments/v3/methods/pagopa/form/disposition/${encodeURIComponent(formId)}`;
       try {
@@ -161,7 +177,8 @@ export function createDropPayClient(options: DropPayClientOptions): DropPayClien
         const readState = error instanceof DropPayApiError && (error.status === 409 || error.status >= 500);
         if (!lost && !readState) throw error;
         logger.warn("disposition answer unclear; reading the form back", { formId, error });
-        const form = await readBack(tokens, formId, error);
+        // A lost answer may still be on its way: read a few times. DropPay's own word needs one read.
+        const form = await readBack(tokens, formId, error, lost ? readBackPolicy.attempts : 1);
         if (isDispositionAccepted(form.status)) return { form, outcome: "accepted", readBack: true };
         if (!lost) throw error;
         return { form, outcome: "unconfirmed", readBack: true };

@@ -45,27 +45,21 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function makeCall(req: IncomingMessage, res: ServerResponse, url: URL, params: readonly string[]): Call {
-  let body: Promise<string> | null = null;
-  const text = () => {
-    body ??= readBody(req);
-    return body;
-  };
+function makeCall(req: IncomingMessage, res: ServerResponse, url: URL, params: readonly string[], body: string): Call {
   return {
     req,
     res,
     url,
     params,
     json: async () => {
-      const raw = await text();
-      if (raw.trim() === "") return undefined;
+      if (body.trim() === "") return undefined;
       try {
-        return JSON.parse(raw) as unknown;
+        return JSON.parse(body) as unknown;
       } catch {
         throw failures.missingArguments("body is not JSON");
       }
     },
-    form: async () => new URLSearchParams(await text()),
+    form: async () => new URLSearchParams(body),
   };
 }
 
@@ -123,10 +117,12 @@ export function createRouter(specs: readonly RouteSpec[], board: FaultBoard) {
     const params = (spec.path.exec(url.pathname) ?? []).slice(1).map((p) => decodeURIComponent(p ?? ""));
     const formId = spec.formParam === undefined ? null : (params[spec.formParam] ?? null);
     const fault = spec.route === undefined ? null : board.take(spec.route, formId);
-    if (fault !== null && !fault.after && (await suffer(fault, res))) return;
     let answer: Answer;
     try {
-      answer = await spec.handle(makeCall(req, res, url, params));
+      // The whole request is read first: a call delayed by a fault still acts, late, after its client gave up.
+      const body = await readBody(req);
+      if (fault !== null && !fault.after && (await suffer(fault, res))) return;
+      answer = await spec.handle(makeCall(req, res, url, params, body));
     } catch (error) {
       if (!(error instanceof SandboxFailure)) throw error;
       answer = failureAnswer(error);
