@@ -10,7 +10,7 @@ import type { SandboxRandom } from "./random.ts";
 export interface WebhookChaos {
   /** Send every delivery twice. */
   readonly duplicate: boolean;
-  /** Hold each delivery up to this many milliseconds (random, per delivery). */
+  /** Hold each delivery between half this many milliseconds and all of them (random, per delivery). */
   readonly delayMs: number;
   /** Collect deliveries of the same object for a moment and send them newest first. */
   readonly reorder: boolean;
@@ -163,7 +163,8 @@ export function createWebhookDispatcher(options: {
 
   const dispatch = (job: Job) => {
     pending++;
-    const delay = chaos.delayMs > 0 ? Math.floor(options.random.next() * chaos.delayMs) : 0;
+    // Between half the chaos delay and all of it: always late enough to notice, never in lockstep.
+    const delay = chaos.delayMs > 0 ? Math.floor(chaos.delayMs / 2 + (options.random.next() * chaos.delayMs) / 2) : 0;
     if (chaos.reorder) {
       const buffer = reorderBuffers.get(job.subjectId);
       if (buffer !== undefined) {
@@ -205,7 +206,11 @@ export function createWebhookDispatcher(options: {
       return true;
     },
     setChaos(next) {
-      chaos = { ...chaos, ...next };
+      chaos = {
+        duplicate: next.duplicate ?? chaos.duplicate,
+        delayMs: next.delayMs ?? chaos.delayMs,
+        reorder: next.reorder ?? chaos.reorder,
+      };
       return chaos;
     },
     chaos: () => chaos,
