@@ -3,7 +3,7 @@ import type { Logger } from "../log/logger.ts";
 import type { Clock } from "./clock.ts";
 import type { ChatRef, Platform } from "./events.ts";
 import { chatKey, newId } from "./ids.ts";
-import { type ChatPort, ChatDeliveryError, ChatRateLimitError } from "./ports.ts";
+import { ChatDeliveryError, type ChatPort, ChatRateLimitError } from "./ports.ts";
 import type { Delivery } from "./records.ts";
 import type { EngineStore } from "./store-port.ts";
 import type { View } from "./views.ts";

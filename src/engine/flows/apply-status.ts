@@ -18,12 +18,12 @@ function announcement(p: PaymentRecord, form: PaymentForm, status: PspStatus, m:
     case "PROMISED":
       return m.promised(total, payee);
     case "PAID": {
-      const when = form.settlementDate ?? form.lastModified;
+      const when = form.lastModified ?? form.settlementDate;
       const date = when === null ? "" : when.length > 10 ? formatMoment(when, locale) : formatDay(when, locale);
       return m.paid(total, payee, form.iur ?? "—", date);
     }
     case "FAILED":
-      return m.failed(payee, form.failureReason ?? m.failedNoReason);
+      return form.failureReason === null ? m.failedNoReason(payee) : m.failed(payee, form.failureReason);
     case "ABORTED":
       return m.aborted(payee);
     default:
@@ -61,7 +61,11 @@ export async function applyForm(
   });
   if (!result.applied) {
     if (result.value !== undefined && result.value.status !== form.status) {
-      ctx.logger.debug("ignored a status that is not a forward move", { paymentId, from: result.value.status, to: form.status });
+      ctx.logger.debug("ignored a status that is not a forward move", {
+        paymentId,
+        from: result.value.status,
+        to: form.status,
+      });
     }
     return result.value;
   }
@@ -80,7 +84,10 @@ export async function applyForm(
 
 /** A payment is over: its notice may be sent again in the chat, and the reconciler forgets it. */
 export async function settle(ctx: EngineContext, payment: PaymentRecord): Promise<void> {
-  await ctx.store.openNotices.deleteIf(openNoticeKey(payment.chat, payment.notice.rptId), (v) => v.paymentId === payment.id);
+  await ctx.store.openNotices.deleteIf(
+    openNoticeKey(payment.chat, payment.notice.rptId),
+    (v) => v.paymentId === payment.id,
+  );
   await ctx.store.schedule.delete(`payment:${payment.id}`);
 }
 

@@ -210,7 +210,9 @@ async function failCreate(ctx: EngineContext, p: PaymentRecord, error: PspError)
   }
   ctx.logger.info("form not created", { paymentId: p.id, code: error.code, ...error.details });
   const closed = await ctx.store.payments.update(p.id, (cur) =>
-    cur.phase === "creating" ? { ...cur, phase: "closed", closedReason: error.code, updatedAt: ctx.clock.now() } : undefined,
+    cur.phase === "creating"
+      ? { ...cur, phase: "closed", closedReason: error.code, updatedAt: ctx.clock.now() }
+      : undefined,
   );
   if (!closed.applied) return;
   await settle(ctx, closed.value);
