@@ -26,6 +26,8 @@ export interface HarnessOptions extends Omit<AppOverrides, "kv" | "sandbox" | "c
   readonly sandbox?: SandboxHandle;
   readonly clock?: ManualClock;
   readonly storeUrl?: string;
+  /** The chat surface of an earlier harness: the same chats, with the messages they already show (a restart). */
+  readonly port?: RecordingChatPort;
 }
 
 /**
@@ -67,7 +69,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     LOG_LEVEL: "silent",
     DEFAULT_LOCALE: "it",
   });
-  const { kv, sandbox: _s, clock: _c, storeUrl: _u, ...overrides } = options;
+  const { kv, sandbox: _s, clock: _c, storeUrl: _u, port: _p, ...overrides } = options;
   const app = await createApp(config, {
     logger: silentLogger,
     clock,
@@ -77,7 +79,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     timing: { createRetryDelaysMs: [5, 5], ...overrides.timing },
     ...overrides,
   });
-  const port = new RecordingChatPort("playground");
+  const port = options.port ?? new RecordingChatPort("playground");
   app.engine.registerPort(port);
   await app.start();
   const chatId = "chat-1";
