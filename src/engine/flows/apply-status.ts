@@ -6,6 +6,7 @@ import type { PaymentForm, PspStatus } from "../gateway-port.ts";
 import { openNoticeKey } from "../ids.ts";
 import { ANNOUNCED_STATUSES, figuresOf, isFinal, isForward, phaseAfter } from "../payment-status.ts";
 import type { PaymentRecord } from "../records.ts";
+import { upsert } from "../upsert.ts";
 import { showCard } from "./show-card.ts";
 
 /** The short message that goes with a status, besides the card's edit. */
@@ -91,14 +92,15 @@ export async function settle(ctx: EngineContext, payment: PaymentRecord): Promis
   await ctx.store.schedule.delete(`payment:${payment.id}`);
 }
 
-/** Puts a payment on the reconciler's list (re-read with backoff until final: payments.md R6). */
+/**
+ * Puts a payment on the reconciler's list (re-read with backoff until final: payments.md R6). An earlier due
+ * time already set (a webhook that came before the create answer asked for a read soon) is kept.
+ */
 export async function watch(ctx: EngineContext, paymentId: string, inMs: number): Promise<void> {
   const now = ctx.clock.now();
-  await ctx.store.schedule.put(`payment:${paymentId}`, {
-    kind: "payment",
-    id: paymentId,
-    dueAt: now + inMs,
-    attempt: 0,
-    since: now,
-  });
+  const entry = { kind: "payment" as const, id: paymentId, dueAt: now + inMs, attempt: 0, since: now };
+  await upsert(ctx.store.schedule, `payment:${paymentId}`, entry, (e) => ({
+    ...e,
+    dueAt: Math.min(e.dueAt, now + inMs),
+  }));
 }
