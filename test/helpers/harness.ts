@@ -28,6 +28,8 @@ export interface HarnessOptions extends Omit<AppOverrides, "kv" | "sandbox" | "c
   readonly storeUrl?: string;
   /** The chat surface of an earlier harness: the same chats, with the messages they already show (a restart). */
   readonly port?: RecordingChatPort;
+  /** Talk to the sandbox as to the real DropPay (DROPPAY_BASE_URL set): no demo accounts, linking needed. */
+  readonly live?: boolean;
 }
 
 /**
@@ -63,13 +65,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     options.sandbox ??
     (await startSandbox({ clock, timing: { settleMs: 30, promisedMs: 30, slowMs: 300 }, ...options.sandboxOptions }));
   const config = loadConfig({
+    ...(options.live
+      ? { DROPPAY_BASE_URL: sandbox.url, DROPPAY_APP_KEY: sandbox.app.key, DROPPAY_APP_SECRET: sandbox.app.secret }
+      : {}),
     PORT: "0",
     STORE_URL: options.storeUrl ?? "memory://",
     SECRET_KEYS,
     LOG_LEVEL: "silent",
     DEFAULT_LOCALE: "it",
   });
-  const { kv, sandbox: _s, clock: _c, storeUrl: _u, port: _p, ...overrides } = options;
+  const { kv, sandbox: _s, clock: _c, storeUrl: _u, port: _p, live: _l, ...overrides } = options;
   const app = await createApp(config, {
     logger: silentLogger,
     clock,
