@@ -31,7 +31,8 @@ export function resizeLuma(image: Luma, width: number, height: number, kernel: K
     for (let x = 0; x < outW; x++) {
       let acc = 0;
       const base = x * nx;
-      for (let k = 0; k < nx; k++) acc += (src[row + (tx.index[base + k] as number)] as number) * (tx.weight[base + k] as number);
+      for (let k = 0; k < nx; k++)
+        acc += (src[row + (tx.index[base + k] as number)] as number) * (tx.weight[base + k] as number);
       mid[outRow + x] = acc;
     }
   }

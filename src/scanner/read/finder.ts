@@ -16,7 +16,10 @@ export interface FinderCandidate {
  * column and along a diagonal through the centre. Lines `step` px apart; candidates that fall within a module
  * of each other are merged. Tolerances are looser than ZXing's because photos here are blurred and tilted.
  */
-export function findFinderPatterns(binary: Luma, options: { step?: number; minModule?: number } = {}): FinderCandidate[] {
+export function findFinderPatterns(
+  binary: Luma,
+  options: { step?: number; minModule?: number } = {},
+): FinderCandidate[] {
   const { width: w, height: h, data } = binary;
   const step = options.step ?? 1;
   const minModule = options.minModule ?? 0.8;
@@ -52,7 +55,7 @@ export function findFinderPatterns(binary: Luma, options: { step?: number; minMo
       const horizontal = crossCheck(binary, Math.floor(cx), Math.floor(cy), 1, 0, total);
       if (horizontal === null) continue;
       const hx = horizontal.centre;
-      if (crossCheck(binary, Math.floor(hx), Math.floor(cy), 1, 1, total * 1.414) === null) continue;
+      if (crossCheck(binary, Math.floor(hx), Math.floor(cy), 1, 1, total * Math.SQRT2) === null) continue;
       const module = (horizontal.total + vertical.total) / 14;
       merge(found, hx, cy, module);
     }
@@ -63,7 +66,13 @@ export function findFinderPatterns(binary: Luma, options: { step?: number; minMo
 function ratioOk(a: number, b: number, c: number, d: number, e: number, tolerance: number): boolean {
   const m = (a + b + c + d + e) / 7;
   const v = m * tolerance;
-  return Math.abs(a - m) < v && Math.abs(b - m) < v && Math.abs(c - 3 * m) < 3 * v && Math.abs(d - m) < v && Math.abs(e - m) < v;
+  return (
+    Math.abs(a - m) < v &&
+    Math.abs(b - m) < v &&
+    Math.abs(c - 3 * m) < 3 * v &&
+    Math.abs(d - m) < v &&
+    Math.abs(e - m) < v
+  );
 }
 
 /**
@@ -116,7 +125,11 @@ function crossCheck(
 
 function merge(found: FinderCandidate[], x: number, y: number, module: number): void {
   for (const f of found) {
-    if (Math.abs(f.x - x) <= f.module * 1.5 && Math.abs(f.y - y) <= f.module * 1.5 && Math.abs(f.module - module) < f.module) {
+    if (
+      Math.abs(f.x - x) <= f.module * 1.5 &&
+      Math.abs(f.y - y) <= f.module * 1.5 &&
+      Math.abs(f.module - module) < f.module
+    ) {
       const n = f.hits;
       f.x = (f.x * n + x) / (n + 1);
       f.y = (f.y * n + y) / (n + 1);

@@ -1,4 +1,4 @@
-import jsQR from "jsqr";
+import jsqr from "jsqr";
 import { type Luma, rgbaFromLuma } from "../image/luma.ts";
 import type { Quad } from "./geometry.ts";
 
@@ -16,7 +16,8 @@ export interface QrRead {
 export function readQr(image: Luma): QrRead | null {
   if (image.width < 21 || image.height < 21) return null;
   const rgba = rgbaFromLuma(image);
-  const found = jsQR(rgba, image.width, image.height, { inversionAttempts: "dontInvert" });
+  // jsqr is CommonJS: its function is module.exports, and also its own `.default`, which is what the types see.
+  const found = jsqr.default(rgba, image.width, image.height, { inversionAttempts: "dontInvert" });
   if (found === null || found.data === "") return null;
   const l = found.location;
   return {

@@ -1,9 +1,9 @@
-import { unsharp, smooth } from "../image/filters.ts";
+import { smooth, unsharp } from "../image/filters.ts";
 import { cropLuma, type Luma } from "../image/luma.ts";
 import { scaleLuma } from "../image/resample.ts";
 import { mapCorners, type Quad } from "./geometry.ts";
-import { paintQuad } from "./mask.ts";
 import { readQr } from "./jsqr-read.ts";
+import { paintQuad } from "./mask.ts";
 import type { Region } from "./regions.ts";
 
 /** A code read somewhere in the source plane: its text and its corners in source pixels. */
@@ -54,7 +54,11 @@ export function readRegion(
   const sx = crop.width / view.width;
   const sy = crop.height / view.height;
   // Codes already read are painted out, so jsqr looks at the one not yet read.
-  for (const mask of masks) paintQuad(view, mapCorners(mask, (p) => ({ x: (p.x - x0) / sx, y: (p.y - y0) / sy })));
+  for (const mask of masks)
+    paintQuad(
+      view,
+      mapCorners(mask, (p) => ({ x: (p.x - x0) / sx, y: (p.y - y0) / sy })),
+    );
   const read = readQr(view);
   if (read === null) return null;
   return { text: read.text, quad: mapCorners(read.corners, (p) => ({ x: x0 + p.x * sx, y: y0 + p.y * sy })) };
