@@ -53,7 +53,8 @@ async function decodeWebp(bytes: Uint8Array): Promise<Luma> {
     return codec.default;
   })();
   const decode = await webpReady;
-  const copy = bytes.slice().buffer;
+  // The codec wants an ArrayBuffer of exactly the file (a Buffer's .buffer may be a shared pool).
+  const copy = Uint8Array.from(bytes).buffer;
   const image = await decode(copy);
   return lumaFromRgba(image.data, image.width, image.height);
 }

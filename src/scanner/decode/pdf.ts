@@ -24,7 +24,8 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfContent> {
   pdfjsLoaded ??= import("pdfjs-dist/legacy/build/pdf.mjs");
   const pdfjs = await pdfjsLoaded;
   const task = pdfjs.getDocument({
-    data: bytes.slice(),
+    // pdf.js may take ownership of the array it is given: hand it a copy (a Buffer's slice() is a view).
+    data: Uint8Array.from(bytes),
     isEvalSupported: false,
     useSystemFonts: false,
     disableFontFace: true,

@@ -161,7 +161,8 @@ export class ScanPool {
   private dispatch(slot: Slot, pending: Pending): void {
     const id = this.nextId++;
     // A copy is transferred: the caller's buffer stays usable, and the worker owns its bytes.
-    const bytes = pending.job.bytes.slice();
+    // (Uint8Array.from, not .slice(): a Node Buffer's slice is a view that transferring would detach.)
+    const bytes = Uint8Array.from(pending.job.bytes);
     const message: JobMessage = {
       id,
       bytes,

@@ -38,6 +38,8 @@ interface Step {
 // 12 MP photo's notice, small enough to scan in tens of milliseconds.
 const PLANE_LONG_SIDE = 1600;
 
+const never: Deadline = { left: () => Number.POSITIVE_INFINITY, passed: () => false };
+
 const steps: readonly Step[] = [
   { name: "finders", run: (s) => readRegions(s, adaptiveThreshold(s.plane, 12, 5)) },
   { name: "finders-smooth", run: (s) => readRegions(s, adaptiveThreshold(smooth(s.plane, 1), 12, 3)) },
@@ -53,10 +55,13 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
   const longSide = Math.max(source.width, source.height);
   const plane = longSide > PLANE_LONG_SIDE ? fitLongSide(source, PLANE_LONG_SIDE) : source;
   const search: Search = { source, options, found: [], plane, scale: plane.width / source.width };
+  let first = true;
   for (const step of steps) {
     if (options.skip?.includes(step.name)) continue;
-    if (options.deadline.passed()) break;
-    step.run(search);
+    // The first step always runs to its end, so a slow decode on a busy machine still gets one full look.
+    if (!first && options.deadline.passed()) break;
+    step.run(first ? { ...search, options: { ...options, deadline: never } } : search);
+    first = false;
     if (search.found.some((f) => options.wanted(f.text))) break;
   }
   return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
