@@ -1,4 +1,5 @@
 import { runParse } from "./parse-command.ts";
+import { runScan } from "./scan-command.ts";
 
 /** Where the CLI writes; tests pass arrays. */
 export interface CliIo {
@@ -13,7 +14,10 @@ export interface CliCommand {
   run(args: readonly string[], io: CliIo): Promise<number> | number;
 }
 
-const commands = new Map<string, CliCommand>([["parse", runParse]]);
+const commands = new Map<string, CliCommand>([
+  ["parse", runParse],
+  ["scan", runScan],
+]);
 
 /** Registers a subcommand (later areas add theirs: `scan`, `sandbox`). */
 export function addCliCommand(name: string, command: CliCommand): void {
