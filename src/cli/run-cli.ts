@@ -1,5 +1,6 @@
 import { sandboxCommand } from "../droppay/sandbox/cli.ts";
 import { runParse } from "./parse-command.ts";
+import { runScan } from "./scan-command.ts";
 
 /** Where the CLI writes; tests pass arrays. */
 export interface CliIo {
@@ -17,6 +18,7 @@ export interface CliCommand {
 const commands = new Map<string, CliCommand>([
   ["parse", runParse],
   ["sandbox", sandboxCommand],
+  ["scan", runScan],
 ]);
 
 /** Registers a subcommand (later areas add theirs: `scan`, `sandbox`). */
