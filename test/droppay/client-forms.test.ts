@@ -79,6 +79,11 @@ describe("DropPay client against the sandbox: forms", () => {
     const sameAgain = await client.updateForm(payer.tokens, form.id, { status: "BOOKED" });
     expect(sameAgain.source?.balanceCents).toBe(50_000 - total);
 
+    const backToReady = await client.updateForm(payer.tokens, form.id, { status: "READY" });
+    expect(backToReady.status).toBe("READY");
+    expect(backToReady.source?.balanceCents).toBe(50_000);
+
+    await client.updateForm(payer.tokens, form.id, { status: "BOOKED" });
     const draft = await client.updateForm(payer.tokens, form.id, { status: "DRAFT" });
     expect(draft.status).toBe("DRAFT");
     expect(draft.source?.balanceCents).toBe(50_000);
