@@ -8,7 +8,6 @@ import type { CliCommand } from "./run-cli.ts";
 
 /** `pagobot scan FILE...`: reads every pagoPA QR code in each image or PDF; one JSON line per file. */
 export const runScan: CliCommand = {
-  summary: "read the pagoPA QR codes in photos, screenshots or PDFs; print one JSON line per file",
   usage: [
     "Usage: pagobot scan FILE...",
     "",

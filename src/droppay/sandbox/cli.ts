@@ -12,7 +12,6 @@ Starts the DropPay sandbox alone on 127.0.0.1 and prints its URL and a ready tes
 
 /** `pagobot sandbox`: runs the sandbox until SIGINT/SIGTERM. */
 export const sandboxCommand: CliCommand = {
-  summary: "run the DropPay sandbox alone (default port 4010)",
   usage,
   async run(args, io) {
     let values: ReturnType<typeof parse>;
