@@ -8,8 +8,11 @@ import { continueConfirm, execute } from "./confirm-payment.ts";
 import { createForm } from "./open-payment.ts";
 import { showCard } from "./show-card.ts";
 
-/** What a re-read found: nothing more to follow, still open (read again later), or too early (read again soon). */
-export type RefreshOutcome = "settled" | "open" | "wait";
+/**
+ * What a re-read found: nothing more to follow; still moving (read again later); waiting for the person (read
+ * again later, but a card nobody pays is not a stuck payment); or too early (read again soon).
+ */
+export type RefreshOutcome = "settled" | "open" | "idle" | "wait";
 
 /** Who asked for the re-read: a webhook (only reads) or the reconciler (also recovers interrupted flows). */
 export type RefreshTrigger = "webhook" | "reconcile";
@@ -62,7 +65,8 @@ export async function refreshPayment(
     if (recovered) return "open";
   }
   const after = await applyForm(ctx, paymentId, form);
-  return after === undefined || isFinal(after.status) || after.phase === "closed" ? "settled" : "open";
+  if (after === undefined || isFinal(after.status) || after.phase === "closed") return "settled";
+  return after.phase === "open" ? "idle" : "open";
 }
 
 async function recover(ctx: EngineContext, p: PaymentRecord, status: string): Promise<boolean> {
