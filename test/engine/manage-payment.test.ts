@@ -114,6 +114,23 @@ describe("acting on a card", () => {
     await h.see(/✅ Pagato 121,50/);
   });
 
+  it("a scheduled payment can still be cancelled before its day", async () => {
+    const form = await openCard();
+    await h.press(/^Programma$/);
+    await h.see(/In che giorno vuoi pagare\?/);
+    const later = new Date(h.clock.now() + 20 * 86_400_000);
+    await h.send(`${later.getUTCDate()}/${later.getUTCMonth() + 1}/${later.getUTCFullYear()}`);
+    await h.see(/Data scelta: /);
+    await h.press(/^Paga /);
+    await h.see(/programmato per il/);
+    expect(h.sandbox.admin.accounts()[0]?.reservedCents).toBe(12150);
+    await h.press(/^Annulla$/);
+    await h.see(/Pagamento a Comune di Borgo Sereno annullato\./);
+    expect(h.sandbox.admin.form(form.id)?.status).toBe("CANCELLED");
+    expect(h.sandbox.admin.accounts()[0]?.reservedCents).toBe(0);
+    expect(h.port.lastCard(h.chatId)?.view.buttons).toEqual([]);
+  });
+
   it("drops the day question when the person sends another notice instead", async () => {
     await openCard();
     await h.press(/^Programma$/);
