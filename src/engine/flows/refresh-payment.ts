@@ -106,7 +106,8 @@ async function recover(ctx: EngineContext, p: PaymentRecord, status: string): Pr
     if (reopened.applied) await showCard(ctx, reopened.value);
     return true;
   }
-  if (p.phase === "executing" && p.executePosts < 2 && now - (p.executedAt ?? 0) >= ctx.timing.reExecuteAfterMs) {
+  const unanswered = p.phase === "executing" && !p.executeAnswered && p.executePosts < 2;
+  if (unanswered && now - (p.executedAt ?? 0) >= ctx.timing.reExecuteAfterMs) {
     // Still untouched long after the disposition: it never reached DropPay. Send it once more, under a claim.
     const claim = await ctx.store.payments.update(p.id, (cur) =>
       cur.phase === "executing" && cur.executePosts === p.executePosts
