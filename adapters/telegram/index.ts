@@ -164,14 +164,33 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     async stop() {
       stopped = true;
       if (polling !== undefined) {
-        bot.stop("pagobot stopping");
-        await polling;
+        await stopPolling(bot, polling);
         polling = undefined;
       }
       albums.flushAll();
       port.stopActivity();
     },
   };
+}
+
+/**
+ * launch() starts its poller only after its own deleteWebhook call returns, and bot.stop() throws until then;
+ * a stop that comes right after start waits for that moment (or for launch to have failed).
+ */
+async function stopPolling(bot: Telegraf, polling: Promise<void>): Promise<void> {
+  let settled = false;
+  void polling.finally(() => {
+    settled = true;
+  });
+  for (let attempt = 0; !settled && attempt < 250; attempt += 1) {
+    try {
+      bot.stop("pagobot stopping");
+      break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  await polling;
 }
 
 /** telegraf resolves method URLs against apiRoot, so a root without a trailing slash would lose its last segment. */

@@ -72,7 +72,9 @@ function translateMessage(updateId: number, message: Message, context: Translate
   const replyTo = "reply_to_message" in message ? message.reply_to_message?.message_id : undefined;
   const base: EventBase = {
     chat,
-    from: message.from === undefined ? senderOfChat(message) : sender(message.from),
+    // Anonymous admins and linked channels come as `from: GroupAnonymousBot` with the real author in sender_chat.
+    from:
+      message.sender_chat !== undefined || message.from === undefined ? senderOfChat(message) : sender(message.from),
     eventId: String(updateId),
     ...(replyTo === undefined ? {} : { replyTo: String(replyTo) }),
   };

@@ -125,7 +125,12 @@ export function getFile(state: PeerState, params: Params): File {
   file.getFileCalls += 1;
   if (file.bytes.length > MAX_DOWNLOAD_BYTES) throw new BotApiError(400, "Bad Request: file is too big");
   // A relative path, as api.telegram.org answers (an absolute one would make telegraf build a file: URL).
-  return { file_id: file.fileId, file_unique_id: file.uniqueId, file_size: file.bytes.length, file_path: file.path };
+  return {
+    file_id: file.fileId,
+    file_unique_id: file.uniqueId,
+    ...(file.sizeHidden ? {} : { file_size: file.bytes.length }),
+    file_path: file.path,
+  };
 }
 
 function commandsKey(params: Params): string {

@@ -7,6 +7,8 @@ export interface PeerFile {
   readonly uniqueId: string;
   readonly path: string;
   readonly bytes: Uint8Array;
+  /** getFile leaves file_size out (it is optional in the Bot API). */
+  sizeHidden: boolean;
   /** How often the bot called getFile for it, and how often it downloaded the bytes. */
   getFileCalls: number;
   downloads: number;
@@ -127,8 +129,10 @@ export class PeerState extends EventEmitter {
     this.pending = this.pending.filter((update) => update.update_id >= offset);
   }
 
+  /** A 2xx webhook answer confirms the update it carried (one copy, should it have been queued again). */
   confirm(updateId: number): void {
-    this.pending = this.pending.filter((update) => update.update_id !== updateId);
+    const index = this.pending.findIndex((update) => update.update_id === updateId);
+    if (index !== -1) this.pending.splice(index, 1);
   }
 
   message(chatId: number, messageId: number): ChatMessage | undefined {

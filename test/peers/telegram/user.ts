@@ -21,6 +21,8 @@ export interface MediaOptions extends SendOptions {
 export interface DocumentOptions extends MediaOptions {
   readonly fileName: string;
   readonly mimeType: string;
+  /** Leave file_size out of the message and of getFile (the Bot API marks it optional). */
+  readonly omitFileSize?: boolean;
 }
 
 export type AlbumItem =
@@ -85,8 +87,9 @@ export class PeerChat {
       file_unique_id: file.uniqueId,
       file_name: options.fileName,
       mime_type: options.mimeType,
-      file_size: bytes.length,
+      ...(options.omitFileSize === true ? {} : { file_size: bytes.length }),
     };
+    if (options.omitFileSize === true) file.sizeHidden = true;
     const what = `document "${options.fileName}" (${options.mimeType}, ${kb(bytes.length)})`;
     return this.post(
       {
@@ -237,6 +240,7 @@ export class PeerChat {
   private registerFile(bytes: Uint8Array, folder: string, extension: string): PeerFile {
     const number = this.state.files.size + 1;
     const file: PeerFile = {
+      sizeHidden: false,
       fileId: `${folder.slice(0, 2).toUpperCase()}${randomBytes(12).toString("base64url")}`,
       uniqueId: randomBytes(6).toString("base64url"),
       path: `${folder}/file_${number}.${extension.toLowerCase()}`,
