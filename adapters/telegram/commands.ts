@@ -1,47 +1,7 @@
 import type { MessageEntity } from "telegraf/types";
 import type { CommandName } from "../../src/engine/events.ts";
-
-/**
- * The slash commands people type, Italian first with English aliases, and the engine command each means.
- * Telegram command names are 1–32 characters of a–z, 0–9 and _.
- */
-const COMMANDS: Readonly<Record<string, CommandName>> = {
-  start: "start",
-  help: "help",
-  aiuto: "help",
-  collega: "link",
-  link: "link",
-  scollega: "unlink",
-  unlink: "unlink",
-  lingua: "language",
-  language: "language",
-  annulla: "cancel",
-  cancel: "cancel",
-  storico: "history",
-  history: "history",
-};
-
-/** The commands listed in Telegram's menu, per menu language, in the order shown. */
-export const MENU_COMMANDS: Readonly<Record<"it" | "en", readonly { command: string; name: CommandName }[]>> = {
-  it: [
-    { command: "start", name: "start" },
-    { command: "help", name: "help" },
-    { command: "collega", name: "link" },
-    { command: "scollega", name: "unlink" },
-    { command: "lingua", name: "language" },
-    { command: "annulla", name: "cancel" },
-    { command: "storico", name: "history" },
-  ],
-  en: [
-    { command: "start", name: "start" },
-    { command: "help", name: "help" },
-    { command: "link", name: "link" },
-    { command: "unlink", name: "unlink" },
-    { command: "language", name: "language" },
-    { command: "cancel", name: "cancel" },
-    { command: "history", name: "history" },
-  ],
-};
+import { commandWords, messagesFor } from "../../src/i18n/t.ts";
+import type { Locale } from "../../src/notice/money.ts";
 
 /** A /command at the very start of a text or caption (telegraf's command() only looks at texts, not captions). */
 export interface LeadingCommand {
@@ -74,7 +34,17 @@ export function leadingCommand(
   };
 }
 
-/** The engine command a typed command means, if it is one of ours. */
-export function commandName(command: string): CommandName | undefined {
-  return Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+/** The engine command a typed word means, in either language (/collega and /link alike), if it is one. */
+export function commandName(word: string): CommandName | undefined {
+  return commandWords.find((entry) => entry.word === word)?.command;
+}
+
+/** The commands Telegram's menu lists in a language, with the words people type in it, in the engine's order. */
+export function menuCommands(locale: Locale): { command: string; name: CommandName; description: string }[] {
+  const messages = messagesFor(locale);
+  return (Object.keys(messages.commands) as CommandName[]).map((name) => ({
+    command: messages.commands[name],
+    name,
+    description: messages.commandDescriptions[name],
+  }));
 }

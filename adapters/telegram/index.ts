@@ -3,16 +3,16 @@ import type { Update } from "telegraf/types";
 import type { Engine } from "../../src/engine/api.ts";
 import type { InboundEvent } from "../../src/engine/events.ts";
 import type { HttpServer } from "../../src/http/server.ts";
+import { localeFromTag, messagesFor } from "../../src/i18n/t.ts";
 import type { Logger } from "../../src/log/logger.ts";
+import type { Locale } from "../../src/notice/money.ts";
 import { AlbumCollector } from "./albums.ts";
 import { TelegramStartError } from "./errors.ts";
 import { createTelegramFile } from "./files.ts";
 import { createTelegramPort, type TelegramPort } from "./port.ts";
-import { type BotTextsByLocale, publishBotProfile, textsFor } from "./profile.ts";
+import { publishBotProfile } from "./profile.ts";
 import { translateUpdate } from "./to-event.ts";
 import { createWebhookHandler } from "./webhook.ts";
-
-export type { BotTexts, BotTextsByLocale } from "./profile.ts";
 
 /** The update kinds the bot asks Telegram for. */
 const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
@@ -31,8 +31,8 @@ export interface TelegramAdapterOptions {
   readonly token: string;
   readonly engine: Engine;
   readonly logger: Logger;
-  /** Menus, descriptions and the last-resort failure message, in each language. */
-  readonly texts: BotTextsByLocale;
+  /** The language for people whose app sends none (DEFAULT_LOCALE); menus in it are the fallback. */
+  readonly defaultLocale?: Locale;
   /** Another Bot API server (TELEGRAM_API_ROOT): a local telegram-bot-api, or a test peer. */
   readonly apiRoot?: string;
   /** Webhook mode; long polling when absent. */
@@ -58,11 +58,12 @@ export interface TelegramAdapter {
  * messages with inline keyboards. Registers its ChatPort with the engine.
  *
  * @example
- * const telegram = createTelegramAdapter({ token, engine, logger, texts, webhook: { url, secret, http } });
+ * const telegram = createTelegramAdapter({ token, engine, logger, webhook: { url, secret, http } });
  * await telegram.start();
  */
 export function createTelegramAdapter(options: TelegramAdapterOptions): TelegramAdapter {
-  const { engine, texts } = options;
+  const { engine } = options;
+  const defaultLocale = options.defaultLocale ?? "it";
   const logger = options.logger.child({ module: "telegram" });
   const bot = new Telegraf(options.token, {
     // webhookReply: false, or telegraf writes the first answerCbQuery into the webhook response, blind.
@@ -80,7 +81,8 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   const fail = async (error: unknown, chatId: string | undefined, locale: string | undefined) => {
     logger.error("telegram update failed", { chatId, error });
     if (chatId === undefined) return;
-    await bot.telegram.sendMessage(chatId, textsFor(texts, locale).failure).catch((sendError: unknown) => {
+    const text = messagesFor(localeFromTag(locale, defaultLocale)).errors.generic;
+    await bot.telegram.sendMessage(chatId, text).catch((sendError: unknown) => {
       logger.warn("telegram failure message not delivered", { chatId, error: sendError });
     });
   };
@@ -138,7 +140,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
           cause: error,
         });
       }
-      await publishBotProfile(bot.telegram, texts, logger);
+      await publishBotProfile(bot.telegram, defaultLocale, logger);
       const webhook = options.webhook;
       if (webhook !== undefined) {
         const path = new URL(webhook.url).pathname;

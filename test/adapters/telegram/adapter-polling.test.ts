@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { InboundEvent } from "../../../src/engine/events.ts";
 import { FileTooLargeError } from "../../../src/engine/ports.ts";
 import type { View } from "../../../src/engine/views.ts";
+import { en } from "../../../src/i18n/en.ts";
 import { type Harness, pngOf, startHarness } from "./harness.ts";
 
 let harness: Harness | undefined;
@@ -161,7 +162,7 @@ describe("Telegram adapter, long polling against the local Bot API", () => {
     const chat = peer.privateChat({ first_name: "Emma", language_code: "en-GB" });
     chat.sendText("hello");
     await peer.waitFor((e) => e.side === "bot" && e.kind === "message");
-    expect(chat.botMessages().map((m) => m.text)).toEqual(["Something went wrong. Please try again shortly."]);
+    expect(chat.botMessages().map((m) => m.text)).toEqual([en.errors.generic]);
   });
 
   it("stops the spinner of a button it does not know without bothering the engine", async () => {

@@ -6,7 +6,6 @@ import {
 } from "../../../adapters/telegram/index.ts";
 import { createHttpServer, type HttpServer } from "../../../src/http/server.ts";
 import { silentLogger } from "../../../src/log/logger.ts";
-import { testBotTexts } from "../../fixtures/telegram/bot-texts.ts";
 import { startTelegramPeer, type TelegramPeer, type TelegramPeerOptions } from "../../peers/telegram/peer.ts";
 import { RecordingEngine } from "./recording-engine.ts";
 
@@ -42,7 +41,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     apiRoot: peer.apiRoot,
     engine,
     logger: silentLogger,
-    texts: testBotTexts,
     albumWindowMs: options.albumWindowMs ?? 150,
     ...(webhook === undefined ? {} : { webhook }),
   });

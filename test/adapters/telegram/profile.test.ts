@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { en } from "../../../src/i18n/en.ts";
+import { it as italian } from "../../../src/i18n/it.ts";
 import { type Harness, startHarness } from "./harness.ts";
 
 let harness: Harness;
@@ -15,46 +17,50 @@ const menu = (scope: string, language = "") =>
   );
 
 describe("Telegram bot profile published at start", () => {
-  it("lists the Italian commands for Italian private chats and for people whose app sends no language", () => {
-    const italian = [
-      "/start Inizia",
-      "/help Come funziona",
-      "/collega Collega il conto DropPay",
-      "/scollega Scollega il conto",
-      "/lingua Cambia lingua",
-      "/annulla Annulla l'operazione",
-      "/storico Ultimi pagamenti",
+  it("lists the Italian commands for Italian private chats and for apps in any other language", () => {
+    const d = italian.commandDescriptions;
+    const expected = [
+      `/start ${d.start}`,
+      `/aiuto ${d.help}`,
+      `/collega ${d.link}`,
+      `/scollega ${d.unlink}`,
+      `/lingua ${d.language}`,
+      `/annulla ${d.cancel}`,
+      `/storico ${d.history}`,
     ];
-    expect(menu("all_private_chats", "it")).toEqual(italian);
-    expect(menu("all_private_chats")).toEqual(italian);
+    expect(menu("all_private_chats", "it")).toEqual(expected);
+    expect(menu("all_private_chats")).toEqual(expected);
   });
 
-  it("lists the English command names for English speakers", () => {
+  it("lists the English command words for English speakers", () => {
+    const d = en.commandDescriptions;
     expect(menu("all_private_chats", "en")).toEqual([
-      "/start Start",
-      "/help How it works",
-      "/link Link your DropPay account",
-      "/unlink Unlink the account",
-      "/language Change language",
-      "/cancel Cancel the current step",
-      "/history Recent payments",
+      `/start ${d.start}`,
+      `/help ${d.help}`,
+      `/link ${d.link}`,
+      `/unlink ${d.unlink}`,
+      `/language ${d.language}`,
+      `/cancel ${d.cancel}`,
+      `/history ${d.history}`,
     ]);
   });
 
   it("keeps account linking out of the group menu", () => {
-    expect(menu("all_group_chats", "it")).toEqual([
-      "/start Inizia",
-      "/help Come funziona",
-      "/annulla Annulla l'operazione",
-      "/storico Ultimi pagamenti",
+    expect(menu("all_group_chats", "it").map((line) => line.split(" ")[0])).toEqual([
+      "/start",
+      "/aiuto",
+      "/annulla",
+      "/storico",
     ]);
   });
 
   it("sets the description and short description per language", () => {
     const { descriptions, shortDescriptions } = harness.peer.state;
-    expect(descriptions.get("it")).toBe("Paga gli avvisi pagoPA: manda la foto dell'avviso.");
-    expect(descriptions.get("")).toBe("Paga gli avvisi pagoPA: manda la foto dell'avviso.");
-    expect(descriptions.get("en")).toBe("Pay pagoPA notices: send a photo of the notice.");
-    expect(shortDescriptions.get("en")).toBe("pagoPA notices in chat");
+    expect(descriptions.get("it")).toBe(italian.botProfile.description);
+    expect(descriptions.get("")).toBe(italian.botProfile.description);
+    expect(descriptions.get("en")).toBe(en.botProfile.description);
+    expect(shortDescriptions.get("en")).toBe(en.botProfile.shortDescription);
+    expect(italian.botProfile.description.length).toBeLessThanOrEqual(512);
+    expect(en.botProfile.shortDescription.length).toBeLessThanOrEqual(120);
   });
 });
