@@ -31,6 +31,13 @@ const commands = new Map<string, CommandEntry>([
       load: async () => (await import("../droppay/sandbox/cli.ts")).sandboxCommand,
     },
   ],
+  [
+    "scan",
+    {
+      summary: "read the pagoPA QR codes in photos, screenshots or PDFs; print one JSON line per file",
+      load: async () => (await import("./scan-command.ts")).runScan,
+    },
+  ],
 ]);
 
 function help(): string {
