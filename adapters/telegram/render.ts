@@ -29,10 +29,11 @@ export function renderView(view: View): RenderedMessage {
 
 function renderCard(view: Extract<View, { type: "card" }>): string {
   const mark = TONE_MARK[view.tone];
-  // An engine title that already opens with an emoji keeps it alone.
-  const title = mark === "" || /^\p{Extended_Pictographic}/u.test(view.title) ? view.title : `${mark} ${view.title}`;
-  const blocks: string[] = [`<b>${escapeHtml(title)}</b>`];
   const lines = view.lines ?? [];
+  // A card whose title or lines already carry an emoji ("Pagato ✅") needs no second mark.
+  const marked = [view.title, ...lines].some((text) => /\p{Extended_Pictographic}/u.test(text));
+  const title = mark === "" || marked ? view.title : `${mark} ${view.title}`;
+  const blocks: string[] = [`<b>${escapeHtml(title)}</b>`];
   if (lines.length > 0) blocks[0] += `\n${lines.map(escapeHtml).join("\n")}`;
   if (view.fields.length > 0) {
     blocks.push(view.fields.map((f) => `${escapeHtml(f.label)}: <b>${escapeHtml(f.value)}</b>`).join("\n"));

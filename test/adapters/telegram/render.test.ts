@@ -63,9 +63,16 @@ describe("rendering engine views for Telegram", () => {
     expect(renderView(view)).toEqual({ html: `<b>${title}</b>` });
   });
 
-  it("keeps an engine title that already starts with an emoji as it is", () => {
-    const view: View = { type: "card", title: "✅ Pagato", fields: [], tone: "success", buttons: [] };
-    expect(renderView(view).html).toBe("<b>✅ Pagato</b>");
+  it("adds no second mark to a card that already carries an emoji", () => {
+    const view: View = {
+      type: "card",
+      title: "Avviso",
+      lines: ["Pagato ✅"],
+      fields: [],
+      tone: "success",
+      buttons: [],
+    };
+    expect(renderView(view).html).toBe("<b>Avviso</b>\nPagato ✅");
   });
 
   it("escapes a text view and leaves the keyboard out when there are no buttons", () => {
