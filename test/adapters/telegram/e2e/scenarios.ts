@@ -166,6 +166,34 @@ export function describeEndToEnd(mode: "polling" | "webhook", extra?: (get: () =
       await expectCard(e2e, chat, notice.amountsCents[0] ?? 0);
     });
 
+    it("answers an album of two notices with one card per notice", async () => {
+      const codes = [
+        ["3012 0260 0000 9990 17", "80016350821"],
+        ["3012 0260 0000 9990 25", "80016350821"],
+      ];
+      const pdfs = await Promise.all(
+        codes.map(([n, cf]) => pdfWithText([`Codice Avviso: ${n}`, `Codice fiscale Ente: ${cf}`])),
+      );
+      const chat = e2e.peer.privateChat({ first_name: "Bruno" });
+      chat.sendAlbum(
+        pdfs.map((bytes, i) => ({
+          kind: "document",
+          bytes,
+          fileName: `avviso-${i + 1}.pdf`,
+          mimeType: "application/pdf",
+        })),
+      );
+      for (const [number] of codes) {
+        await botShows(
+          e2e.peer,
+          chat,
+          (s) => s.text.includes(`Codice avviso: ${number}`) && s.buttons.some((b) => b.startsWith("Paga")),
+        );
+      }
+      const cards = botMessagesNow(chat).filter((s) => s.text.includes("Avviso pagoPA"));
+      expect(cards).toHaveLength(2);
+    });
+
     it("refuses a 25 MB document before downloading it", async () => {
       const chat = e2e.peer.privateChat({ first_name: "Rita" });
       chat.sendDocument(new Uint8Array(25 * MB), { fileName: "scansione.pdf", mimeType: "application/pdf" });
