@@ -56,6 +56,7 @@ const payment: PaymentRecord = {
   confirmedAt: null,
   executedAt: null,
   executePosts: 0,
+  executeAnswered: false,
   announced: [],
   closedReason: null,
   createdAt: 0,
