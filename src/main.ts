@@ -1,3 +1,4 @@
+import { telegramFromConfig } from "../adapters/telegram/from-config.ts";
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
@@ -16,9 +17,13 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config);
   // Adapters register their ChatPort and routes here, before start (e.g. the playground, Telegram).
+  const telegram = telegramFromConfig(config, app);
   const { url } = await app.start();
+  // After listening: a webhook registered now may be posted to at once.
+  await telegram?.start();
   app.logger.info("pagobot is up", { url, droppay: app.sandbox ? `sandbox at ${app.sandbox.url}` : "DropPay" });
   const stop = async () => {
+    await telegram?.stop();
     await app.stop();
     process.exit(0);
   };

@@ -20,6 +20,12 @@ export const en: Messages = {
     cancel: "Drop the current question",
     history: "Latest payments in this chat",
   },
+  botProfile: {
+    description:
+      "I pay pagoPA notices for you. Send me a photo or the PDF of a notice, or its notice number and the payee's " +
+      "fiscal code: I show you the amount and the fees, and you pay with DropPay in one tap.",
+    shortDescription: "Pay pagoPA notices from the chat: one photo, one tap.",
+  },
   welcome: (name: string) =>
     `Hi ${name}! I'm pagobot and I pay pagoPA notices for you.\n` +
     "Send me a photo or the PDF of a notice, or type its notice number and the payee's fiscal code: " +

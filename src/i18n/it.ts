@@ -22,6 +22,13 @@ export const it = {
     cancel: "Lascia perdere la domanda in corso",
     history: "Ultimi pagamenti di questa chat",
   },
+  /** What a chat platform shows about the bot before anyone writes (Telegram: at most 512 and 120 characters). */
+  botProfile: {
+    description:
+      "Pago gli avvisi pagoPA per te. Mandami la foto o il PDF dell'avviso, oppure il codice avviso e il codice " +
+      "fiscale dell'ente: ti mostro importo e commissioni e paghi con DropPay con un tocco.",
+    shortDescription: "Paga gli avvisi pagoPA dalla chat: una foto e un tocco.",
+  },
   welcome: (name: string) =>
     `Ciao ${name}! Sono pagobot e pago gli avvisi pagoPA per te.\n` +
     "Mandami una foto o il PDF dell'avviso, oppure scrivi il codice avviso e il codice fiscale dell'ente: " +
