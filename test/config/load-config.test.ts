@@ -28,7 +28,7 @@ describe("loadConfig", () => {
       STORE_URL: "redis://127.0.0.1:6379",
       TELEGRAM_BOT_TOKEN: "123456:ABC-def_ghi",
       TELEGRAM_API_ROOT: "http://127.0.0.1:9000/",
-      SLACK_BOT_TOKEN: "xoxb-1-2-3",
+      SLACK_BOT_TOKEN: "xoxb-test-token",
       SLACK_SIGNING_SECRET: "s3cr3t",
       PLAYGROUND: "off",
       DEFAULT_LOCALE: "en",
