@@ -23,6 +23,11 @@ export interface ChatPort {
   deliver(to: ChatRef, view: View, options?: DeliverOptions): Promise<{ messageId: string }>;
   /** Shows "working on it" (Telegram typing) while a scan runs; optional. */
   showActivity?(to: ChatRef): Promise<void>;
+  /**
+   * The least time between two deliveries to the same chat (Telegram: about 1 s per chat); the engine's outbox
+   * paces each chat by it. Unset means no pacing beyond ChatRateLimitError.
+   */
+  readonly minIntervalMs?: number;
 }
 
 /** The platform said "too many requests": try again after `retryAfterMs`. */
@@ -43,5 +48,18 @@ export class ChatDeliveryError extends PagobotError<"chat_delivery_failed"> {
     options?: { cause?: unknown },
   ) {
     super("chat_delivery_failed", message, options);
+  }
+}
+
+/**
+ * Thrown by `IncomingFile.download` when the file turns out larger than `maxBytes` (the platform announced no
+ * size, or announced a wrong one): the engine tells the person the file is too big.
+ */
+export class FileTooLargeError extends PagobotError<"file_too_large"> {
+  constructor(
+    readonly maxBytes: number,
+    options?: { cause?: unknown },
+  ) {
+    super("file_too_large", `file larger than ${maxBytes} bytes`, options);
   }
 }

@@ -1,0 +1,160 @@
+import type { Cents, Locale } from "../notice/money.ts";
+import type { ChatRef } from "./events.ts";
+import type { PayerRef, PaymentForm, PspStatus } from "./gateway-port.ts";
+import type { View } from "./views.ts";
+
+/**
+ * What the engine keeps in the store. Every record is plain JSON; state changes go through the store's
+ * compare-and-set, so that two presses, two people or two replicas can never both move a payment.
+ */
+
+/** A notice as the engine holds it: enough to create a form again (Riprova) or to show it. */
+export interface NoticeRef {
+  readonly noticeNumber: string;
+  readonly fiscalCode: string;
+  readonly rptId: string;
+  /** The QR text when the notice came from a QR code (sent as codice_avviso_2d). */
+  readonly qrText: string | null;
+  /** The amount printed or encoded on the notice, if any. */
+  readonly amountCents: Cents | null;
+}
+
+/**
+ * Where a payment stands on our side. `status` (the PSP's) says where the money stands; `phase` says what the
+ * engine is doing about it.
+ * - awaiting_link: kept until the person links a DropPay account;
+ * - creating: persisted before the create call (payments.md R1);
+ * - open: the card is shown with its buttons;
+ * - confirming: a Paga press won the claim; the form is being re-read and committed;
+ * - executing: the disposition has been (or is being) sent: only the PSP's status moves it on;
+ * - cancelling: a DELETE is under way;
+ * - closed: nothing more to do (a final status, or the create failed).
+ */
+export type PaymentPhase = "awaiting_link" | "creating" | "open" | "confirming" | "executing" | "cancelling" | "closed";
+
+/** The figures a person sees on the card and confirms. */
+export interface Figures {
+  readonly amountCents: Cents;
+  readonly feeCents: Cents;
+  readonly agioCents: Cents;
+  readonly totalCents: Cents;
+}
+
+export interface PaymentRecord {
+  /** Our local id: in button records, the webhook path and the webhook credentials' user name. */
+  readonly id: string;
+  readonly chat: ChatRef;
+  /** The person who sent the notice; they pay from their account, so only they may confirm or cancel. */
+  readonly ownerId: string;
+  readonly ownerName: string;
+  readonly locale: Locale;
+  readonly payer: PayerRef;
+  readonly notice: NoticeRef;
+  readonly phase: PaymentPhase;
+  /** The last PSP status applied (forward only). */
+  readonly status: PspStatus | null;
+  readonly formId: string | null;
+  /** The form as last read. */
+  readonly form: PaymentForm | null;
+  /** The figures on the card the person last saw with a Paga button. */
+  readonly shown: Figures | null;
+  /** The outbox slot of the card's message (edited in place as the payment moves). */
+  readonly cardSlot: string;
+  /** Bumped whenever the card's figures or buttons change; buttons of an older version are stale. */
+  readonly cardVersion: number;
+  /** A line under the card's title: why the person is asked again, a refusal, … (already translated). */
+  readonly note: string | null;
+  readonly booked: boolean;
+  readonly scheduledDate: string | null;
+  readonly confirmedBy: string | null;
+  readonly confirmedAt: number | null;
+  readonly executedAt: number | null;
+  /** How many disposition POSTs were sent (never more than 2: payments.md R8). */
+  readonly executePosts: number;
+  /** Statuses already announced with a message (each once, in order). */
+  readonly announced: readonly PspStatus[];
+  /** Why the payment closed without a form (a create error code), for the history. */
+  readonly closedReason: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** A button the engine put on a message: its `ref` is this record's id. */
+export type ButtonRecord =
+  | {
+      readonly action: "pay" | "cancel" | "book" | "schedule" | "retry";
+      readonly paymentId: string;
+      readonly cardVersion: number;
+    }
+  | { readonly action: "choose"; readonly choiceId: string; readonly index: number }
+  | { readonly action: "type_codes" }
+  | { readonly action: "language"; readonly locale: Locale };
+
+/** Several notices found on one sheet, waiting for the person to pick one. */
+export interface ChoiceRecord {
+  readonly chat: ChatRef;
+  readonly ownerId: string;
+  readonly notices: readonly NoticeRef[];
+  /** The slot of the message that shows the choice (the card replaces it). */
+  readonly slot: string;
+  readonly taken: boolean;
+}
+
+/** What the bot asked a person in a chat and waits for as text. */
+export type Awaiting =
+  | { readonly kind: "codes"; readonly userId: string }
+  | { readonly kind: "fiscal_code"; readonly userId: string; readonly noticeNumber: string }
+  | { readonly kind: "notice_number"; readonly userId: string; readonly fiscalCode: string }
+  | { readonly kind: "schedule_date"; readonly userId: string; readonly paymentId: string };
+
+export interface ChatRecord {
+  readonly awaiting: Awaiting | null;
+  /** Recent payments in this chat, newest first (for /storico). */
+  readonly recent: readonly string[];
+}
+
+export interface PersonRecord {
+  /** Set with /lingua; otherwise the platform's locale decides. */
+  readonly locale: Locale | null;
+  readonly linked: { readonly since: number; readonly accountName: string | null } | null;
+}
+
+/** A pending `/collega`: the Connection the person has to grant. */
+export interface LinkRequest {
+  readonly requestId: string;
+  readonly personKey: string;
+  readonly chat: ChatRef;
+  readonly userId: string;
+  readonly createdAt: number;
+}
+
+/** A message on its way to a chat (the outbox): stored before it is sent, removed once sent. */
+export interface Delivery {
+  readonly id: string;
+  readonly chat: ChatRef;
+  readonly view: View;
+  /** The message slot this view goes to: edited when the slot already shows a message, else sent and recorded. */
+  readonly slot: string | null;
+  /** Send a new message even if the slot has one (the slot then points at the new one). */
+  readonly fresh: boolean;
+  readonly replyTo: string | null;
+  readonly createdAt: number;
+  readonly seq: number;
+  readonly attempts: number;
+  readonly state: "pending" | "sent";
+  readonly messageId: string | null;
+}
+
+/** The message a slot shows. */
+export interface SlotRecord {
+  readonly messageId: string;
+}
+
+/** When the reconciler next reads a non-final form (or a pending Connection). */
+export interface ScheduleEntry {
+  readonly kind: "payment" | "link";
+  readonly id: string;
+  readonly dueAt: number;
+  readonly attempt: number;
+  readonly since: number;
+}

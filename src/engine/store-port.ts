@@ -1,0 +1,58 @@
+import type {
+  ButtonRecord,
+  ChatRecord,
+  ChoiceRecord,
+  Delivery,
+  LinkRequest,
+  PaymentRecord,
+  PersonRecord,
+  ScheduleEntry,
+  SlotRecord,
+} from "./records.ts";
+
+/** The outcome of a conditional update: whether this call's change was written, and the value now stored. */
+export type UpdateResult<T> =
+  | { readonly applied: true; readonly value: T }
+  | { readonly applied: false; readonly value: T | undefined };
+
+/**
+ * A collection of JSON records by id, with the atomic operations exactly-once needs. src/store implements it on
+ * memory, SQLite and Redis; `create` and `update` are atomic on every backend and across replicas.
+ */
+export interface Collection<T> {
+  get(id: string): Promise<T | undefined>;
+  put(id: string, value: T): Promise<void>;
+  /** Writes only if absent: true when this call created it (claims, dedup). */
+  create(id: string, value: T): Promise<boolean>;
+  /**
+   * Reads, applies `change`, and writes only if nobody wrote in between (retrying on a conflict with the fresh
+   * value). `change` returns undefined to leave the record as it is (the claim is lost, the state moved on).
+   */
+  update(id: string, change: (current: T) => T | undefined): Promise<UpdateResult<T>>;
+  delete(id: string): Promise<void>;
+  /** Deletes only if the stored record still satisfies `predicate`. */
+  deleteIf(id: string, predicate: (current: T) => boolean): Promise<boolean>;
+  /** Every id in the collection (used for the outbox's pending list and the reconciler's schedule). */
+  ids(): Promise<string[]>;
+}
+
+/** Everything the engine persists. */
+export interface EngineStore {
+  readonly payments: Collection<PaymentRecord>;
+  /** `chat|rptId` → the open payment for that notice in that chat (one open payment per notice per chat). */
+  readonly openNotices: Collection<{ readonly paymentId: string }>;
+  readonly buttons: Collection<ButtonRecord>;
+  readonly choices: Collection<ChoiceRecord>;
+  readonly chats: Collection<ChatRecord>;
+  readonly people: Collection<PersonRecord>;
+  readonly linkRequests: Collection<LinkRequest>;
+  /** Platform event ids already handled (redeliveries are ignored). */
+  readonly events: Collection<{ readonly at: number }>;
+  readonly outbox: Collection<Delivery>;
+  /** Ids of deliveries not yet sent (the outbox's work list, read again after a restart). */
+  readonly pendingDeliveries: Collection<{ readonly at: number }>;
+  readonly slots: Collection<SlotRecord>;
+  /** Short-lived leases so that two replicas do not send the same delivery at once. */
+  readonly leases: Collection<{ readonly owner: string }>;
+  readonly schedule: Collection<ScheduleEntry>;
+}

@@ -1,0 +1,27 @@
+import type { EngineStore } from "../engine/store-port.ts";
+import { createCollection } from "./collection.ts";
+import { areas } from "./keys.ts";
+import type { AtomicKv } from "./kv.ts";
+
+/** The engine's store over any backend: one collection per area of keys.ts. */
+export function createEngineStore(kv: AtomicKv): EngineStore {
+  const collection = <T>(name: keyof typeof areas) => {
+    const spec: { area: string; ttlMs?: number } = areas[name];
+    return createCollection<T>(kv, spec.area, spec.ttlMs);
+  };
+  return {
+    payments: collection("payments"),
+    openNotices: collection("openNotices"),
+    buttons: collection("buttons"),
+    choices: collection("choices"),
+    chats: collection("chats"),
+    people: collection("people"),
+    linkRequests: collection("linkRequests"),
+    events: collection("events"),
+    outbox: collection("outbox"),
+    pendingDeliveries: collection("pendingDeliveries"),
+    slots: collection("slots"),
+    leases: collection("leases"),
+    schedule: collection("schedule"),
+  };
+}

@@ -1,0 +1,53 @@
+import { Keyv } from "keyv";
+import { keyvSerialization, unwrapValue, wrapValue } from "./envelope.ts";
+import type { AtomicKv, StoredValue } from "./kv.ts";
+
+/**
+ * The in-process backend (`memory://`, tests): keyv over a Map. The atomic operations touch the Map
+ * synchronously, so no other call can interleave with them in this process; nothing is shared with others.
+ */
+export function createMemoryKv(map: Map<string, string> = new Map()): AtomicKv {
+  const keyv = new Keyv<string>({ store: map, useKeyPrefix: false, throwOnErrors: true, ...keyvSerialization });
+  // No keyv namespace: keys reach the adapter exactly as given (namespaced() adds ours), so both paths agree.
+  keyv.namespace = undefined;
+  const read = (key: string): StoredValue | undefined => {
+    const raw = map.get(key);
+    if (raw === undefined) return undefined;
+    const value = unwrapValue(raw, Date.now());
+    if (value === undefined) {
+      map.delete(key);
+      return undefined;
+    }
+    return { value, token: raw };
+  };
+  return {
+    async get(key) {
+      return read(key);
+    },
+    async set(key, value, ttlMs) {
+      await keyv.set(key, value, ttlMs);
+    },
+    async setIfAbsent(key, value, ttlMs) {
+      if (read(key) !== undefined) return false;
+      map.set(key, wrapValue(value, ttlMs, Date.now()));
+      return true;
+    },
+    async compareAndSet(key, token, value, ttlMs) {
+      if (map.get(key) !== token) return false;
+      map.set(key, wrapValue(value, ttlMs, Date.now()));
+      return true;
+    },
+    async compareAndDelete(key, token) {
+      if (map.get(key) !== token) return false;
+      map.delete(key);
+      return true;
+    },
+    async delete(key) {
+      await keyv.delete(key);
+    },
+    async keys(prefix) {
+      return [...map.keys()].filter((key) => key.startsWith(prefix));
+    },
+    async close() {},
+  };
+}

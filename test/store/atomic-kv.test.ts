@@ -1,0 +1,83 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AtomicKv } from "../../src/store/kv.ts";
+import { createTestBackend, type TestBackend, testBackends } from "../helpers/backends.ts";
+
+describe.each(testBackends())("AtomicKv on %s", (name) => {
+  let backend: TestBackend;
+  let kv: AtomicKv;
+  beforeEach(() => {
+    backend = createTestBackend(name);
+    kv = backend.open();
+  });
+  afterEach(async () => {
+    await backend.dispose();
+  });
+
+  it("reads back what it wrote, and nothing after a delete", async () => {
+    await kv.set("a:1", '{"x":1}');
+    expect((await kv.get("a:1"))?.value).toBe('{"x":1}');
+    await kv.delete("a:1");
+    expect(await kv.get("a:1")).toBeUndefined();
+  });
+
+  it("forgets a value once its ttl has passed, and lets it be claimed again", async () => {
+    expect(await kv.setIfAbsent("claim:x", "first", 40)).toBe(true);
+    expect(await kv.setIfAbsent("claim:x", "second", 40)).toBe(false);
+    await sleep(120);
+    expect(await kv.get("claim:x")).toBeUndefined();
+    expect(await kv.setIfAbsent("claim:x", "third", 1000)).toBe(true);
+    expect((await kv.get("claim:x"))?.value).toBe("third");
+  });
+
+  it("lets exactly one of 30 concurrent claims win, across two connections", async () => {
+    const other = backend.open();
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? kv : other).setIfAbsent("claim:pay", `by-${i}`, 60_000)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("loses no increment when 20 writers compare-and-set the same counter on two connections", async () => {
+    const other = backend.open();
+    await kv.set("counter", "0");
+    const increment = async (store: AtomicKv) => {
+      for (;;) {
+        const current = await store.get("counter");
+        if (current === undefined) throw new Error("counter vanished");
+        if (await store.compareAndSet("counter", current.token, String(Number(current.value) + 1))) return;
+      }
+    };
+    await Promise.all(Array.from({ length: 20 }, (_, i) => increment(i % 2 === 0 ? kv : other)));
+    expect((await kv.get("counter"))?.value).toBe("20");
+  });
+
+  it("refuses a compare-and-set or delete with a stale token", async () => {
+    await kv.set("doc", "v1");
+    const first = await kv.get("doc");
+    if (first === undefined) throw new Error("missing");
+    expect(await kv.compareAndSet("doc", first.token, "v2")).toBe(true);
+    expect(await kv.compareAndSet("doc", first.token, "v3")).toBe(false);
+    expect(await kv.compareAndDelete("doc", first.token)).toBe(false);
+    const second = await kv.get("doc");
+    if (second === undefined) throw new Error("missing");
+    expect(await kv.compareAndDelete("doc", second.token)).toBe(true);
+    expect(await kv.get("doc")).toBeUndefined();
+  });
+
+  it("lists keys by prefix only", async () => {
+    await kv.set("outbox:1", "a");
+    await kv.set("outbox:2", "b");
+    await kv.set("outboxes:3", "c");
+    await kv.set("payment:1", "d");
+    expect((await kv.keys("outbox:")).sort()).toEqual(["outbox:1", "outbox:2"]);
+  });
+
+  it("keeps values across a reconnect (a restart over the same data)", async () => {
+    if (name === "memory") return; // memory is per process by design: nothing survives a restart
+    await kv.set("payment:p1", '{"state":"running"}');
+    await kv.close();
+    const reopened = backend.open();
+    expect((await reopened.get("payment:p1"))?.value).toBe('{"state":"running"}');
+  });
+});

@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Collection, EngineStore } from "../../src/engine/store-port.ts";
+import { createCollection } from "../../src/store/collection.ts";
+import { createEngineStore } from "../../src/store/engine-store.ts";
+import { createTestBackend, type TestBackend, testBackends } from "../helpers/backends.ts";
+
+interface Doc {
+  readonly state: "open" | "confirming" | "executing";
+  readonly by: string | null;
+}
+
+describe.each(testBackends())("collections on %s", (name) => {
+  let backend: TestBackend;
+  let replicaA: EngineStore;
+  let replicaB: EngineStore;
+  beforeEach(() => {
+    backend = createTestBackend(name);
+    replicaA = createEngineStore(backend.open());
+    replicaB = createEngineStore(backend.open());
+  });
+  afterEach(async () => {
+    await backend.dispose();
+  });
+
+  it("lets exactly one of ten concurrent claims move a record from open to confirming (two replicas)", async () => {
+    const docsA = createCollection<Doc>(backend.open(), "doc");
+    const docsB = createCollection<Doc>(backend.open(), "doc");
+    await docsA.put("p1", { state: "open", by: null });
+    const claim = (docs: Collection<Doc>, who: string) =>
+      docs.update("p1", (doc) => (doc.state === "open" ? { state: "confirming", by: who } : undefined));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => claim(i % 2 === 0 ? docsA : docsB, `person-${i}`)),
+    );
+    const winners = results.filter((r) => r.applied);
+    expect(winners).toHaveLength(1);
+    expect((await docsB.get("p1"))?.by).toBe(winners[0]?.value?.by);
+    expect(results.filter((r) => !r.applied).every((r) => r.value?.state === "confirming")).toBe(true);
+  });
+
+  it("creates a record once however many replicas try (dedup of a redelivered event)", async () => {
+    const results = await Promise.all([
+      replicaA.events.create("telegram:update-7", { at: 1 }),
+      replicaB.events.create("telegram:update-7", { at: 2 }),
+      replicaA.events.create("telegram:update-7", { at: 3 }),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("deletes conditionally: an open-notice entry is released only by the payment that holds it", async () => {
+    await replicaA.openNotices.put("telegram:1|rpt", { paymentId: "p2" });
+    expect(await replicaB.openNotices.deleteIf("telegram:1|rpt", (v) => v.paymentId === "p1")).toBe(false);
+    expect(await replicaB.openNotices.deleteIf("telegram:1|rpt", (v) => v.paymentId === "p2")).toBe(true);
+    expect(await replicaA.openNotices.get("telegram:1|rpt")).toBeUndefined();
+  });
+
+  it("lists a collection's ids, and only its own", async () => {
+    await replicaA.pendingDeliveries.put("d1", { at: 1 });
+    await replicaA.pendingDeliveries.put("d2", { at: 2 });
+    await replicaA.leases.put("d3", { owner: "x" });
+    expect((await replicaB.pendingDeliveries.ids()).sort()).toEqual(["d1", "d2"]);
+  });
+});
