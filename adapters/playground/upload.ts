@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { IncomingFile } from "../../src/engine/events.ts";
+import { FileTooLargeError } from "../../src/engine/ports.ts";
 import { PlaygroundError } from "./errors.ts";
 import { announcedLength, readBody } from "./read-body.ts";
 
@@ -37,7 +38,7 @@ export async function receiveUpload(req: IncomingMessage, maxBytes: number): Pro
     sizeBytes: bytes.length,
     ...(mimeType === undefined ? {} : { mimeType }),
     async download(max) {
-      if (bytes.length > max) throw tooLarge(bytes.length, max);
+      if (bytes.length > max) throw new FileTooLargeError(max);
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
     },
   };
@@ -49,13 +50,10 @@ function oversized(name: string, mimeType: string | undefined, sizeBytes: number
     name,
     sizeBytes,
     ...(mimeType === undefined ? {} : { mimeType }),
-    download: () => Promise.reject(tooLarge(sizeBytes, maxBytes)),
+    // Never read, so it cannot be downloaded whatever the engine's own cap.
+    download: (max) => Promise.reject(new FileTooLargeError(Math.min(max, maxBytes))),
   };
   return { file, shown: { name, mimeType: mimeType ?? "", sizeBytes }, oversized: true };
-}
-
-function tooLarge(sizeBytes: number, maxBytes: number): PlaygroundError {
-  return new PlaygroundError("upload_too_large", `file of ${sizeBytes} bytes is over the ${maxBytes}-byte cap`);
 }
 
 function fileNameOf(header: string | string[] | undefined): string {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ChatEntry } from "../../../adapters/playground/chat-hub.ts";
 import type { InboundEvent } from "../../../src/engine/events.ts";
+import { FileTooLargeError } from "../../../src/engine/ports.ts";
 import { anna, openEvents, postPartially, startPlayground } from "./harness.ts";
 
 type Started = Awaited<ReturnType<typeof startPlayground>>;
@@ -33,7 +34,7 @@ describe("playground uploads", () => {
     // Only the last path segment is kept: the name is shown back in the chat.
     expect(files[0]).toMatchObject({ name: "avviso.pdf", mimeType: "application/pdf", sizeBytes: 600 });
     expect(Buffer.from(await (files[0]?.download(600) ?? Promise.reject()))).toEqual(Buffer.from(bytes));
-    await expect(files[0]?.download(599)).rejects.toMatchObject({ code: "upload_too_large" });
+    await expect(files[0]?.download(599)).rejects.toBeInstanceOf(FileTooLargeError);
   });
 
   it("refuses a file announced over the cap without reading it, and still lets the engine explain", async () => {
@@ -43,7 +44,10 @@ describe("playground uploads", () => {
     expect(await postPartially(`${app.url}/api/files?${query}`, 60 * 1024 * 1024, 2048)).toBe(413);
     const { files } = filesEvent(app.engine.events[0]);
     expect(files[0]).toMatchObject({ name: "big.jpg", mimeType: "image/jpeg", sizeBytes: 60 * 1024 * 1024 });
-    await expect(files[0]?.download(20 * 1024 * 1024)).rejects.toMatchObject({ code: "upload_too_large" });
+    await expect(files[0]?.download(20 * 1024 * 1024)).rejects.toMatchObject({
+      code: "file_too_large",
+      maxBytes: 1024,
+    });
     await app.engine.drain();
     const shown: ChatEntry[] = [];
     for (let i = 0; i < 3; i++) shown.push((await events.next<{ entry: ChatEntry }>("entry")).entry);
