@@ -91,6 +91,8 @@ export function createSandboxPanel(root, options) {
     for (const approval of data.approvals) {
       const item = el("div", "approval");
       item.append(el("span", "", approval.summary));
+      const actions = el("div", "approval-actions");
+      item.append(actions);
       for (const [key, grant] of [
         ["approve", true],
         ["refuse", false],
@@ -105,7 +107,7 @@ export function createSandboxPanel(root, options) {
               button.disabled = false;
             });
         });
-        item.append(button);
+        actions.append(button);
       }
       approvals.append(item);
     }
