@@ -8,6 +8,10 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 /** Debian's Chromium (`apt-get install chromium`); .ci/run installs it when missing. Never a downloaded build. */
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM_PATH);
+// CI installs Chromium (.ci/run), so there a missing browser is a failure, never a silent skip.
+if (!hasChromium && process.env.CI === "true")
+  throw new Error(`${CHROMIUM_PATH} is missing: apt-get install -y chromium`);
+if (!hasChromium) console.warn(`browser tests skipped: ${CHROMIUM_PATH} is missing (apt-get install -y chromium)`);
 
 /** Where the browser tests save their screenshots (gitignored). */
 export const screenshotDir = fileURLToPath(new URL("../../test-results/playground/", import.meta.url));
