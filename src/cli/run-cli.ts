@@ -1,3 +1,4 @@
+import { sandboxCommand } from "../droppay/sandbox/cli.ts";
 import { runParse } from "./parse-command.ts";
 
 /** Where the CLI writes; tests pass arrays. */
@@ -13,7 +14,10 @@ export interface CliCommand {
   run(args: readonly string[], io: CliIo): Promise<number> | number;
 }
 
-const commands = new Map<string, CliCommand>([["parse", runParse]]);
+const commands = new Map<string, CliCommand>([
+  ["parse", runParse],
+  ["sandbox", sandboxCommand],
+]);
 
 /** Registers a subcommand (later areas add theirs: `scan`, `sandbox`). */
 export function addCliCommand(name: string, command: CliCommand): void {

@@ -27,10 +27,19 @@ export interface NoticeRef {
  * - open: the card is shown with its buttons;
  * - confirming: a Paga press won the claim; the form is being re-read and committed;
  * - executing: the disposition has been (or is being) sent: only the PSP's status moves it on;
+ * - updating: a Prenota (PATCH BOOKED) is under way;
  * - cancelling: a DELETE is under way;
  * - closed: nothing more to do (a final status, or the create failed).
  */
-export type PaymentPhase = "awaiting_link" | "creating" | "open" | "confirming" | "executing" | "cancelling" | "closed";
+export type PaymentPhase =
+  | "awaiting_link"
+  | "creating"
+  | "open"
+  | "updating"
+  | "confirming"
+  | "executing"
+  | "cancelling"
+  | "closed";
 
 /** The figures a person sees on the card and confirms. */
 export interface Figures {
@@ -94,10 +103,9 @@ export type ButtonRecord =
 export interface ChoiceRecord {
   readonly chat: ChatRef;
   readonly ownerId: string;
+  readonly ownerName: string;
   readonly notices: readonly NoticeRef[];
-  /** The slot of the message that shows the choice (the card replaces it). */
-  readonly slot: string;
-  readonly taken: boolean;
+  readonly locale: Locale;
 }
 
 /** What the bot asked a person in a chat and waits for as text. */
@@ -117,6 +125,8 @@ export interface PersonRecord {
   /** Set with /lingua; otherwise the platform's locale decides. */
   readonly locale: Locale | null;
   readonly linked: { readonly since: number; readonly accountName: string | null } | null;
+  /** Payments kept until the person links an account (their cards are shown once the link is granted). */
+  readonly waiting: readonly string[];
 }
 
 /** A pending `/collega`: the Connection the person has to grant. */

@@ -1,0 +1,87 @@
+import { parseArgs } from "node:util";
+import type { CliCommand } from "../../cli/run-cli.ts";
+import { createLogger } from "../../log/logger.ts";
+import { type Cents, formatCents, parseEuroText } from "../../notice/money.ts";
+import { startSandbox } from "./server.ts";
+
+const usage = `Usage: pagobot sandbox [--port 4010] [--data-file path.json] [--balance 500.00] [--second-factor]
+                       [--seed N] [--settle-ms 1500] [--log-level info]
+
+Starts the DropPay sandbox alone on 127.0.0.1 and prints its URL and a ready test token
+(a funded test account). Stop it with Ctrl+C. (npm run sandbox -- --port 4010)`;
+
+/** `pagobot sandbox`: runs the sandbox until SIGINT/SIGTERM. */
+export const sandboxCommand: CliCommand = {
+  summary: "run the DropPay sandbox alone (default port 4010)",
+  usage,
+  async run(args, io) {
+    let values: ReturnType<typeof parse>;
+    try {
+      values = parse(args);
+    } catch (error) {
+      io.err(`pagobot sandbox: ${(error as Error).message}\n\n${usage}`);
+      return 2;
+    }
+    const port = Number(values.port ?? "4010");
+    const balance = parseEuroText(values.balance ?? "500.00");
+    const seed = values.seed === undefined ? undefined : Number(values.seed);
+    const settleMs = values["settle-ms"] === undefined ? undefined : Number(values["settle-ms"]);
+    if (
+      !Number.isInteger(port) ||
+      port < 0 ||
+      port > 65535 ||
+      !balance.ok ||
+      Number.isNaN(seed) ||
+      Number.isNaN(settleMs)
+    ) {
+      io.err(`pagobot sandbox: bad option value\n\n${usage}`);
+      return 2;
+    }
+    const logger = createLogger({ level: values["log-level"] ?? "info" });
+    const sandbox = await startSandbox({
+      port,
+      dataFile: values["data-file"],
+      secondFactor: values["second-factor"] ?? false,
+      seed,
+      timing: settleMs === undefined ? undefined : { settleMs },
+      logger,
+    });
+    const { account, accessToken, expiresInSeconds } = sandbox.admin.createAccount({ balanceCents: balance.value });
+    io.out(`DropPay sandbox listening on ${sandbox.url}`);
+    io.out(`Application key: ${sandbox.app.key}   secret: ${sandbox.app.secret}`);
+    io.out(
+      `Test account ${account.id} (${account.ownerName}, ${account.iban}), balance ${formatCents(account.balanceCents, "it")}`,
+    );
+    io.out(`Test token: ${accessToken}   (expires in ${expiresInSeconds} s; POST /sandbox/v1/accounts for more)`);
+    io.out("Test notices (payee fiscal code → behaviour):");
+    for (const n of sandbox.admin.testNotices) {
+      io.out(
+        `  ${n.fiscalCode}  ${n.noticeNumber}  ${formatCents(n.amountCents as Cents, "it").padStart(10)}  ${n.label.en}`,
+      );
+    }
+    io.out("Press Ctrl+C to stop.");
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
+    await sandbox.close();
+    return 0;
+  },
+};
+
+function parse(args: readonly string[]) {
+  return parseArgs({
+    args: [...args],
+    options: {
+      port: { type: "string", short: "p" },
+      "data-file": { type: "string" },
+      balance: { type: "string" },
+      "second-factor": { type: "boolean" },
+      seed: { type: "string" },
+      "settle-ms": { type: "string" },
+      "log-level": { type: "string" },
+    },
+    strict: true,
+    allowPositionals: false,
+  }).values;
+}

@@ -1,0 +1,133 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { DropPayRoute } from "../errors.ts";
+import type { FaultBoard, SandboxFault } from "./faults.ts";
+import { failures, SandboxFailure } from "./world.ts";
+
+/** What a handler answers: JSON, an HTML page, or a status with no body at all. */
+export type Answer =
+  | { readonly status: number; readonly json: unknown }
+  | { readonly status: number; readonly html: string }
+  | { readonly status: number; readonly empty: true };
+
+/** One request, as handlers see it. */
+export interface Call {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly url: URL;
+  /** The path's captured parts (a form id, a connection id). */
+  readonly params: readonly string[];
+  /** The body as JSON (400/100 when it is not); an empty body reads as undefined. */
+  json(): Promise<unknown>;
+  /** The body as an HTML form (application/x-www-form-urlencoded). */
+  form(): Promise<URLSearchParams>;
+}
+
+export interface RouteSpec {
+  readonly method: string;
+  readonly path: RegExp;
+  /** The DropPay route it stands for: counted, and subject to injected faults. Admin and page routes have none. */
+  readonly route?: DropPayRoute;
+  /** Which captured part names the form, for per-form counters and faults. */
+  readonly formParam?: number;
+  readonly handle: (call: Call) => Promise<Answer> | Answer;
+}
+
+const maxBodyBytes = 256 * 1024;
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBodyBytes) throw failures.missingArguments("body too large");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function makeCall(req: IncomingMessage, res: ServerResponse, url: URL, params: readonly string[], body: string): Call {
+  return {
+    req,
+    res,
+    url,
+    params,
+    json: async () => {
+      if (body.trim() === "") return undefined;
+      try {
+        return JSON.parse(body) as unknown;
+      } catch {
+        throw failures.missingArguments("body is not JSON");
+      }
+    },
+    form: async () => new URLSearchParams(body),
+  };
+}
+
+/** Writes an answer unless the connection is already gone. */
+export function send(res: ServerResponse, answer: Answer): void {
+  if (res.destroyed || res.writableEnded) return;
+  if ("json" in answer) {
+    res.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.json));
+  } else if ("html" in answer) {
+    res.writeHead(answer.status, { "content-type": "text/html; charset=utf-8" }).end(answer.html);
+  } else {
+    res.writeHead(answer.status).end();
+  }
+}
+
+/** DropPay's `{code, description}`, or nothing at all when the failure has no code. */
+export function failureAnswer(failure: SandboxFailure): Answer {
+  return failure.code === null
+    ? { status: failure.status, empty: true }
+    : { status: failure.status, json: { code: failure.code, description: failure.description } };
+}
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Applies a fault; true when it answered (or dropped) the call, false when the call goes on (a delay). */
+async function suffer(fault: SandboxFault, res: ServerResponse): Promise<boolean> {
+  if (fault.kind === "delay") {
+    await wait(fault.ms);
+    return false;
+  }
+  if (fault.kind === "drop") {
+    res.socket?.destroy();
+    return true;
+  }
+  const status = fault.status ?? 500;
+  send(res, fault.body ? { status, json: fault.body } : { status, empty: true });
+  return true;
+}
+
+/** Routes requests; for DropPay routes, counts the call and applies injected faults before or after the effect. */
+export function createRouter(specs: readonly RouteSpec[], board: FaultBoard) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://sandbox.local");
+    const matching = specs.filter((s) => s.path.test(url.pathname));
+    const spec = matching.find((s) => s.method === req.method);
+    if (spec === undefined) {
+      send(
+        res,
+        matching.length > 0
+          ? { status: 405, empty: true }
+          : { status: 404, json: { code: "100", description: "Unknown endpoint" } },
+      );
+      return;
+    }
+    const params = (spec.path.exec(url.pathname) ?? []).slice(1).map((p) => decodeURIComponent(p ?? ""));
+    const formId = spec.formParam === undefined ? null : (params[spec.formParam] ?? null);
+    const fault = spec.route === undefined ? null : board.take(spec.route, formId);
+    let answer: Answer;
+    try {
+      // The whole request is read first: a call delayed by a fault still acts, late, after its client gave up.
+      const body = await readBody(req);
+      if (fault !== null && !fault.after && (await suffer(fault, res))) return;
+      answer = await spec.handle(makeCall(req, res, url, params, body));
+    } catch (error) {
+      if (!(error instanceof SandboxFailure)) throw error;
+      answer = failureAnswer(error);
+    }
+    if (fault?.after && (await suffer(fault, res))) return;
+    send(res, answer);
+  };
+}

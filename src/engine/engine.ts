@@ -1,0 +1,211 @@
+import { setTimeout as sleepFor } from "node:timers/promises";
+import { messagesFor } from "../i18n/t.ts";
+import type { Logger } from "../log/logger.ts";
+import type { Locale } from "../notice/money.ts";
+import type { Engine } from "./api.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { defaultTiming, type EngineContext, type EngineTiming, localeOf, say } from "./context.ts";
+import type { EventAck, InboundEvent } from "./events.ts";
+import { pressChoose } from "./flows/choices.ts";
+import { handleCommand, setLanguage } from "./flows/commands.ts";
+import { pressPay } from "./flows/confirm-payment.ts";
+import { handleFiles, handleText, pressTypeCodes, showReading } from "./flows/intake.ts";
+import { refreshLink } from "./flows/linking.ts";
+import { pressBook, pressCancel, pressRetry, pressSchedule } from "./flows/manage-payment.ts";
+import { type RefreshOutcome, type RefreshTrigger, refreshPayment } from "./flows/refresh-payment.ts";
+import type { PaymentGateway } from "./gateway-port.ts";
+import { chatKey, newId } from "./ids.ts";
+import { createOutbox } from "./outbox.ts";
+import type { ScheduleEntry } from "./records.ts";
+import type { NoticeScanner } from "./scanner-port.ts";
+import type { EngineStore } from "./store-port.ts";
+import type { WebhookUrls } from "./webhook-port.ts";
+
+/** What the engine is built from; everything outside it arrives through these ports. */
+export interface EngineDeps {
+  readonly store: EngineStore;
+  readonly gateway: PaymentGateway;
+  readonly scanner: NoticeScanner;
+  readonly webhooks: WebhookUrls;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly defaultLocale?: Locale;
+  readonly timing?: Partial<EngineTiming>;
+  /** Waits used by retries and the outbox (tests of backoff inject fake ones). */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** The engine as the composition root, the webhook listener and the reconciler see it. */
+export interface EngineRuntime extends Engine {
+  /** A PSP webhook for this payment passed its credentials: re-read the form (never trust the body). */
+  onFormChanged(paymentId: string): void;
+  /** A Connection webhook passed its credentials: re-read the Connection. */
+  onLinkChanged(linkId: string): void;
+  /** Re-reads one scheduled item (the reconciler's unit of work). */
+  refresh(entry: Pick<ScheduleEntry, "kind" | "id">, trigger: RefreshTrigger): Promise<RefreshOutcome>;
+  /** Sends what the outbox kept from before a restart. */
+  start(): Promise<void>;
+  /** Stops sending; work in flight is abandoned (a restart recovers it from the store). */
+  stop(): Promise<void>;
+}
+
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  sleepFor(ms, undefined, signal === undefined ? {} : { signal }).catch(() => {});
+
+/** Creates the conversation engine. */
+export function createEngine(deps: EngineDeps): EngineRuntime {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger.child({ module: "engine" });
+  const sleep = deps.sleep ?? defaultSleep;
+  const tasks = new Set<Promise<void>>();
+  const chains = new Map<string, Promise<void>>();
+  const refreshing = new Map<string, { again: boolean }>();
+  const outbox = createOutbox({ store: deps.store, clock, logger, replicaId: newId(), sleep });
+
+  const track = (promise: Promise<void>) => {
+    tasks.add(promise);
+    void promise.finally(() => tasks.delete(promise));
+  };
+  const background = (label: string, work: () => Promise<void>) => {
+    track(work().catch((error: unknown) => logger.error("background work failed", { work: label, error })));
+  };
+  const ctx: EngineContext = {
+    store: deps.store,
+    gateway: deps.gateway,
+    scanner: deps.scanner,
+    webhooks: deps.webhooks,
+    clock,
+    logger,
+    outbox,
+    timing: { ...defaultTiming, ...deps.timing },
+    defaultLocale: deps.defaultLocale ?? "it",
+    background,
+    sleep: (ms) => sleep(ms),
+  };
+
+  /** One chat's texts, files and commands run one after another, in the order they came. */
+  const inChatOrder = (key: string, locale: Locale, chat: InboundEvent["chat"], work: () => Promise<void>) => {
+    const previous = chains.get(key) ?? Promise.resolve();
+    const next = previous
+      .then(work)
+      .catch(async (error: unknown) => {
+        logger.error("handling an event failed", { chat: key, error });
+        await say(ctx, chat, messagesFor(locale).errors.generic).catch(() => {});
+      });
+    chains.set(key, next);
+    track(next);
+    void next.finally(() => {
+      if (chains.get(key) === next) chains.delete(key);
+    });
+  };
+
+  const pressButton = async (event: Extract<InboundEvent, { type: "button" }>, locale: Locale): Promise<EventAck> => {
+    const button = await deps.store.buttons.get(event.ref);
+    if (button === undefined) return { toast: messagesFor(locale).toast.expired };
+    switch (button.action) {
+      case "pay":
+        return pressPay(ctx, button.paymentId, button.cardVersion, event.from);
+      case "cancel":
+        return pressCancel(ctx, button.paymentId, event.from);
+      case "book":
+        return pressBook(ctx, button.paymentId, button.cardVersion, event.from);
+      case "schedule":
+        return pressSchedule(ctx, button.paymentId, button.cardVersion, event.from);
+      case "retry":
+        return pressRetry(ctx, button.paymentId, event.from);
+      case "choose":
+        return pressChoose(ctx, button.choiceId, button.index, event.from);
+      case "type_codes":
+        await pressTypeCodes(ctx, event.chat, event.from, locale);
+        return {};
+      case "language":
+        await setLanguage(ctx, event.chat, event.from, button.locale);
+        return {};
+    }
+  };
+
+  /** Coalesces re-reads of one item: while one runs, further prompts make it run once more, not in parallel. */
+  const refreshOnce = (kind: ScheduleEntry["kind"], id: string, trigger: RefreshTrigger) => {
+    const key = `${kind}:${id}`;
+    const running = refreshing.get(key);
+    if (running !== undefined) {
+      running.again = true;
+      return;
+    }
+    const state = { again: false };
+    refreshing.set(key, state);
+    background(`refresh ${kind}`, async () => {
+      try {
+        do {
+          state.again = false;
+          const outcome = await runtime.refresh({ kind, id }, trigger);
+          if (outcome === "wait") {
+            // The create answer is not in yet (payments.md R3): the reconciler looks again shortly.
+            await deps.store.schedule.update(key, (e) => ({ ...e, dueAt: clock.now() + ctx.timing.webhookWaitMs }));
+          }
+        } while (state.again);
+      } finally {
+        refreshing.delete(key);
+      }
+    });
+  };
+
+  const runtime: EngineRuntime = {
+    async handle(event) {
+      if (event.eventId !== undefined) {
+        const first = await deps.store.events.create(`${event.chat.platform}:${event.eventId}`, { at: clock.now() });
+        if (!first) return {};
+      }
+      const locale = await localeOf(ctx, event.chat.platform, event.from);
+      const key = chatKey(event.chat);
+      switch (event.type) {
+        case "button":
+          try {
+            return await pressButton(event, locale);
+          } catch (error) {
+            logger.error("button failed", { error });
+            return { toast: messagesFor(locale).errors.generic };
+          }
+        case "command":
+          inChatOrder(key, locale, event.chat, async () => {
+            await handleCommand(ctx, event.chat, event.from, event.name, event.args, locale);
+          });
+          return {};
+        case "text":
+          inChatOrder(key, locale, event.chat, () => handleText(ctx, event.chat, event.from, event.text, locale));
+          return {};
+        case "files": {
+          const slot = await showReading(ctx, event.chat, locale);
+          inChatOrder(key, locale, event.chat, () => handleFiles(ctx, event.chat, event.from, event.files, locale, slot));
+          return {};
+        }
+      }
+    },
+    registerPort(port) {
+      outbox.registerPort(port);
+    },
+    async drain() {
+      for (;;) {
+        await Promise.all([...tasks]);
+        await outbox.idle();
+        if (tasks.size === 0) return;
+      }
+    },
+    onFormChanged(paymentId) {
+      refreshOnce("payment", paymentId, "webhook");
+    },
+    onLinkChanged(linkId) {
+      refreshOnce("link", linkId, "webhook");
+    },
+    refresh(entry, trigger) {
+      return entry.kind === "payment" ? refreshPayment(ctx, entry.id, trigger) : refreshLink(ctx, entry.id);
+    },
+    async start() {
+      await outbox.resume();
+    },
+    async stop() {
+      outbox.stop();
+    },
+  };
+  return runtime;
+}

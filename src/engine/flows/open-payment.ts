@@ -1,0 +1,218 @@
+import { messagesFor } from "../../i18n/t.ts";
+import type { Locale } from "../../notice/money.ts";
+import { type EngineContext, paymentLocale, say, slots } from "../context.ts";
+import { errorText } from "../error-to-view.ts";
+import type { ChatRef, Sender } from "../events.ts";
+import { type PayerRef, type PaymentForm, PspError } from "../gateway-port.ts";
+import { chatKey, newId, openNoticeKey, personKey } from "../ids.ts";
+import { figuresOf } from "../payment-status.ts";
+import type { NoticeRef, PaymentRecord } from "../records.ts";
+import { upsert } from "../upsert.ts";
+import { settle, watch } from "./apply-status.ts";
+import { showCard } from "./show-card.ts";
+
+export interface OpenRequest {
+  readonly chat: ChatRef;
+  readonly from: Sender;
+  readonly locale: Locale;
+  readonly notice: NoticeRef;
+  /** The message slot the card goes to (the "reading…" message it replaces); a new message when unset. */
+  readonly slot?: string;
+}
+
+/** How many recent payments a chat remembers for /storico. */
+const RECENT_LIMIT = 20;
+
+/** Who pays: the person's linked account; else, with the sandbox, their demo account; else nobody yet. */
+async function payerFor(ctx: EngineContext, chat: ChatRef, from: Sender): Promise<PayerRef | null> {
+  const key = personKey(chat.platform, from.userId);
+  const person = await ctx.store.people.get(key);
+  if (person?.linked) return { kind: "linked", personKey: key };
+  return ctx.gateway.demoAccounts ? { kind: "demo", personKey: key } : null;
+}
+
+/**
+ * A notice arrives in a chat: one open payment per notice per chat (an atomic claim on chat + RptId), so the
+ * same notice sent twice, or by two people of a family at once, resumes its card instead of a second form.
+ * The payment is stored before the PSP is called (payments.md R1).
+ */
+export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise<void> {
+  const now = ctx.clock.now();
+  const payer = await payerFor(ctx, req.chat, req.from);
+  const id = newId();
+  const record: PaymentRecord = {
+    id,
+    chat: req.chat,
+    ownerId: req.from.userId,
+    ownerName: req.from.name,
+    locale: req.locale,
+    payer: payer ?? { kind: "linked", personKey: personKey(req.chat.platform, req.from.userId) },
+    notice: req.notice,
+    phase: payer === null ? "awaiting_link" : "creating",
+    status: null,
+    formId: null,
+    form: null,
+    shown: null,
+    cardSlot: req.slot ?? slots.card(id),
+    cardVersion: 0,
+    note: null,
+    booked: false,
+    scheduledDate: null,
+    confirmedBy: null,
+    confirmedAt: null,
+    executedAt: null,
+    executePosts: 0,
+    announced: [],
+    closedReason: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await ctx.store.payments.put(id, record);
+  const key = openNoticeKey(req.chat, req.notice.rptId);
+  for (let attempt = 0; ; attempt++) {
+    if (await ctx.store.openNotices.create(key, { paymentId: id })) break;
+    const holder = await ctx.store.openNotices.get(key);
+    const existing = holder === undefined ? undefined : await ctx.store.payments.get(holder.paymentId);
+    if (existing !== undefined && existing.phase !== "closed") {
+      await ctx.store.payments.delete(id);
+      await resume(ctx, req, existing);
+      return;
+    }
+    // The holder is over (or vanished with a crash): free the notice and claim it again.
+    if (holder !== undefined) await ctx.store.openNotices.deleteIf(key, (v) => v.paymentId === holder.paymentId);
+    if (attempt >= 3) throw new Error("could not claim the notice");
+  }
+  await upsert(ctx.store.chats, chatKey(req.chat), { awaiting: null, recent: [] }, (c) => ({
+    ...c,
+    recent: [id, ...c.recent].slice(0, RECENT_LIMIT),
+  }));
+  if (payer === null) {
+    await upsert(ctx.store.people, record.payer.personKey, { locale: null, linked: null, waiting: [] }, (person) => ({
+      ...person,
+      waiting: [...person.waiting, id],
+    }));
+    await say(ctx, req.chat, messagesFor(req.locale).link.first, { slot: record.cardSlot });
+    return;
+  }
+  // Should this process die before the form is saved, the reconciler picks the payment up.
+  await watch(ctx, id, ctx.timing.staleFlowMs);
+  await createForm(ctx, id);
+}
+
+/** The notice is already open in this chat: say so, and show its card again below. */
+async function resume(ctx: EngineContext, req: OpenRequest, existing: PaymentRecord): Promise<void> {
+  const m = messagesFor(req.locale);
+  if (existing.phase === "awaiting_link") {
+    await say(ctx, req.chat, m.link.first, req.slot === undefined ? {} : { slot: req.slot });
+    return;
+  }
+  await say(ctx, req.chat, m.alreadyOpen, req.slot === undefined ? {} : { slot: req.slot });
+  // A card still being created appears on its own when its form is ready.
+  if (existing.formId !== null) await showCard(ctx, existing, { fresh: true });
+}
+
+/** The form DropPay says already holds this notice (409/314 "already presented in {PPA…}"), if it is ours to use. */
+async function adoptPresented(ctx: EngineContext, p: PaymentRecord, error: PspError): Promise<PaymentForm | null> {
+  const formId = /\{?(PPA[A-Z0-9]+)\}?/.exec(error.details.description ?? "")?.[1];
+  if (formId === undefined) return null;
+  try {
+    const form = await ctx.gateway.getForm(p.payer, formId);
+    const usable = form.status === "DRAFT" || form.status === "READY" || form.status === "BOOKED";
+    return usable && form.noticeNumber === p.notice.noticeNumber ? form : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Creates the DropPay form of a stored payment and shows its card. The QR text goes along when there is one;
+ * if the node's amount differs from the QR's (409/313), the form is created from the codes alone and the card
+ * shows both amounts. A lost answer or a busy node is retried; a duplicate (409/314) is adopted, never doubled.
+ */
+export async function createForm(ctx: EngineContext, paymentId: string): Promise<void> {
+  const p = await ctx.store.payments.get(paymentId);
+  if (p === undefined || p.phase !== "creating") return;
+  const webhookUrl = await ctx.webhooks.forPayment(paymentId);
+  let qrText = p.notice.qrText;
+  let retries = 0;
+  let form: PaymentForm | null = null;
+  while (form === null) {
+    try {
+      form = await ctx.gateway.createForm(p.payer, {
+        noticeNumber: p.notice.noticeNumber,
+        fiscalCode: p.notice.fiscalCode,
+        qrText,
+        webhookUrl,
+      });
+    } catch (error) {
+      if (!(error instanceof PspError)) throw error;
+      if (error.is(409, "313") && qrText !== null) {
+        qrText = null;
+        continue;
+      }
+      if (error.is(409, "314")) {
+        form = await adoptPresented(ctx, p, error);
+        if (form !== null) break;
+      }
+      const delay = ctx.timing.createRetryDelaysMs[retries];
+      if ((error.is(500, "310") || error.code === "psp_unreachable") && delay !== undefined) {
+        retries++;
+        await ctx.sleep(delay);
+        continue;
+      }
+      await failCreate(ctx, p, error);
+      return;
+    }
+  }
+  if (form.noticeNumber !== p.notice.noticeNumber) {
+    // DropPay answered with another notice's form (payments.md R13): show nothing of it.
+    await failCreate(ctx, p, new PspError("psp_bad_reply", "the form is for another notice"));
+    return;
+  }
+  const created = form;
+  const saved = await ctx.store.payments.update(paymentId, (cur) =>
+    cur.phase !== "creating"
+      ? undefined
+      : {
+          ...cur,
+          phase: "open",
+          formId: created.id,
+          form: created,
+          status: created.status,
+          shown: figuresOf(created),
+          cardVersion: cur.cardVersion + 1,
+          updatedAt: ctx.clock.now(),
+        },
+  );
+  if (!saved.applied) return;
+  await watch(ctx, paymentId, ctx.timing.firstCheckMs);
+  await showCard(ctx, saved.value);
+}
+
+/** The form could not be created: tell the person why, and free the notice (or keep it until a link, on 401). */
+async function failCreate(ctx: EngineContext, p: PaymentRecord, error: PspError): Promise<void> {
+  const locale = await paymentLocale(ctx, p);
+  const m = messagesFor(locale);
+  const linkBroken = p.payer.kind === "linked" && (error.code === "psp_not_linked" || error.is(401));
+  if (linkBroken) {
+    const kept = await ctx.store.payments.update(p.id, (cur) =>
+      cur.phase === "creating" ? { ...cur, phase: "awaiting_link", updatedAt: ctx.clock.now() } : undefined,
+    );
+    if (!kept.applied) return;
+    await ctx.store.people.update(p.payer.personKey, (person) => ({
+      ...person,
+      linked: null,
+      waiting: [...person.waiting, p.id],
+    }));
+    await ctx.store.schedule.delete(`payment:${p.id}`);
+    await say(ctx, p.chat, m.link.broken, { slot: p.cardSlot });
+    return;
+  }
+  ctx.logger.info("form not created", { paymentId: p.id, code: error.code, ...error.details });
+  const closed = await ctx.store.payments.update(p.id, (cur) =>
+    cur.phase === "creating" ? { ...cur, phase: "closed", closedReason: error.code, updatedAt: ctx.clock.now() } : undefined,
+  );
+  if (!closed.applied) return;
+  await settle(ctx, closed.value);
+  await say(ctx, p.chat, errorText(error, m), { slot: p.cardSlot });
+}

@@ -1,0 +1,243 @@
+import { setTimeout as sleepFor } from "node:timers/promises";
+import type { Logger } from "../log/logger.ts";
+import type { Clock } from "./clock.ts";
+import type { ChatRef, Platform } from "./events.ts";
+import { chatKey, newId } from "./ids.ts";
+import { type ChatPort, ChatDeliveryError, ChatRateLimitError } from "./ports.ts";
+import type { Delivery } from "./records.ts";
+import type { EngineStore } from "./store-port.ts";
+import type { View } from "./views.ts";
+
+/** A view to send. A fixed `id` makes the send idempotent: the same id is stored, and so sent, only once. */
+export interface NewDelivery {
+  readonly id?: string;
+  readonly chat: ChatRef;
+  readonly view: View;
+  /** The message slot: edited when it already shows a message, else sent and recorded. */
+  readonly slot?: string;
+  /** Send a new message into the slot even if it shows one (the slot then points at the new message). */
+  readonly fresh?: boolean;
+  readonly replyTo?: string;
+}
+
+export interface Outbox {
+  registerPort(port: ChatPort): void;
+  /** Stores the delivery (so a crash cannot lose it), then queues it behind the chat's earlier ones. */
+  send(delivery: NewDelivery): Promise<void>;
+  /** Queues every delivery stored but not sent (after a restart). */
+  resume(): Promise<void>;
+  /** Shows "working on it" where the platform can; best effort. */
+  activity(chat: ChatRef): void;
+  /** Resolves when no chat has a delivery queued or in flight. */
+  idle(): Promise<void>;
+  stop(): void;
+}
+
+export interface OutboxDeps {
+  readonly store: EngineStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Distinguishes this process's leases from another replica's. */
+  readonly replicaId: string;
+  /** Waits between retries (injected so that tests of backoff can use fake timers). */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Attempts before a delivery that keeps failing (not rate-limited) is given up. */
+  readonly maxAttempts?: number;
+}
+
+interface ChatQueue {
+  readonly ids: string[];
+  running: boolean;
+  lastSentAt: number;
+}
+
+const defaultSleep = (ms: number, signal: AbortSignal) => sleepFor(ms, undefined, { signal }).catch(() => {});
+
+/**
+ * The outbox: every outgoing view is stored before it is sent and removed from the pending list only once the
+ * platform accepted it, so a crash or a 429 loses nothing; each chat is served in order, one delivery at a
+ * time, paced by its port and by the platform's Retry-After. A delivery id is stored once, so a status
+ * announced twice (two webhooks, two replicas) is sent once. Edits into a slot are idempotent.
+ */
+export function createOutbox(deps: OutboxDeps): Outbox {
+  const { store, logger } = deps;
+  const sleep = deps.sleep ?? defaultSleep;
+  const maxAttempts = deps.maxAttempts ?? 10;
+  const ports = new Map<Platform, ChatPort>();
+  const queues = new Map<string, ChatQueue>();
+  const parked = new Map<Platform, string[]>();
+  const idleWaiters: (() => void)[] = [];
+  const stopping = new AbortController();
+  let seq = 0;
+
+  const queueOf = (key: string) => {
+    let queue = queues.get(key);
+    if (queue === undefined) {
+      queue = { ids: [], running: false, lastSentAt: 0 };
+      queues.set(key, queue);
+    }
+    return queue;
+  };
+  const isIdle = () => [...queues.values()].every((q) => !q.running && q.ids.length === 0);
+  const settleIdle = () => {
+    if (!isIdle()) return;
+    for (const resolve of idleWaiters.splice(0)) resolve();
+  };
+
+  const enqueue = (chat: ChatRef, id: string) => {
+    const queue = queueOf(chatKey(chat));
+    if (!queue.ids.includes(id)) queue.ids.push(id);
+    void run(chatKey(chat), queue);
+  };
+
+  const finish = async (id: string, entry: Delivery, messageId: string | null) => {
+    if (messageId !== null && entry.slot !== null) await store.slots.put(entry.slot, { messageId });
+    await store.outbox.update(id, (e) => ({ ...e, state: "sent", messageId }));
+    await store.pendingDeliveries.delete(id);
+  };
+
+  /** Tries one delivery; "next" moves the queue on, "again" retries the same one. */
+  const attempt = async (id: string, queue: ChatQueue): Promise<"next" | "again"> => {
+    const leaseId = `delivery:${id}`;
+    if (!(await store.leases.create(leaseId, { owner: deps.replicaId }))) return "next"; // another replica sends it
+    const release = () => store.leases.delete(leaseId);
+    const entry = await store.outbox.get(id);
+    if (entry === undefined || entry.state === "sent") {
+      await store.pendingDeliveries.delete(id);
+      await release();
+      return "next";
+    }
+    const port = ports.get(entry.chat.platform);
+    if (port === undefined) {
+      // Kept pending: it goes out when the adapter registers (or after the next restart).
+      parked.set(entry.chat.platform, [...(parked.get(entry.chat.platform) ?? []), id]);
+      await release();
+      return "next";
+    }
+    const wait = queue.lastSentAt + (port.minIntervalMs ?? 0) - deps.clock.now();
+    if (wait > 0) await sleep(wait, stopping.signal);
+    const slot = entry.slot === null ? undefined : await store.slots.get(entry.slot);
+    const replace = entry.fresh ? undefined : slot?.messageId;
+    try {
+      const { messageId } = await port.deliver(entry.chat, entry.view, {
+        ...(replace === undefined ? {} : { replace }),
+        ...(entry.replyTo === null ? {} : { replyTo: entry.replyTo }),
+      });
+      queue.lastSentAt = deps.clock.now();
+      await finish(id, entry, messageId);
+      await release();
+      return "next";
+    } catch (error) {
+      await release();
+      if (error instanceof ChatRateLimitError) {
+        await sleep(error.retryAfterMs, stopping.signal);
+        return "again";
+      }
+      if (error instanceof ChatDeliveryError && error.permanent) {
+        if (replace !== undefined) {
+          // The message to edit is gone (deleted, too old): show the view as a new message instead.
+          await store.outbox.update(id, (e) => ({ ...e, fresh: true }));
+          return "again";
+        }
+        logger.warn("delivery refused for good; dropped", { deliveryId: id, platform: entry.chat.platform, error });
+        await finish(id, entry, null);
+        return "next";
+      }
+      const attempts = entry.attempts + 1;
+      if (attempts >= maxAttempts) {
+        logger.error("delivery kept failing; given up", { deliveryId: id, platform: entry.chat.platform, error });
+        await finish(id, entry, null);
+        return "next";
+      }
+      await store.outbox.update(id, (e) => ({ ...e, attempts }));
+      logger.warn("delivery failed; will retry", { deliveryId: id, attempts, error });
+      await sleep(Math.min(1000 * 2 ** (attempts - 1), 300_000), stopping.signal);
+      return "again";
+    }
+  };
+
+  const run = async (key: string, queue: ChatQueue) => {
+    if (queue.running) return;
+    queue.running = true;
+    try {
+      while (queue.ids.length > 0 && !stopping.signal.aborted) {
+        const id = queue.ids[0] as string;
+        let outcome: "next" | "again";
+        try {
+          outcome = await attempt(id, queue);
+        } catch (error) {
+          // The store itself failed: keep the delivery pending (resume() finds it) and move on.
+          logger.error("outbox could not process a delivery", { deliveryId: id, error });
+          outcome = "next";
+        }
+        if (outcome === "next") queue.ids.shift();
+      }
+    } finally {
+      queue.running = false;
+      if (queue.ids.length === 0) queues.delete(key);
+      settleIdle();
+    }
+  };
+
+  return {
+    registerPort(port) {
+      ports.set(port.platform, port);
+      const waiting = parked.get(port.platform) ?? [];
+      parked.delete(port.platform);
+      for (const id of waiting) {
+        void store.outbox.get(id).then((entry) => {
+          if (entry !== undefined) enqueue(entry.chat, id);
+        });
+      }
+    },
+    async send(delivery) {
+      const id = delivery.id ?? newId();
+      const entry: Delivery = {
+        id,
+        chat: delivery.chat,
+        view: delivery.view,
+        slot: delivery.slot ?? null,
+        fresh: delivery.fresh ?? false,
+        replyTo: delivery.replyTo ?? null,
+        createdAt: deps.clock.now(),
+        seq: ++seq,
+        attempts: 0,
+        state: "pending",
+        messageId: null,
+      };
+      // The pending marker first: a crash between the two writes leaves a marker that resume() cleans up,
+      // never a stored delivery that nobody sends.
+      await store.pendingDeliveries.put(id, { at: entry.createdAt });
+      if (!(await store.outbox.create(id, entry))) {
+        const existing = await store.outbox.get(id);
+        if (existing?.state === "sent") await store.pendingDeliveries.delete(id);
+        return;
+      }
+      enqueue(delivery.chat, id);
+    },
+    async resume() {
+      const ids = await store.pendingDeliveries.ids();
+      const entries: Delivery[] = [];
+      for (const id of ids) {
+        const entry = await store.outbox.get(id);
+        if (entry === undefined || entry.state === "sent") await store.pendingDeliveries.delete(id);
+        else entries.push(entry);
+      }
+      entries.sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq);
+      for (const entry of entries) enqueue(entry.chat, entry.id);
+    },
+    activity(chat) {
+      const port = ports.get(chat.platform);
+      port?.showActivity?.(chat).catch(() => {});
+    },
+    idle() {
+      if (isIdle()) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    stop() {
+      stopping.abort();
+      queues.clear();
+      settleIdle();
+    },
+  };
+}
