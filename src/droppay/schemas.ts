@@ -166,21 +166,12 @@ export function parseErrorBody(json: unknown): { code: string; description: stri
 
 /** The JSON body of a create request. */
 export function createFormBody(input: CreateFormInput): Record<string, unknown> {
-  const payer = input.presentedPayer;
   return withoutNulls({
     codice_avviso: input.noticeNumber,
     codice_ente: input.fiscalCode,
     codice_avviso_2d: input.qrText,
     description: input.description,
-    destinatario_avviso_presentato: payer
-      ? withoutNulls({
-          nome: payer.name,
-          indirizzo: payer.address,
-          cap: payer.postalCode,
-          citta: payer.city,
-          cf: payer.fiscalCode,
-        })
-      : null,
+    destinatario_avviso_presentato: payerToWire(input.presentedPayer ?? null),
     source: input.sourceAccount ? { account: input.sourceAccount } : null,
     webhooks: input.webhookUrl ? { all: input.webhookUrl } : null,
   });
@@ -193,6 +184,12 @@ export function patchFormBody(patch: FormPatch): Record<string, unknown> {
   if (patch.scheduledDate !== undefined) body.date_scheduled = patch.scheduledDate;
   if (patch.description !== undefined) body.description = patch.description;
   return body;
+}
+
+function payerToWire(p: Partial<NoticePayer> | null): Record<string, unknown> | null {
+  return p === null
+    ? null
+    : withoutNulls({ nome: p.name, indirizzo: p.address, cap: p.postalCode, citta: p.city, cf: p.fiscalCode });
 }
 
 function withoutNulls(record: Record<string, unknown>): Record<string, unknown> {
@@ -254,10 +251,6 @@ export interface WireFormOptions {
 /** Writes a form as DropPay does (the sandbox's side); the inverse of parseForm. */
 export function formToWire(form: PagoPaForm, options: WireFormOptions): WireForm {
   const euroOf = (cents: Cents): number => Number(centsToDecimalString(cents));
-  const payer = (p: NoticePayer | null) =>
-    p === null
-      ? null
-      : withoutNulls({ nome: p.name, indirizzo: p.address, cap: p.postalCode, citta: p.city, cf: p.fiscalCode });
   const source = form.source;
   const fee = options.feeAsNumber
     ? euroOf(form.feeCents)
@@ -299,7 +292,7 @@ export function formToWire(form: PagoPaForm, options: WireFormOptions): WireForm
     causale_tipo: form.causaleType === "GENERIC" ? "GENERICO" : form.causaleType,
     causale_dati: form.causaleData,
     identificativo_unico_riscossione: form.iur,
-    destinatario_avviso_presentato: payer(form.presentedPayer),
-    destinatario_avviso_nodo: payer(form.nodePayer),
+    destinatario_avviso_presentato: payerToWire(form.presentedPayer),
+    destinatario_avviso_nodo: payerToWire(form.nodePayer),
   }) as WireForm;
 }

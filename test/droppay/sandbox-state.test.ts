@@ -105,6 +105,26 @@ describe("sandbox accounts and the /sandbox/v1 API", () => {
     expect((await admin("/faults", "POST", { route: "nowhere", kind: "drop" })).status).toBe(400);
   });
 
+  it("tells watchers about every change, survives a watcher that throws, and stops telling after unsubscribe", async () => {
+    const sb = await sandbox();
+    const payer = account(sb, 500_000);
+    let changes = 0;
+    const stop = sb.admin.onChange(() => {
+      changes++;
+    });
+    sb.admin.onChange(() => {
+      throw new Error("a broken panel");
+    });
+    const form = await clientFor(sb).createForm(payer.tokens, plainNotice);
+    expect(form.status).toBe("DRAFT");
+    expect(changes).toBeGreaterThan(0);
+    stop();
+    const seen = changes;
+    sb.admin.credit(payer.id, 1_000);
+    expect(changes).toBe(seen);
+    expect(sb.admin.accounts()[0]?.balanceCents).toBe(501_000);
+  });
+
   it("the same seed gives the same ids", async () => {
     const ids = async () => {
       const sb = await sandbox({ seed: 3 });

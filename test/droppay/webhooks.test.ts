@@ -28,6 +28,10 @@ describe("webhooks (droppay-api.md: POST the form as GET returns it, basic auth 
     }
     const last = parseForm(listener.received.at(-1)?.body);
     expect(last.ok && last.value).toEqual(await client.getForm(payer.tokens, form.id));
+    // the sandbox's own listing shows the listener without its credentials
+    const listing = await (await fetch(`${sb.url}/sandbox/v1/forms`)).text();
+    expect(listing).toContain("/droppay/hook");
+    expect(listing).not.toContain("s3cr3t");
   });
 
   it("retries with backoff while the listener answers 500, until it answers 2xx", async () => {

@@ -3,6 +3,7 @@ import { type Cents, centsFromEuroNumber, centsToDecimalString } from "../../not
 import type { SandboxAccountView, SandboxAdmin, SandboxFormView } from "./admin.ts";
 import { formWire } from "./form-view.ts";
 import type { Answer, Call, RouteSpec } from "./http.ts";
+import { withoutCredentials } from "./webhooks.ts";
 import { failures, type SandboxWorld } from "./world.ts";
 
 // The sandbox-only JSON API under /sandbox/v1 (not DropPay's): test accounts, state listings and the controls
@@ -77,11 +78,10 @@ export function accountJson(a: SandboxAccountView) {
 export function adminRoutes(world: SandboxWorld, admin: SandboxAdmin): RouteSpec[] {
   const formJson = (f: SandboxFormView) => {
     const record = world.state.forms[f.id];
-    return {
-      ...(record ? formWire(world, record) : {}),
-      account_id: f.accountId,
-      awaiting_approval: f.awaitingApproval,
-    };
+    const wire = record ? formWire(world, record) : {};
+    // Unlike DropPay's GET, this listing may end up on a screen: the listener is shown without its credentials.
+    const webhooks = record?.webhookUrl ? { all: withoutCredentials(record.webhookUrl) } : undefined;
+    return { ...wire, webhooks, account_id: f.accountId, awaiting_approval: f.awaitingApproval };
   };
   const route = (method: string, path: string, handle: RouteSpec["handle"]): RouteSpec => ({
     method,

@@ -93,7 +93,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const changed = () => {
     if (options.dataFile !== undefined && saveTimer === null) saveTimer = setTimeout(() => void save(), 100);
-    for (const listener of listeners) listener();
+    for (const listener of listeners) {
+      try {
+        listener();
+      } catch (error) {
+        // A watcher's bug (the playground's panel) must not fail the payment that triggered it.
+        logger.error("sandbox change listener failed", { error });
+      }
+    }
   };
 
   const world: SandboxWorld = {
