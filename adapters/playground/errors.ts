@@ -7,6 +7,7 @@ export type PlaygroundErrorCode =
   | "upload_too_large" // a file over the upload cap: refused before its bytes are read
   | "upload_incomplete" // the browser went away mid-upload
   | "not_found"
+  | "conflict" // the sandbox refused a panel action (an approval already decided)
   | "sandbox_unavailable"; // a sandbox route while pagobot talks to a real DropPay
 
 /** A typed playground failure; its message is for logs and the page's console, never shown as chat wording. */
@@ -19,5 +20,6 @@ export const statusOf: Record<PlaygroundErrorCode, number> = {
   upload_too_large: 413,
   upload_incomplete: 400,
   not_found: 404,
+  conflict: 409,
   sandbox_unavailable: 404,
 };

@@ -6,6 +6,8 @@ export interface PanelTestNotice {
   readonly id: string;
   /** What the notice does when paid, in a few words ("ends PAID", "expired"), per locale. */
   readonly label: { readonly it: string; readonly en: string };
+  /** What the sandbox does when it is paid, one line per locale. */
+  readonly effect?: { readonly it: string; readonly en: string };
   readonly payeeName: string;
   readonly payeeFiscalCode: string;
   readonly noticeNumber: string;
@@ -19,6 +21,8 @@ export interface PanelAccount {
   readonly owner: string;
   readonly iban: string;
   readonly balanceCents: Cents;
+  /** The balance less what booked and scheduled payments hold, when it differs. */
+  readonly availableCents?: Cents;
 }
 
 /** Something waiting for the account owner's approval in "the DropPay app": a Connection or a payment. */

@@ -39,6 +39,7 @@ export function createSandboxRoutes(sandbox: PlaygroundSandbox | undefined): Rou
           notices: sandbox.testNotices().map((n) => ({
             id: n.id,
             label: n.label[locale],
+            effect: n.effect?.[locale] ?? "",
             payeeName: n.payeeName,
             payeeFiscalCode: n.payeeFiscalCode,
             noticeNumber: formatNoticeNumber(n.noticeNumber),
@@ -46,7 +47,11 @@ export function createSandboxRoutes(sandbox: PlaygroundSandbox | undefined): Rou
             description: n.description,
             image: `/api/sandbox/notices/${encodeURIComponent(n.id)}.png`,
           })),
-          accounts: accounts.map((a) => ({ ...a, balance: formatCents(a.balanceCents, locale) })),
+          accounts: accounts.map((a) => ({
+            ...a,
+            balance: formatCents(a.balanceCents, locale),
+            available: a.availableCents === undefined ? "" : formatCents(a.availableCents, locale),
+          })),
           approvals,
           chaos,
         });

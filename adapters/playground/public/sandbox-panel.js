@@ -49,6 +49,7 @@ export function createSandboxPanel(root, options) {
       const item = el("li", "test-notice");
       item.dataset.noticeId = notice.id;
       item.append(el("strong", "notice-label", notice.label));
+      if (notice.effect) item.append(el("span", "muted notice-effect", notice.effect));
       item.append(el("span", "notice-payee", `${notice.payeeName} · ${notice.amount}`));
       item.append(el("code", "notice-number", notice.noticeNumber));
       const actions = el("div", "notice-actions");
@@ -78,7 +79,11 @@ export function createSandboxPanel(root, options) {
       const item = el("li", "account");
       item.append(
         el("strong", "", account.owner),
-        el("span", "balance", account.balance),
+        el(
+          "span",
+          "balance",
+          account.available ? `${account.balance} (${t("available")} ${account.available})` : account.balance,
+        ),
         el("code", "", account.iban),
       );
       table.append(item);
