@@ -1,9 +1,8 @@
+import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
-import { createHttpServer } from "./http/server.ts";
-import { createLogger } from "./log/logger.ts";
 
-/** The composition root: config → logger → HTTP server → (store, DropPay, scanner, engine, adapters as they land). */
+/** `npm start`: loads the settings, assembles pagobot (createApp), starts each surface and listens. */
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -15,15 +14,12 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.LOG_LEVEL });
-  const http = createHttpServer(logger);
-  http.mount("/healthz", (_req, res) => {
-    res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
-  });
-  const url = await http.listen(config.PORT);
-  logger.info("pagobot is up", { url });
+  const app = await createApp(config);
+  // Adapters register their ChatPort and routes here, before start (e.g. the playground, Telegram).
+  const { url } = await app.start();
+  app.logger.info("pagobot is up", { url, droppay: app.sandbox ? `sandbox at ${app.sandbox.url}` : "DropPay" });
   const stop = async () => {
-    await http.close();
+    await app.stop();
     process.exit(0);
   };
   process.once("SIGINT", stop);

@@ -18,7 +18,6 @@ export function noticeInputJson(input: NoticeInput): Record<string, unknown> {
 
 /** `pagobot parse [--as kind] "<text>"`: reads one text and prints one JSON line. */
 export const runParse: CliCommand = {
-  summary: "read a QR text, Data Matrix text, notice number, payee fiscal code or message; print JSON",
   usage: [
     'Usage: pagobot parse [--as qr|datamatrix|notice-number|fiscal-code|text] "<text>"',
     "",

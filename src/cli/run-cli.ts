@@ -1,28 +1,44 @@
-import { sandboxCommand } from "../droppay/sandbox/cli.ts";
-import { runParse } from "./parse-command.ts";
-
 /** Where the CLI writes; tests pass arrays. */
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
 }
 
-/** A subcommand: its one-line summary, its usage, and what it does with its arguments; resolves to the exit code. */
+/** A subcommand: its usage text, and what it does with its arguments; resolves to the exit code. */
 export interface CliCommand {
-  readonly summary: string;
   readonly usage: string;
   run(args: readonly string[], io: CliIo): Promise<number> | number;
 }
 
-const commands = new Map<string, CliCommand>([
-  ["parse", runParse],
-  ["sandbox", sandboxCommand],
-]);
-
-/** Registers a subcommand (later areas add theirs: `scan`, `sandbox`). */
-export function addCliCommand(name: string, command: CliCommand): void {
-  commands.set(name, command);
+/** A subcommand as the dispatcher knows it: loaded only when run, so `parse` does not pay for the sandbox. */
+interface CommandEntry {
+  readonly summary: string;
+  load(): Promise<CliCommand>;
 }
+
+const commands = new Map<string, CommandEntry>([
+  [
+    "parse",
+    {
+      summary: "read a QR text, Data Matrix text, notice number, payee fiscal code or message; print JSON",
+      load: async () => (await import("./parse-command.ts")).runParse,
+    },
+  ],
+  [
+    "sandbox",
+    {
+      summary: "run the DropPay sandbox alone (default port 4010)",
+      load: async () => (await import("../droppay/sandbox/cli.ts")).sandboxCommand,
+    },
+  ],
+  [
+    "scan",
+    {
+      summary: "read the pagoPA QR codes in photos, screenshots or PDFs; print one JSON line per file",
+      load: async () => (await import("./scan-command.ts")).runScan,
+    },
+  ],
+]);
 
 function help(): string {
   const lines = ["Usage: pagobot <command> [options]", "", "Commands:"];
@@ -38,11 +54,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(help());
     return name === undefined ? 1 : 0;
   }
-  const command = commands.get(name);
-  if (command === undefined) {
+  const entry = commands.get(name);
+  if (entry === undefined) {
     io.err(`pagobot: unknown command "${name}"\n\n${help()}`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes("--help") || rest.includes("-h")) {
     io.out(command.usage);
     return 0;

@@ -32,7 +32,10 @@ function statusOf(p: PaymentRecord, m: Messages, locale: Locale): { line: string
     case "RUNNING":
       return { line: m.card.statusInProgress, tone: "pending" };
     case "SCHEDULED":
-      return { line: m.card.statusScheduled(formatDay(p.form?.scheduledDate ?? p.scheduledDate ?? "", locale)), tone: "pending" };
+      return {
+        line: m.card.statusScheduled(formatDay(p.form?.scheduledDate ?? p.scheduledDate ?? "", locale)),
+        tone: "pending",
+      };
     default:
       break;
   }
@@ -54,7 +57,8 @@ function statusOf(p: PaymentRecord, m: Messages, locale: Locale): { line: string
 function accountLabel(form: PaymentForm, demo: boolean, m: Messages): string {
   const iban = form.account.iban;
   const masked = iban === null || iban.length < 8 ? iban : `${iban.slice(0, 4)}…${iban.slice(-4)}`;
-  const parts = [demo ? m.card.demoAccount : null, form.account.ownerName, masked].filter((x) => x !== null);
+  // A demo account's owner name says nothing to the person; "Conto demo" does.
+  const parts = [demo ? m.card.demoAccount : form.account.ownerName, masked].filter((x) => x !== null);
   return parts.join(" · ");
 }
 
@@ -92,17 +96,19 @@ function fieldsOf(p: PaymentRecord, m: Messages, locale: Locale): CardField[] {
   if (scheduled && p.status !== "PAID") add(m.card.scheduledFor, formatDay(scheduled, locale));
   if (p.status === "PAID") {
     add(m.card.iur, form.iur);
-    const when = form.settlementDate ?? form.lastModified;
+    // When it was paid (the settlement date is when the payee is credited, later).
+    const when = form.lastModified ?? form.settlementDate;
     if (when) add(m.card.paidOn, when.length > 10 ? formatMoment(when, locale) : formatDay(when, locale));
   }
-  if (p.status === "FAILED") add(m.card.reason, form.failureReason ?? m.failedNoReason);
+  if (p.status === "FAILED") add(m.card.reason, form.failureReason);
   return fields;
 }
 
 function buttonSpecs(p: PaymentRecord, m: Messages, locale: Locale): ButtonSpec[][] {
   const form = p.form;
   if (p.status === "FAILED") return [[{ action: "retry", label: m.buttons.retry, style: "primary" }]];
-  if (p.phase === "executing" && p.status === "SCHEDULED") return [[{ action: "cancel", label: m.buttons.cancel, style: "danger" }]];
+  if (p.phase === "executing" && p.status === "SCHEDULED")
+    return [[{ action: "cancel", label: m.buttons.cancel, style: "danger" }]];
   if (p.phase !== "open" || form === null) return [];
   const total = formatMoney(figuresOf(form).totalCents, locale);
   const pay: ButtonSpec = {
@@ -127,7 +133,8 @@ export function renderCard(p: PaymentRecord, locale: Locale, buttons: ButtonRows
   const form = p.form;
   if (form !== null && p.phase === "open") {
     const total = figuresOf(form).totalCents;
-    if (form.account.balanceCents !== null && form.account.balanceCents < total && !p.booked) lines.push(m.card.balanceLow);
+    if (form.account.balanceCents !== null && form.account.balanceCents < total && !p.booked)
+      lines.push(m.card.balanceLow);
     if (p.notice.amountCents !== null && p.notice.amountCents !== form.amountCents) lines.push(m.card.amountDiffers);
   }
   return {

@@ -86,12 +86,10 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
   /** One chat's texts, files and commands run one after another, in the order they came. */
   const inChatOrder = (key: string, locale: Locale, chat: InboundEvent["chat"], work: () => Promise<void>) => {
     const previous = chains.get(key) ?? Promise.resolve();
-    const next = previous
-      .then(work)
-      .catch(async (error: unknown) => {
-        logger.error("handling an event failed", { chat: key, error });
-        await say(ctx, chat, messagesFor(locale).errors.generic).catch(() => {});
-      });
+    const next = previous.then(work).catch(async (error: unknown) => {
+      logger.error("handling an event failed", { chat: key, error });
+      await say(ctx, chat, messagesFor(locale).errors.generic).catch(() => {});
+    });
     chains.set(key, next);
     track(next);
     void next.finally(() => {
@@ -176,7 +174,9 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
           return {};
         case "files": {
           const slot = await showReading(ctx, event.chat, locale);
-          inChatOrder(key, locale, event.chat, () => handleFiles(ctx, event.chat, event.from, event.files, locale, slot));
+          inChatOrder(key, locale, event.chat, () =>
+            handleFiles(ctx, event.chat, event.from, event.files, locale, slot),
+          );
           return {};
         }
       }

@@ -73,6 +73,12 @@ export interface CreateFormInput {
   readonly webhookUrl: string;
 }
 
+/** What a disposition led to, and the form as it then stood. */
+export interface Disposition {
+  readonly form: PaymentForm;
+  readonly outcome: "accepted" | "awaiting_approval" | "unconfirmed";
+}
+
 /** A Connection (the person's consent) as started for `/collega`. */
 export interface LinkStart {
   readonly requestId: string;
@@ -97,8 +103,12 @@ export interface PaymentGateway {
     change: { status: "READY" | "BOOKED" | "DRAFT"; scheduledDate?: string | null },
   ): Promise<PaymentForm>;
   deleteForm(payer: PayerRef, formId: string): Promise<PaymentForm>;
-  /** Executes a READY or BOOKED form. Never retried blindly: after a lost answer the form is read instead. */
-  executeForm(payer: PayerRef, formId: string): Promise<PaymentForm>;
+  /**
+   * Executes a READY or BOOKED form, once: after a lost answer the form is read instead of posting again.
+   * `awaiting_approval`: DropPay answered but the owner must approve it in the DropPay app (second factor);
+   * `unconfirmed`: the answer was lost and the form still shows READY/BOOKED.
+   */
+  executeForm(payer: PayerRef, formId: string): Promise<Disposition>;
   /** Starts DropPay's Connection flow for a person; the listener URL receives its changes. */
   startLink(personKey: string, webhookUrl: string): Promise<LinkStart>;
   /** Reads a Connection; when granted, the gateway keeps the person's credential (encrypted) from then on. */

@@ -3,7 +3,7 @@ import type { Logger } from "../log/logger.ts";
 import type { Clock } from "./clock.ts";
 import type { ChatRef, Platform } from "./events.ts";
 import { chatKey, newId } from "./ids.ts";
-import { type ChatPort, ChatDeliveryError, ChatRateLimitError } from "./ports.ts";
+import { ChatDeliveryError, type ChatPort, ChatRateLimitError } from "./ports.ts";
 import type { Delivery } from "./records.ts";
 import type { EngineStore } from "./store-port.ts";
 import type { View } from "./views.ts";
@@ -73,7 +73,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   const queueOf = (key: string) => {
     let queue = queues.get(key);
     if (queue === undefined) {
-      queue = { ids: [], running: false, lastSentAt: 0 };
+      queue = { ids: [], running: false, lastSentAt: Number.NEGATIVE_INFINITY };
       queues.set(key, queue);
     }
     return queue;
@@ -114,7 +114,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       await release();
       return "next";
     }
-    const wait = queue.lastSentAt + (port.minIntervalMs ?? 0) - deps.clock.now();
+    // Pacing is about the platform's limits in real time, not business time: the monotonic clock.
+    const wait = queue.lastSentAt + (port.minIntervalMs ?? 0) - performance.now();
     if (wait > 0) await sleep(wait, stopping.signal);
     const slot = entry.slot === null ? undefined : await store.slots.get(entry.slot);
     const replace = entry.fresh ? undefined : slot?.messageId;
@@ -123,7 +124,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         ...(replace === undefined ? {} : { replace }),
         ...(entry.replyTo === null ? {} : { replyTo: entry.replyTo }),
       });
-      queue.lastSentAt = deps.clock.now();
+      queue.lastSentAt = performance.now();
       await finish(id, entry, messageId);
       await release();
       return "next";

@@ -133,7 +133,7 @@ export const en: Messages = {
     `Payment of ${amount} to ${payee} accepted: the final confirmation will follow shortly.`,
   failed: (payee: string, reason: string) =>
     `❌ The payment to ${payee} failed: ${reason}. You can try again with the Try again button.`,
-  failedNoReason: "DropPay gave no reason",
+  failedNoReason: (payee: string) => `❌ The payment to ${payee} failed. You can try again with the Try again button.`,
   cancelled: (payee: string) => `Payment to ${payee} cancelled.`,
   aborted: (payee: string) => `The payment to ${payee} was stopped by DropPay.`,
   scheduled: (amount: string, date: string) => `Payment of ${amount} scheduled for ${date}.`,

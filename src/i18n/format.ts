@@ -31,8 +31,12 @@ export function formatMoment(moment: string | number, locale: Locale): string {
 
 /** Today's date in Italy (YYYY-MM-DD) at a given instant: scheduling works in Italian calendar days. */
 export function italianDay(epochMs: number): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" })
-    .format(epochMs);
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: TIME_ZONE,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(epochMs);
   return parts;
 }
 

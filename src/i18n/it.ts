@@ -135,7 +135,8 @@ export const it = {
     `Pagamento di ${amount} a ${payee} accettato: la conferma definitiva arriverà a breve.`,
   failed: (payee: string, reason: string) =>
     `❌ Il pagamento a ${payee} non è riuscito: ${reason}. Puoi riprovare con il pulsante Riprova.`,
-  failedNoReason: "DropPay non ha indicato il motivo",
+  failedNoReason: (payee: string) =>
+    `❌ Il pagamento a ${payee} non è riuscito. Puoi riprovare con il pulsante Riprova.`,
   cancelled: (payee: string) => `Pagamento a ${payee} annullato.`,
   aborted: (payee: string) => `Il pagamento a ${payee} è stato interrotto da DropPay.`,
   scheduled: (amount: string, date: string) => `Pagamento di ${amount} programmato per il ${date}.`,

@@ -42,7 +42,8 @@ export function mountWebhookListener(
     const id = rawId === undefined ? "" : decodeURIComponent(rawId);
     const auth = parseBasicAuth(req.headers.authorization);
     const known = (kind === "payment" || kind === "link") && rest.length === 0 && id !== "";
-    const ok = known && auth !== undefined && (await deps.credentials.verify(kind as HookKind, id, auth.user, auth.password));
+    const ok =
+      known && auth !== undefined && (await deps.credentials.verify(kind as HookKind, id, auth.user, auth.password));
     if (!ok) {
       logger.warn("webhook refused", { kind, reason: auth === undefined ? "no credentials" : "wrong credentials" });
       res.writeHead(401, { "www-authenticate": 'Basic realm="pagobot"' }).end();

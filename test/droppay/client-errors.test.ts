@@ -3,7 +3,7 @@ import { createDropPayAuth } from "../../src/droppay/auth/auth.ts";
 import { staticTokenSource } from "../../src/droppay/auth/token-source.ts";
 import { DropPayApiError, DropPayNetworkError, DropPaySchemaError } from "../../src/droppay/errors.ts";
 import { defaultSandboxApp, sandboxTestNotices } from "../../src/droppay/sandbox/index.ts";
-import { account, clientFor, plainNotice, recordingLogger, sandbox } from "./helpers.ts";
+import { account, clientFor, eventually, plainNotice, recordingLogger, sandbox } from "./helpers.ts";
 
 const codesOf = (behaviour: string) => {
   const n = sandboxTestNotices.find((t) => t.behaviour === behaviour);
@@ -66,7 +66,7 @@ describe("every error row of droppay-api.md, through the client", () => {
     await expect(client.getForm(stranger.tokens, form.id)).rejects.toMatchObject({ status: 404 });
   });
 
-  it("409/310 for a disposition of a DRAFT and a PATCH of a paid form", async () => {
+  it("409/310 for a disposition of a DRAFT, a PATCH of a deleted form and a DELETE of a paid one", async () => {
     const sb = await sandbox();
     const client = clientFor(sb);
     const payer = account(sb);
@@ -78,6 +78,13 @@ describe("every error row of droppay-api.md, through the client", () => {
       status: 409,
       code: "notice_not_payable",
     });
+
+    const rich = account(sb, 500_000);
+    const paid = await client.createForm(rich.tokens, plainNotice);
+    await client.updateForm(rich.tokens, paid.id, { status: "READY" });
+    await client.executeForm(rich.tokens, paid.id);
+    await eventually(() => (sb.admin.form(paid.id)?.status === "PAID" ? true : undefined));
+    await expect(client.deleteForm(rich.tokens, paid.id)).rejects.toMatchObject({ status: 409, pspCode: "310" });
   });
 
   it("409/314 names the open form when the same account presents the notice again; 409/311 while it is being paid", async () => {

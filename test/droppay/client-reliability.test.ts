@@ -61,7 +61,7 @@ describe("the disposition is never sent twice (payments.md R8)", () => {
   it("after a timeout on a disposition that arrives late, says 'unconfirmed'; the payment then happens once", async () => {
     const sb = await sandbox();
     const { payer, client, form } = await readyForm(sb);
-    sb.admin.faults.inject("disposition", { kind: "delay", ms: 500 });
+    sb.admin.faults.inject("disposition", { kind: "delay", ms: 1_500 });
     const result = await client.executeForm(payer.tokens, form.id);
     expect(result.outcome).toBe("unconfirmed");
     await eventually(() => (sb.admin.form(form.id)?.status === "PAID" ? true : undefined));

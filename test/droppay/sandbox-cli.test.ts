@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 
-let child: ChildProcess | null = null;
+const children: ChildProcess[] = [];
 afterEach(() => {
-  if (child?.exitCode === null) child.kill("SIGKILL");
-  child = null;
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
 });
 
 /** Starts `pagobot sandbox` as its own process and collects its output until it says it is ready. */
@@ -13,7 +12,7 @@ function startCli(args: string[]): Promise<{ process: ChildProcess; output: () =
     cwd: process.cwd(),
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child = proc;
+  children.push(proc);
   let output = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`sandbox did not start:\n${output}`)), 15_000);
@@ -55,6 +54,12 @@ describe("npm run sandbox", () => {
     const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
     proc.kill("SIGINT");
     expect(await exited).toBe(0);
+  });
+
+  it("says so when the port is taken", async () => {
+    const { output } = await startCli(["--port", "0", "--log-level", "warn"]);
+    const port = /127\.0\.0\.1:(\d+)/.exec(output())?.[1] ?? "";
+    await expect(startCli(["--port", port])).rejects.toThrow(/exited with 1[\s\S]*port \d+ is already in use/);
   });
 
   it("refuses a bad option with its usage", async () => {

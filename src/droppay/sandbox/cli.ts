@@ -12,7 +12,6 @@ Starts the DropPay sandbox alone on 127.0.0.1 and prints its URL and a ready tes
 
 /** `pagobot sandbox`: runs the sandbox until SIGINT/SIGTERM. */
 export const sandboxCommand: CliCommand = {
-  summary: "run the DropPay sandbox alone (default port 4010)",
   usage,
   async run(args, io) {
     let values: ReturnType<typeof parse>;
@@ -38,14 +37,21 @@ export const sandboxCommand: CliCommand = {
       return 2;
     }
     const logger = createLogger({ level: values["log-level"] ?? "info" });
-    const sandbox = await startSandbox({
-      port,
-      dataFile: values["data-file"],
-      secondFactor: values["second-factor"] ?? false,
-      seed,
-      timing: settleMs === undefined ? undefined : { settleMs },
-      logger,
-    });
+    let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+    try {
+      sandbox = await startSandbox({
+        port,
+        dataFile: values["data-file"],
+        secondFactor: values["second-factor"] ?? false,
+        seed,
+        timing: settleMs === undefined ? undefined : { settleMs },
+        logger,
+      });
+    } catch (error) {
+      const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+      io.err(`pagobot sandbox: ${inUse ? `port ${port} is already in use (try --port 0)` : (error as Error).message}`);
+      return 1;
+    }
     const { account, accessToken, expiresInSeconds } = sandbox.admin.createAccount({ balanceCents: balance.value });
     io.out(`DropPay sandbox listening on ${sandbox.url}`);
     io.out(`Application key: ${sandbox.app.key}   secret: ${sandbox.app.secret}`);

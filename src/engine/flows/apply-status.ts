@@ -6,6 +6,7 @@ import type { PaymentForm, PspStatus } from "../gateway-port.ts";
 import { openNoticeKey } from "../ids.ts";
 import { ANNOUNCED_STATUSES, figuresOf, isFinal, isForward, phaseAfter } from "../payment-status.ts";
 import type { PaymentRecord } from "../records.ts";
+import { upsert } from "../upsert.ts";
 import { showCard } from "./show-card.ts";
 
 /** The short message that goes with a status, besides the card's edit. */
@@ -18,12 +19,12 @@ function announcement(p: PaymentRecord, form: PaymentForm, status: PspStatus, m:
     case "PROMISED":
       return m.promised(total, payee);
     case "PAID": {
-      const when = form.settlementDate ?? form.lastModified;
+      const when = form.lastModified ?? form.settlementDate;
       const date = when === null ? "" : when.length > 10 ? formatMoment(when, locale) : formatDay(when, locale);
       return m.paid(total, payee, form.iur ?? "—", date);
     }
     case "FAILED":
-      return m.failed(payee, form.failureReason ?? m.failedNoReason);
+      return form.failureReason === null ? m.failedNoReason(payee) : m.failed(payee, form.failureReason);
     case "ABORTED":
       return m.aborted(payee);
     default:
@@ -61,7 +62,11 @@ export async function applyForm(
   });
   if (!result.applied) {
     if (result.value !== undefined && result.value.status !== form.status) {
-      ctx.logger.debug("ignored a status that is not a forward move", { paymentId, from: result.value.status, to: form.status });
+      ctx.logger.debug("ignored a status that is not a forward move", {
+        paymentId,
+        from: result.value.status,
+        to: form.status,
+      });
     }
     return result.value;
   }
@@ -80,18 +85,22 @@ export async function applyForm(
 
 /** A payment is over: its notice may be sent again in the chat, and the reconciler forgets it. */
 export async function settle(ctx: EngineContext, payment: PaymentRecord): Promise<void> {
-  await ctx.store.openNotices.deleteIf(openNoticeKey(payment.chat, payment.notice.rptId), (v) => v.paymentId === payment.id);
+  await ctx.store.openNotices.deleteIf(
+    openNoticeKey(payment.chat, payment.notice.rptId),
+    (v) => v.paymentId === payment.id,
+  );
   await ctx.store.schedule.delete(`payment:${payment.id}`);
 }
 
-/** Puts a payment on the reconciler's list (re-read with backoff until final: payments.md R6). */
+/**
+ * Puts a payment on the reconciler's list (re-read with backoff until final: payments.md R6). An earlier due
+ * time already set (a webhook that came before the create answer asked for a read soon) is kept.
+ */
 export async function watch(ctx: EngineContext, paymentId: string, inMs: number): Promise<void> {
   const now = ctx.clock.now();
-  await ctx.store.schedule.put(`payment:${paymentId}`, {
-    kind: "payment",
-    id: paymentId,
-    dueAt: now + inMs,
-    attempt: 0,
-    since: now,
-  });
+  const entry = { kind: "payment" as const, id: paymentId, dueAt: now + inMs, attempt: 0, since: now };
+  await upsert(ctx.store.schedule, `payment:${paymentId}`, entry, (e) => ({
+    ...e,
+    dueAt: Math.min(e.dueAt, now + inMs),
+  }));
 }

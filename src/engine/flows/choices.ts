@@ -20,7 +20,9 @@ export function optionLabels(notices: readonly NoticeRef[], m: Messages, locale:
   if (!samePayee || notices.some((n) => n.amountCents === null)) {
     return notices.map((n, i) => {
       const amount = money(n);
-      return amount === null ? m.optionNoAmount(i + 1, formatNoticeNumber(n.noticeNumber)) : m.optionGeneric(i + 1, amount);
+      return amount === null
+        ? m.optionNoAmount(i + 1, formatNoticeNumber(n.noticeNumber))
+        : m.optionGeneric(i + 1, amount);
     });
   }
   const total = notices.reduce((sum, n) => sum + (n.amountCents ?? 0), 0);
@@ -46,13 +48,20 @@ export async function choiceView(
   const labels = optionLabels(notices, m, locale);
   const rows: Button[][] = [];
   for (const [index, label] of labels.entries()) {
-    rows.push([await makeButton(ctx, { action: "choose", choiceId, index }, label, index === 0 ? "primary" : undefined)]);
+    rows.push([
+      await makeButton(ctx, { action: "choose", choiceId, index }, label, index === 0 ? "primary" : undefined),
+    ]);
   }
   return { type: "text", text: m.chooseOption, buttons: rows };
 }
 
 /** An option was picked: its card comes as a new message (the options stay, to pay another one later). */
-export async function pressChoose(ctx: EngineContext, choiceId: string, index: number, from: Sender): Promise<EventAck> {
+export async function pressChoose(
+  ctx: EngineContext,
+  choiceId: string,
+  index: number,
+  from: Sender,
+): Promise<EventAck> {
   const choice = await ctx.store.choices.get(choiceId);
   const notice = choice?.notices[index];
   if (choice === undefined || notice === undefined) return { toast: messagesFor(ctx.defaultLocale).toast.expired };

@@ -59,10 +59,15 @@ function historyStatus(p: PaymentRecord, m: Messages): string {
 
 /** Sets a person's language (from /lingua's argument or its buttons) and answers in it. */
 export async function setLanguage(ctx: EngineContext, chat: ChatRef, from: Sender, locale: Locale): Promise<void> {
-  await upsert(ctx.store.people, personKey(chat.platform, from.userId), { locale: null, linked: null, waiting: [] }, (p) => ({
-    ...p,
-    locale,
-  }));
+  await upsert(
+    ctx.store.people,
+    personKey(chat.platform, from.userId),
+    { locale: null, linked: null, waiting: [] },
+    (p) => ({
+      ...p,
+      locale,
+    }),
+  );
   await say(ctx, chat, messagesFor(locale).language.set);
 }
 

@@ -31,7 +31,12 @@ export async function refusePress(
  * exactly one press through, however many presses, people or replicas race. The card loses its buttons at
  * once; the rest runs after the toast.
  */
-export async function pressPay(ctx: EngineContext, paymentId: string, cardVersion: number, from: Sender): Promise<EventAck> {
+export async function pressPay(
+  ctx: EngineContext,
+  paymentId: string,
+  cardVersion: number,
+  from: Sender,
+): Promise<EventAck> {
   const p = await ctx.store.payments.get(paymentId);
   const refused = await refusePress(ctx, p, from, cardVersion);
   if (refused !== null || p === undefined) return refused ?? {};
@@ -42,7 +47,8 @@ export async function pressPay(ctx: EngineContext, paymentId: string, cardVersio
       ? { ...cur, phase: "confirming", confirmedBy: from.userId, confirmedAt: now, note: null, updatedAt: now }
       : undefined,
   );
-  if (!claim.applied) return (await refusePress(ctx, claim.value, from, cardVersion)) ?? { toast: m.toast.alreadyInProgress };
+  if (!claim.applied)
+    return (await refusePress(ctx, claim.value, from, cardVersion)) ?? { toast: m.toast.alreadyInProgress };
   const claimed = claim.value;
   ctx.background("confirm", async () => {
     await showCard(ctx, claimed);
@@ -135,13 +141,17 @@ export async function execute(ctx: EngineContext, p: PaymentRecord): Promise<voi
   if (p.formId === null) return;
   const m = messagesFor(await paymentLocale(ctx, p));
   try {
-    const form = await ctx.gateway.executeForm(p.payer, p.formId);
+    const { form, outcome } = await ctx.gateway.executeForm(p.payer, p.formId);
     const latest = await applyForm(ctx, p.id, form);
-    // Still READY/BOOKED: the owner must approve it in the DropPay app, or the answer was lost and re-read.
-    if (latest !== undefined && latest.phase === "executing" && latest.status === form.status) await showCard(ctx, latest);
+    if (outcome !== "accepted" && latest?.phase === "executing") {
+      // Still READY/BOOKED: the owner must approve it in the DropPay app, or the answer was lost; the card says
+      // so and the reconciler (or the webhook) follows it.
+      await showCard(ctx, latest);
+    }
     return;
   } catch (error) {
-    const refused = error instanceof PspError && error.code === "psp_refused" && (error.details.httpStatus ?? 500) < 500;
+    const refused =
+      error instanceof PspError && error.code === "psp_refused" && (error.details.httpStatus ?? 500) < 500;
     if (refused && !error.is(409)) {
       await reopen(ctx, p, errorText(error, m));
       return;

@@ -32,7 +32,13 @@ export async function setAwaiting(ctx: EngineContext, chat: ChatRef, awaiting: A
 }
 
 /** Opens a payment for a notice, with "preparing…" shown at once and replaced by the card. */
-async function openWithProgress(ctx: EngineContext, chat: ChatRef, from: Sender, locale: Locale, notice: PaymentNotice) {
+async function openWithProgress(
+  ctx: EngineContext,
+  chat: ChatRef,
+  from: Sender,
+  locale: Locale,
+  notice: PaymentNotice,
+) {
   const slot = slots.progress(newId());
   await say(ctx, chat, messagesFor(locale).preparing, { slot });
   await openPayment(ctx, { chat, from, locale, notice: noticeRef(notice), slot });
@@ -65,8 +71,10 @@ export async function handleText(ctx: EngineContext, chat: ChatRef, from: Sender
   }
   const read = readNoticeInput(text);
   if (!read.ok) {
-    if (awaiting?.userId === from.userId && awaiting.kind === "fiscal_code") return say(ctx, chat, m.errors.fiscalCodeFormat);
-    if (awaiting?.userId === from.userId && awaiting.kind === "notice_number") return say(ctx, chat, m.errors.noticeNumberFormat);
+    if (awaiting?.userId === from.userId && awaiting.kind === "fiscal_code")
+      return say(ctx, chat, m.errors.fiscalCodeFormat);
+    if (awaiting?.userId === from.userId && awaiting.kind === "notice_number")
+      return say(ctx, chat, m.errors.noticeNumberFormat);
     return say(ctx, chat, /\d{5}/.test(text) ? noticeErrorText(read.error.code, m) : m.notUnderstood);
   }
   const input = read.value;
@@ -143,7 +151,8 @@ export async function handleFiles(
     }
   }
   if (sheets.length === 0) {
-    if (failure !== undefined) return say(ctx, chat, errorText(failure, m, { maxFileBytes: ctx.scanner.maxFileBytes }), { slot });
+    if (failure !== undefined)
+      return say(ctx, chat, errorText(failure, m, { maxFileBytes: ctx.scanner.maxFileBytes }), { slot });
     const typeCodes = await makeButton(ctx, { action: "type_codes" }, m.typeCodesButton, "primary");
     return ctx.outbox.send({ chat, view: { type: "text", text: m.noQr, buttons: [[typeCodes]] }, slot });
   }
@@ -152,7 +161,13 @@ export async function handleFiles(
     const target = first ? slot : undefined;
     first = false;
     if (sheet.length === 1 && sheet[0] !== undefined) {
-      await openPayment(ctx, { chat, from, locale, notice: sheet[0], ...(target === undefined ? {} : { slot: target }) });
+      await openPayment(ctx, {
+        chat,
+        from,
+        locale,
+        notice: sheet[0],
+        ...(target === undefined ? {} : { slot: target }),
+      });
     } else {
       const view = await choiceView(ctx, chat, from, sheet, locale);
       await ctx.outbox.send({ chat, view, ...(target === undefined ? {} : { slot: target }) });
@@ -166,4 +181,3 @@ export async function pressTypeCodes(ctx: EngineContext, chat: ChatRef, from: Se
   await setAwaiting(ctx, chat, { kind: "codes", userId: from.userId });
   await say(ctx, chat, messagesFor(locale).typeCodesPrompt);
 }
-

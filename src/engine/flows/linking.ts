@@ -28,10 +28,25 @@ export async function startLink(ctx: EngineContext, chat: ChatRef, from: Sender,
     const url = await ctx.webhooks.forLink(linkId);
     const started = await ctx.gateway.startLink(key, url);
     const now = ctx.clock.now();
-    await ctx.store.linkRequests.put(linkId, { requestId: started.requestId, personKey: key, chat, userId: from.userId, createdAt: now });
-    await ctx.store.schedule.put(`link:${linkId}`, { kind: "link", id: linkId, dueAt: now + FIRST_LINK_CHECK_MS, attempt: 0, since: now });
+    await ctx.store.linkRequests.put(linkId, {
+      requestId: started.requestId,
+      personKey: key,
+      chat,
+      userId: from.userId,
+      createdAt: now,
+    });
+    await ctx.store.schedule.put(`link:${linkId}`, {
+      kind: "link",
+      id: linkId,
+      dueAt: now + FIRST_LINK_CHECK_MS,
+      attempt: 0,
+      since: now,
+    });
     const text = ctx.gateway.demoAccounts ? m.link.introSandbox : m.link.intro;
-    await ctx.outbox.send({ chat, view: { type: "text", text, buttons: [[{ label: m.buttons.link, url: started.url }]] } });
+    await ctx.outbox.send({
+      chat,
+      view: { type: "text", text, buttons: [[{ label: m.buttons.link, url: started.url }]] },
+    });
   } catch (error) {
     await say(ctx, chat, errorText(error, m));
   }

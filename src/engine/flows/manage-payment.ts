@@ -37,7 +37,8 @@ export async function pressCancel(ctx: EngineContext, paymentId: string, from: S
   }
   const m = messagesFor(await paymentLocale(ctx, p));
   const cancellable = p.phase === "open" || (p.phase === "executing" && p.status === "SCHEDULED");
-  if (!cancellable) return p.phase === "executing" ? { toast: m.cannotCancel, alert: true } : { toast: m.toast.alreadyInProgress };
+  if (!cancellable)
+    return p.phase === "executing" ? { toast: m.cannotCancel, alert: true } : { toast: m.toast.alreadyInProgress };
   const claim = await ctx.store.payments.update(paymentId, (cur) =>
     cur.phase === "open" || (cur.phase === "executing" && cur.status === "SCHEDULED")
       ? { ...cur, phase: "cancelling", updatedAt: ctx.clock.now() }
@@ -54,9 +55,10 @@ export async function pressCancel(ctx: EngineContext, paymentId: string, from: S
       if (after?.phase === "cancelling") await revert(ctx, after, m.errors.pspGeneric);
     } catch (error) {
       // 409: the form moved on (it started running): read it and say so.
-      const form = error instanceof PspError && error.is(409)
-        ? await ctx.gateway.getForm(claimed.payer, claimed.formId).catch(() => undefined)
-        : undefined;
+      const form =
+        error instanceof PspError && error.is(409)
+          ? await ctx.gateway.getForm(claimed.payer, claimed.formId).catch(() => undefined)
+          : undefined;
       if (form !== undefined && (isFinal(form.status) || form.status === "RUNNING" || form.status === "PROMISED")) {
         await applyForm(ctx, paymentId, form);
         if (!isFinal(form.status)) await revert(ctx, claimed, m.cannotCancel);
@@ -69,7 +71,12 @@ export async function pressCancel(ctx: EngineContext, paymentId: string, from: S
 }
 
 /** "Prenota": PATCH the form to BOOKED, so the amount is reserved on the account until it is paid. */
-export async function pressBook(ctx: EngineContext, paymentId: string, cardVersion: number, from: Sender): Promise<EventAck> {
+export async function pressBook(
+  ctx: EngineContext,
+  paymentId: string,
+  cardVersion: number,
+  from: Sender,
+): Promise<EventAck> {
   const p = await ctx.store.payments.get(paymentId);
   const refused = await refusePress(ctx, p, from, cardVersion);
   if (refused !== null || p === undefined || p.formId === null) return refused ?? {};
@@ -109,7 +116,12 @@ export async function pressBook(ctx: EngineContext, paymentId: string, cardVersi
 }
 
 /** "Programma": ask for the day; the answer (answerScheduleDate) puts it on the card's Paga button. */
-export async function pressSchedule(ctx: EngineContext, paymentId: string, cardVersion: number, from: Sender): Promise<EventAck> {
+export async function pressSchedule(
+  ctx: EngineContext,
+  paymentId: string,
+  cardVersion: number,
+  from: Sender,
+): Promise<EventAck> {
   const p = await ctx.store.payments.get(paymentId);
   const refused = await refusePress(ctx, p, from, cardVersion);
   if (refused !== null || p === undefined) return refused ?? {};
@@ -125,7 +137,12 @@ export async function pressSchedule(ctx: EngineContext, paymentId: string, cardV
 }
 
 /** The day typed after "Programma": tomorrow at the earliest, a year ahead at the latest. */
-export async function answerScheduleDate(ctx: EngineContext, paymentId: string, text: string, from: Sender): Promise<void> {
+export async function answerScheduleDate(
+  ctx: EngineContext,
+  paymentId: string,
+  text: string,
+  from: Sender,
+): Promise<void> {
   const p = await ctx.store.payments.get(paymentId);
   if (p === undefined) return;
   const locale = await paymentLocale(ctx, p);

@@ -127,7 +127,8 @@ async function adoptPresented(ctx: EngineContext, p: PaymentRecord, error: PspEr
 /**
  * Creates the DropPay form of a stored payment and shows its card. The QR text goes along when there is one;
  * if the node's amount differs from the QR's (409/313), the form is created from the codes alone and the card
- * shows both amounts. A lost answer or a busy node is retried; a duplicate (409/314) is adopted, never doubled.
+ * shows both amounts. A lost answer or a 5xx is retried; the DRAFT it may have left is adopted through 409/314,
+ * never doubled (payments.md R9).
  */
 export async function createForm(ctx: EngineContext, paymentId: string): Promise<void> {
   const p = await ctx.store.payments.get(paymentId);
@@ -154,8 +155,11 @@ export async function createForm(ctx: EngineContext, paymentId: string): Promise
         form = await adoptPresented(ctx, p, error);
         if (form !== null) break;
       }
+      // No answer or a 5xx: the DRAFT may exist. Trying again is safe: DropPay then answers 409/314 with its id.
+      const transient =
+        error.code === "psp_unreachable" || (error.code === "psp_refused" && (error.details.httpStatus ?? 0) >= 500);
       const delay = ctx.timing.createRetryDelaysMs[retries];
-      if ((error.is(500, "310") || error.code === "psp_unreachable") && delay !== undefined) {
+      if (transient && delay !== undefined) {
         retries++;
         await ctx.sleep(delay);
         continue;
@@ -210,7 +214,9 @@ async function failCreate(ctx: EngineContext, p: PaymentRecord, error: PspError)
   }
   ctx.logger.info("form not created", { paymentId: p.id, code: error.code, ...error.details });
   const closed = await ctx.store.payments.update(p.id, (cur) =>
-    cur.phase === "creating" ? { ...cur, phase: "closed", closedReason: error.code, updatedAt: ctx.clock.now() } : undefined,
+    cur.phase === "creating"
+      ? { ...cur, phase: "closed", closedReason: error.code, updatedAt: ctx.clock.now() }
+      : undefined,
   );
   if (!closed.applied) return;
   await settle(ctx, closed.value);

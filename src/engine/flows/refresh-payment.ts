@@ -33,7 +33,11 @@ async function takeOver(ctx: EngineContext, p: PaymentRecord): Promise<PaymentRe
  * - confirming: carried out if the confirmation is recent, otherwise the card asks again;
  * - executing with the form still READY/BOOKED long after the disposition: sent once more, under a claim.
  */
-export async function refreshPayment(ctx: EngineContext, paymentId: string, trigger: RefreshTrigger): Promise<RefreshOutcome> {
+export async function refreshPayment(
+  ctx: EngineContext,
+  paymentId: string,
+  trigger: RefreshTrigger,
+): Promise<RefreshOutcome> {
   const p = await ctx.store.payments.get(paymentId);
   if (p === undefined || p.phase === "closed") return "settled";
   if (p.phase === "awaiting_link") return "settled"; // the link flow shows it once the account is linked
@@ -75,7 +79,14 @@ async function recover(ctx: EngineContext, p: PaymentRecord, status: string): Pr
       const locale = await paymentLocale(ctx, p);
       const reopened = await ctx.store.payments.update(p.id, (cur) =>
         cur.phase === "confirming"
-          ? { ...cur, phase: "open", confirmedBy: null, cardVersion: cur.cardVersion + 1, note: messagesFor(locale).card.statusToConfirm, updatedAt: now }
+          ? {
+              ...cur,
+              phase: "open",
+              confirmedBy: null,
+              cardVersion: cur.cardVersion + 1,
+              note: messagesFor(locale).card.statusToConfirm,
+              updatedAt: now,
+            }
           : undefined,
       );
       if (reopened.applied) await showCard(ctx, reopened.value);
@@ -106,4 +117,3 @@ async function recover(ctx: EngineContext, p: PaymentRecord, status: string): Pr
   }
   return false;
 }
-

@@ -1,0 +1,157 @@
+import { dirname, join } from "node:path";
+import { createSandboxDemoAccounts } from "./app/demo-accounts.ts";
+import { createDropPayGateway } from "./app/droppay-gateway.ts";
+import { createInterimScanner } from "./app/interim-scanner.ts";
+import { ConfigError } from "./config/load.ts";
+import type { Config } from "./config/schema.ts";
+import { createDropPayAuth, createDropPayClient } from "./droppay/index.ts";
+import { defaultSandboxApp, type SandboxHandle, type SandboxOptions, startSandbox } from "./droppay/sandbox/index.ts";
+import { type Clock, systemClock } from "./engine/clock.ts";
+import type { EngineTiming } from "./engine/context.ts";
+import { createEngine, type EngineRuntime } from "./engine/engine.ts";
+import type { PaymentGateway } from "./engine/gateway-port.ts";
+import type { NoticeScanner } from "./engine/scanner-port.ts";
+import type { EngineStore } from "./engine/store-port.ts";
+import { createHttpServer, type HttpServer } from "./http/server.ts";
+import { createLogger, type Logger } from "./log/logger.ts";
+import { createCipher } from "./store/crypto.ts";
+import { createEngineStore } from "./store/engine-store.ts";
+import type { AtomicKv } from "./store/kv.ts";
+import { createCredentialVault } from "./store/links.ts";
+import { describeStoreUrl, openKv } from "./store/open-kv.ts";
+import { loadSecretKeys } from "./store/secret-keys.ts";
+import { createWebhookCredentials, createWebhookUrls } from "./webhooks/credentials.ts";
+import { mountWebhookListener } from "./webhooks/listener.ts";
+import { createReconciler, type Reconciler } from "./webhooks/reconciler.ts";
+
+/** What tests (and tools) may put in place of the defaults; production passes none. */
+export interface AppOverrides {
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** An already open store: two apps over one store are two replicas, or one app restarted. */
+  readonly kv?: AtomicKv;
+  /** A running sandbox to use instead of starting one (restart tests keep the PSP across app lives). */
+  readonly sandbox?: SandboxHandle;
+  readonly sandboxOptions?: SandboxOptions;
+  readonly scanner?: NoticeScanner;
+  /** Wraps the DropPay gateway (fault injection in tests: a process that dies mid-flow). */
+  readonly wrapGateway?: (gateway: PaymentGateway) => PaymentGateway;
+  readonly timing?: Partial<EngineTiming>;
+  readonly reconcilerTickMs?: number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** pagobot assembled: adapters register their ChatPort on `engine` and mount their routes on `http`. */
+export interface App {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly engine: EngineRuntime;
+  readonly http: HttpServer;
+  readonly store: EngineStore;
+  readonly kv: AtomicKv;
+  readonly reconciler: Reconciler;
+  /** The embedded DropPay sandbox, when DROPPAY_BASE_URL is unset. */
+  readonly sandbox?: SandboxHandle;
+  /** Listens (PORT; 0 picks a free port), resends what the outbox kept, and re-reads every open form. */
+  start(): Promise<{ url: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: logger → store → DropPay client (the embedded sandbox on a random loopback port when
+ * DROPPAY_BASE_URL is unset) → scanner → engine → webhook listener and reconciler, on pagobot's one HTTP server.
+ * @example
+ * const app = await createApp(loadConfig());
+ * app.engine.registerPort(myChatPort);
+ * const { url } = await app.start();
+ */
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const clock = overrides.clock ?? systemClock;
+  const store = describeStoreUrl(config.STORE_URL);
+  if (store.kind === "redis" && config.SECRET_KEYS === undefined) {
+    // Replicas must share the key: one generated into a local file would differ on each.
+    throw new ConfigError(["SECRET_KEYS is required when STORE_URL is redis:// (every replica needs the same key)"]);
+  }
+  const dataDir = store.kind === "sqlite" && store.path !== ":memory:" ? dirname(store.path) : null;
+  const kv = overrides.kv ?? openKv(config.STORE_URL);
+  const cipher = createCipher(loadSecretKeys({ configured: config.SECRET_KEYS, dataDir, logger }));
+  const vault = createCredentialVault(kv, cipher);
+
+  let sandbox = overrides.sandbox;
+  const ownSandbox = sandbox === undefined && config.DROPPAY_BASE_URL === undefined;
+  if (ownSandbox) {
+    sandbox = await startSandbox({
+      logger,
+      clock,
+      // Kept beside the store, so that forms the store remembers still exist after a restart.
+      ...(dataDir === null ? {} : { dataFile: join(dataDir, "droppay-sandbox.json") }),
+      ...overrides.sandboxOptions,
+    });
+  }
+  const baseUrl = config.DROPPAY_BASE_URL ?? sandbox?.url ?? "";
+  const appKey = config.DROPPAY_APP_KEY ?? sandbox?.app.key ?? defaultSandboxApp.key;
+  const appSecret = config.DROPPAY_APP_SECRET ?? sandbox?.app.secret ?? defaultSandboxApp.secret;
+  const client = createDropPayClient({ baseUrl, logger, clock });
+  const auth = createDropPayAuth({ baseUrl, appKey, appSecret, logger, clock });
+  const demo =
+    config.DROPPAY_BASE_URL === undefined && sandbox !== undefined ? createSandboxDemoAccounts(sandbox.url) : null;
+  const baseGateway = createDropPayGateway({ client, auth, vault, demo, clock, logger });
+  const gateway = overrides.wrapGateway?.(baseGateway) ?? baseGateway;
+
+  const http = createHttpServer(logger);
+  http.mount("/healthz", (_req, res) => {
+    res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+  });
+  let publicUrl = config.PUBLIC_URL ?? "";
+  const credentials = createWebhookCredentials(kv);
+  const engineStore = createEngineStore(kv);
+  const engine = createEngine({
+    store: engineStore,
+    gateway,
+    scanner: overrides.scanner ?? createInterimScanner(),
+    webhooks: createWebhookUrls(credentials, () => publicUrl),
+    logger,
+    clock,
+    defaultLocale: config.DEFAULT_LOCALE,
+    ...(overrides.timing === undefined ? {} : { timing: overrides.timing }),
+    ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
+  });
+  mountWebhookListener(http, {
+    credentials,
+    targets: { onPayment: (id) => engine.onFormChanged(id), onLink: (id) => engine.onLinkChanged(id) },
+    logger,
+  });
+  const reconciler = createReconciler({
+    store: engineStore,
+    engine,
+    clock,
+    logger,
+    ...(overrides.reconcilerTickMs === undefined ? {} : { tickMs: overrides.reconcilerTickMs }),
+  });
+
+  return {
+    config,
+    logger,
+    engine,
+    http,
+    store: engineStore,
+    kv,
+    reconciler,
+    ...(sandbox === undefined ? {} : { sandbox }),
+    async start() {
+      const url = await http.listen(config.PORT);
+      publicUrl = config.PUBLIC_URL ?? url;
+      await engine.start();
+      await reconciler.start();
+      return { url };
+    },
+    async stop() {
+      reconciler.stop();
+      await engine.stop();
+      await http.close();
+      if (ownSandbox) await sandbox?.close();
+      if (overrides.kv === undefined) await kv.close();
+    },
+  };
+}

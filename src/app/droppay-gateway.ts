@@ -1,0 +1,208 @@
+import {
+  createUserTokenSource,
+  DropPayApiError,
+  type DropPayAuth,
+  type DropPayClient,
+  DropPayNetworkError,
+  DropPaySchemaError,
+  type PagoPaForm,
+  type TokenSource,
+  type UserTokens,
+} from "../droppay/index.ts";
+import type { Clock } from "../engine/clock.ts";
+import { type PayerRef, type PaymentForm, type PaymentGateway, PspError } from "../engine/gateway-port.ts";
+import type { Logger } from "../log/logger.ts";
+import type { CredentialKind, CredentialVault } from "../store/links.ts";
+import type { DemoAccounts } from "./demo-accounts.ts";
+
+/** DropPay's form in the engine's words. */
+export function toPaymentForm(form: PagoPaForm): PaymentForm {
+  return {
+    id: form.id,
+    status: form.status,
+    noticeNumber: form.noticeNumber,
+    fiscalCode: form.fiscalCode,
+    payeeName: form.payeeName,
+    description: form.causale ?? form.description,
+    // What the payee receives: the notice's current amount at the node (DropPay's total adds fee and agio to it).
+    amountCents: form.noticeAmountCents,
+    feeCents: form.feeCents,
+    agioCents: form.agioCents,
+    // DropPay's form carries no due date.
+    dueDate: null,
+    scheduledDate: form.scheduledDate,
+    settlementDate: form.settlementDate,
+    lastModified: form.updatedAt,
+    iur: form.iur,
+    // DropPay's form carries no failure reason either (droppay-api.md); the engine then says so.
+    failureReason: null,
+    account: {
+      ownerName: form.source?.ownerName ?? null,
+      iban: form.source?.accountIban ?? null,
+      balanceCents: form.source?.balanceCents ?? null,
+    },
+    // DropPay documents no account class that forbids BOOKED or a date; a refusal is mapped when it comes.
+    canBook: true,
+    canSchedule: true,
+  };
+}
+
+/** A DropPay failure in the engine's three kinds (the HTTP status and DropPay code go along). */
+export function toPspError(error: unknown): unknown {
+  if (error instanceof DropPayApiError) {
+    return new PspError(
+      "psp_refused",
+      error.message,
+      {
+        httpStatus: error.status,
+        ...(error.pspCode === null ? {} : { pspCode: error.pspCode }),
+        ...(error.description === null ? {} : { description: error.description }),
+      },
+      { cause: error },
+    );
+  }
+  if (error instanceof DropPayNetworkError) return new PspError("psp_unreachable", error.message, {}, { cause: error });
+  if (error instanceof DropPaySchemaError) return new PspError("psp_bad_reply", error.message, {}, { cause: error });
+  return error;
+}
+
+interface SealedTokens {
+  readonly connectionCode: string;
+  readonly refreshToken?: string;
+}
+
+/**
+ * The engine's PaymentGateway over the DropPay client. A person's connection code and refresh token are kept
+ * sealed in the credential vault; access tokens live in memory only (payments.md §4), one token source per
+ * person so that parallel calls after an expiry share one refresh. With the embedded sandbox, a person with no
+ * link pays from a demo account created for them on first use.
+ */
+export function createDropPayGateway(deps: {
+  readonly client: DropPayClient;
+  readonly auth: DropPayAuth;
+  readonly vault: CredentialVault;
+  readonly demo: DemoAccounts | null;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}): PaymentGateway {
+  const logger = deps.logger.child({ module: "gateway" });
+  const sources = new Map<string, Promise<TokenSource>>();
+
+  const sourceFrom = (personKey: string, kind: CredentialKind, sealed: SealedTokens, tokens: UserTokens | null) =>
+    createUserTokenSource({
+      auth: deps.auth,
+      connectionCode: sealed.connectionCode,
+      tokens,
+      clock: deps.clock,
+      logger,
+      // Only the long-lived parts are kept (sealed); a new access token is minted after a restart.
+      onTokens: (next) =>
+        deps.vault.put(personKey, kind, {
+          secrets: {
+            connectionCode: sealed.connectionCode,
+            ...(next.refreshToken ? { refreshToken: next.refreshToken } : {}),
+          },
+          info: {},
+        }),
+    });
+
+  const openSource = async (payer: PayerRef): Promise<TokenSource> => {
+    const stored = await deps.vault.get(payer.personKey, payer.kind === "demo" ? "demo" : "link");
+    if (stored?.secrets.connectionCode !== undefined) {
+      const sealed: SealedTokens = {
+        connectionCode: stored.secrets.connectionCode,
+        ...(stored.secrets.refreshToken ? { refreshToken: stored.secrets.refreshToken } : {}),
+      };
+      const tokens = sealed.refreshToken ? { accessToken: "", refreshToken: sealed.refreshToken, expiresAt: 0 } : null;
+      return sourceFrom(payer.personKey, payer.kind === "demo" ? "demo" : "link", sealed, tokens);
+    }
+    if (payer.kind === "linked" || deps.demo === null)
+      throw new PspError("psp_not_linked", "no DropPay credential for this person");
+    const created = await deps.demo.create();
+    const sealed: SealedTokens = { connectionCode: created.connectionCode, refreshToken: created.refreshToken };
+    await deps.vault.put(payer.personKey, "demo", { secrets: { ...sealed }, info: { accountId: created.accountId } });
+    return sourceFrom(payer.personKey, "demo", sealed, {
+      accessToken: created.accessToken,
+      refreshToken: created.refreshToken,
+      expiresAt: deps.clock.now() + created.expiresInSeconds * 1000,
+    });
+  };
+
+  /** One token source per person and kind, created once even under parallel first calls. */
+  const tokensFor = (payer: PayerRef): Promise<TokenSource> => {
+    const key = `${payer.kind}:${payer.personKey}`;
+    let source = sources.get(key);
+    if (source === undefined) {
+      source = openSource(payer);
+      sources.set(key, source);
+      source.catch(() => sources.delete(key));
+    }
+    return source;
+  };
+
+  const call = async <T>(payer: PayerRef, run: (tokens: TokenSource) => Promise<T>): Promise<T> => {
+    try {
+      return await run(await tokensFor(payer));
+    } catch (error) {
+      throw toPspError(error);
+    }
+  };
+
+  return {
+    demoAccounts: deps.demo !== null,
+    createForm: (payer, input) =>
+      call(payer, async (t) =>
+        toPaymentForm(
+          await deps.client.createForm(t, {
+            noticeNumber: input.noticeNumber,
+            fiscalCode: input.fiscalCode,
+            qrText: input.qrText,
+            webhookUrl: input.webhookUrl,
+          }),
+        ),
+      ),
+    getForm: (payer, formId) => call(payer, async (t) => toPaymentForm(await deps.client.getForm(t, formId))),
+    updateForm: (payer, formId, change) =>
+      call(payer, async (t) =>
+        toPaymentForm(
+          await deps.client.updateForm(t, formId, {
+            status: change.status,
+            ...(change.scheduledDate === undefined ? {} : { scheduledDate: change.scheduledDate }),
+          }),
+        ),
+      ),
+    deleteForm: (payer, formId) => call(payer, async (t) => toPaymentForm(await deps.client.deleteForm(t, formId))),
+    executeForm: (payer, formId) =>
+      call(payer, async (t) => {
+        const result = await deps.client.executeForm(t, formId);
+        return { form: toPaymentForm(result.form), outcome: result.outcome };
+      }),
+    async startLink(_personKey, webhookUrl) {
+      try {
+        const connection = await deps.auth.createConnection(webhookUrl);
+        return { requestId: connection.id, url: connection.sharingUrl ?? "" };
+      } catch (error) {
+        throw toPspError(error);
+      }
+    },
+    async checkLink(personKey, requestId) {
+      let connection: Awaited<ReturnType<DropPayAuth["getConnection"]>>;
+      try {
+        connection = await deps.auth.getConnection(requestId);
+      } catch (error) {
+        throw toPspError(error);
+      }
+      if (connection.status === "GRANTED" && connection.connectionCode !== null) {
+        await deps.vault.put(personKey, "link", { secrets: { connectionCode: connection.connectionCode }, info: {} });
+        sources.delete(`linked:${personKey}`);
+        return { state: "granted", accountName: null };
+      }
+      if (connection.status === "WAITING" || connection.status === "GRANTED") return { state: "pending" };
+      return { state: "refused" };
+    },
+    async unlink(personKey) {
+      await deps.vault.delete(personKey, "link");
+      sources.delete(`linked:${personKey}`);
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { createLuma, type Luma } from "./luma.ts";
+
+/**
+ * Mean over a (2r+1)² window, edges clamped, as running sums along rows then columns: linear time whatever
+ * the radius, and one Float32 intermediate rather than an integral image that would overflow on big planes.
+ */
+export function boxMean(image: Luma, radius: number): Float32Array {
+  const { width: w, height: h, data } = image;
+  const r = Math.max(0, Math.floor(radius));
+  const size = 2 * r + 1;
+  const rows = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    let sum = 0;
+    for (let k = -r; k <= r; k++) sum += data[row + clamp(k, w)] as number;
+    for (let x = 0; x < w; x++) {
+      rows[row + x] = sum;
+      sum += (data[row + clamp(x + r + 1, w)] as number) - (data[row + clamp(x - r, w)] as number);
+    }
+  }
+  const out = new Float32Array(w * h);
+  const col = new Float32Array(w);
+  for (let k = -r; k <= r; k++) {
+    const from = clamp(k, h) * w;
+    for (let x = 0; x < w; x++) col[x] = (col[x] as number) + (rows[from + x] as number);
+  }
+  const norm = 1 / (size * size);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    const add = clamp(y + r + 1, h) * w;
+    const sub = clamp(y - r, h) * w;
+    for (let x = 0; x < w; x++) {
+      const c = col[x] as number;
+      out[row + x] = c * norm;
+      col[x] = c + (rows[add + x] as number) - (rows[sub + x] as number);
+    }
+  }
+  return out;
+}
+
+/** A smoothed copy: sensor noise breaks the 1:1:3:1:1 runs jsqr looks for; a small box mean restores them. */
+export function smooth(image: Luma, radius: number): Luma {
+  const mean = boxMean(image, radius);
+  const out = createLuma(image.width, image.height);
+  for (let i = 0; i < mean.length; i++) out.data[i] = (mean[i] as number) + 0.5;
+  return out;
+}
+
+/** Unsharp mask: steepens the edges a mild blur has softened, so module borders fall back in place. */
+export function unsharp(image: Luma, radius: number, amount: number): Luma {
+  const mean = boxMean(image, radius);
+  const out = createLuma(image.width, image.height);
+  const src = image.data;
+  const dst = out.data;
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i] as number;
+    const s = v + amount * (v - (mean[i] as number));
+    dst[i] = s <= 0 ? 0 : s >= 255 ? 255 : s + 0.5;
+  }
+  return out;
+}
+
+/**
+ * Local-mean binarisation: black where a pixel is darker than its neighbourhood mean by `offset`. Shadows,
+ * glare and faded print shift the whole neighbourhood together, so a local threshold holds where jsqr's own
+ * 8 px block estimate goes wrong. Returns 0/255 pixels, which jsqr's binariser passes through unchanged.
+ */
+export function adaptiveThreshold(image: Luma, radius: number, offset: number): Luma {
+  const mean = boxMean(image, radius);
+  const out = createLuma(image.width, image.height);
+  const src = image.data;
+  const dst = out.data;
+  for (let i = 0; i < src.length; i++) dst[i] = (src[i] as number) < (mean[i] as number) - offset ? 0 : 255;
+  return out;
+}
+
+function clamp(i: number, n: number): number {
+  return i < 0 ? 0 : i >= n ? n - 1 : i;
+}

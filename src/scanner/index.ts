@@ -1,0 +1,94 @@
+import type { Logger } from "../log/logger.ts";
+import type { PaymentNotice } from "../notice/index.ts";
+import { ScanError } from "./errors.ts";
+import { ScanPool } from "./pool/pool.ts";
+import { scanBytes } from "./scan-bytes.ts";
+
+export { ScanError, type ScanErrorCode } from "./errors.ts";
+export { limits } from "./limits.ts";
+
+export interface ScanOptions {
+  /** What the sender said the file is; informational only: the bytes decide. */
+  mimeType?: string;
+  fileName?: string;
+  signal?: AbortSignal;
+  /** Called while the scan waits for a worker: 1 means it is next ("many notices at once, yours is next"). */
+  onQueued?(position: number): void;
+}
+
+export interface ScanResult {
+  /** pagoPA QR texts as read, in print order (top to bottom), each once. */
+  payloads: string[];
+  /** The payloads parsed, or the notices read from a PDF's text when it has no readable QR. */
+  notices: PaymentNotice[];
+  source: "image" | "pdf-image" | "pdf-text";
+  /** From the call to the answer, waiting for a worker included. */
+  ms: number;
+}
+
+export interface Scanner {
+  /** Reads every pagoPA QR code in an image or PDF. No code is an empty result; bad input a `ScanError`. */
+  scan(bytes: Uint8Array, options?: ScanOptions): Promise<ScanResult>;
+  close(): Promise<void>;
+}
+
+export interface ScannerOptions {
+  logger: Logger;
+  /** Worker threads (default 2). 0 scans on the calling thread: for tools, never for the chat. */
+  workers?: number;
+  /** Scans that may wait for a worker (default 8); one more gets `busy`. */
+  maxQueue?: number;
+  /** Wall time per file, decoding included, after which the search returns what it has (default 1200 ms). */
+  timeBudgetMs?: number;
+  /** Search steps to leave out, by name (for the benchmark's ablations). */
+  skipSteps?: readonly string[];
+}
+
+/** Creates the scanner the engine uses: a small worker pool, or inline work when `workers` is 0. */
+export function createScanner(options: ScannerOptions): Scanner {
+  const logger = options.logger.child({ module: "scanner" });
+  const timeBudgetMs = options.timeBudgetMs ?? 1200;
+  const job = (bytes: Uint8Array) => ({ bytes, timeBudgetMs, skipSteps: options.skipSteps });
+  const workers = options.workers ?? 2;
+  const pool =
+    workers > 0
+      ? new ScanPool({
+          size: workers,
+          maxQueue: options.maxQueue ?? 8,
+          // Decoding cannot be interrupted and is bounded by the pixel limit; this only catches a stuck worker.
+          hardTimeoutMs: Math.max(15_000, timeBudgetMs * 10),
+          logger,
+        })
+      : null;
+
+  return {
+    async scan(bytes, scanOptions = {}) {
+      const started = performance.now();
+      const outcome =
+        pool !== null
+          ? await pool.run(job(bytes), { signal: scanOptions.signal, onQueued: scanOptions.onQueued })
+          : await inline(bytes, timeBudgetMs, options.skipSteps, scanOptions.signal);
+      const ms = Math.round(performance.now() - started);
+      logger.debug("scanned", { ms, codes: outcome.payloads.length, source: outcome.source });
+      return { ...outcome, ms };
+    },
+    async close() {
+      await pool?.close();
+    },
+  };
+}
+
+async function inline(
+  bytes: Uint8Array,
+  timeBudgetMs: number,
+  skipSteps: readonly string[] | undefined,
+  signal: AbortSignal | undefined,
+) {
+  if (signal?.aborted) throw new ScanError("aborted", "the scan was cancelled");
+  try {
+    return await scanBytes(bytes, { timeBudgetMs, skipSteps });
+  } catch (error) {
+    if (error instanceof ScanError) throw error;
+    throw new ScanError("scan_failed", "the file could not be scanned", { cause: error });
+  }
+}

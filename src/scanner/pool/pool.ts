@@ -1,0 +1,201 @@
+import { Worker } from "node:worker_threads";
+import type { Logger } from "../../log/logger.ts";
+import { ScanError } from "../errors.ts";
+import type { ScanOutcome } from "../scan-bytes.ts";
+import type { JobMessage, ResultMessage } from "./protocol.ts";
+
+export interface PoolOptions {
+  readonly size: number;
+  /** Jobs that may wait for a worker; one more is refused as `busy`. */
+  readonly maxQueue: number;
+  /** A worker that has not answered by then is terminated and replaced (jsqr cannot be interrupted). */
+  readonly hardTimeoutMs: number;
+  readonly logger: Logger;
+}
+
+export interface PoolJob {
+  readonly bytes: Uint8Array;
+  readonly timeBudgetMs: number;
+  readonly skipSteps?: readonly string[];
+}
+
+export interface RunOptions {
+  readonly signal?: AbortSignal;
+  /** Called while the job waits: 1 means it is next. Called again each time it moves up. */
+  readonly onQueued?: (position: number) => void;
+}
+
+interface Pending {
+  readonly job: PoolJob;
+  readonly options: RunOptions;
+  settled: boolean;
+  resolve(outcome: ScanOutcome): void;
+  reject(error: ScanError): void;
+  detach(): void;
+}
+
+interface Slot {
+  worker: Worker;
+  running: { pending: Pending; id: number; timer: NodeJS.Timeout } | null;
+}
+
+const entry = new URL("./worker-entry.mjs", import.meta.url);
+
+/**
+ * A few worker threads that scan one file each at a time, with a bounded queue in front. The chat's thread
+ * only posts bytes and waits, so it keeps answering while a 12 MP photo is decoded; when every worker is busy
+ * a caller learns its place in the queue, and past the queue's end gets `busy` at once instead of a stall.
+ */
+export class ScanPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly options: PoolOptions) {}
+
+  run(job: PoolJob, options: RunOptions = {}): Promise<ScanOutcome> {
+    return new Promise<ScanOutcome>((resolve, reject) => {
+      if (this.closed) return reject(new ScanError("closed", "the scanner has been closed"));
+      if (options.signal?.aborted) return reject(new ScanError("aborted", "the scan was cancelled"));
+      const onAbort = () => this.abort(pending);
+      const pending: Pending = {
+        job,
+        options,
+        settled: false,
+        resolve: (outcome) => {
+          if (pending.settled) return;
+          pending.settled = true;
+          pending.detach();
+          resolve(outcome);
+        },
+        reject: (error) => {
+          if (pending.settled) return;
+          pending.settled = true;
+          pending.detach();
+          reject(error);
+        },
+        detach: () => options.signal?.removeEventListener("abort", onAbort),
+      };
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      const slot = this.idleSlot();
+      if (slot !== undefined) return this.dispatch(slot, pending);
+      if (this.queue.length >= this.options.maxQueue) {
+        return pending.reject(new ScanError("busy", "many notices are being read at once; try again in a moment"));
+      }
+      this.queue.push(pending);
+      options.onQueued?.(this.queue.length);
+    });
+  }
+
+  /** Stops the workers; queued and running scans fail with `closed`. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.queue.splice(0)) p.reject(new ScanError("closed", "the scanner has been closed"));
+    await Promise.all(
+      this.slots.splice(0).map(async (slot) => {
+        if (slot.running !== null) {
+          clearTimeout(slot.running.timer);
+          slot.running.pending.reject(new ScanError("closed", "the scanner has been closed"));
+        }
+        await slot.worker.terminate();
+      }),
+    );
+  }
+
+  private idleSlot(): Slot | undefined {
+    const idle = this.slots.find((s) => s.running === null);
+    if (idle !== undefined) return idle;
+    if (this.slots.length < this.options.size) {
+      const slot: Slot = { worker: this.spawn(), running: null };
+      this.slots.push(slot);
+      this.listen(slot);
+      return slot;
+    }
+    return undefined;
+  }
+
+  private spawn(): Worker {
+    // Typed arrays live outside the JS heap; this caps what jpeg-js and pdf.js keep on it.
+    const worker = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: 768 } });
+    worker.unref();
+    return worker;
+  }
+
+  private listen(slot: Slot): void {
+    const { worker } = slot;
+    worker.on("message", (message: ResultMessage) => {
+      const running = slot.running;
+      if (running === null || running.id !== message.id) return;
+      clearTimeout(running.timer);
+      slot.running = null;
+      worker.unref();
+      if (message.ok) running.pending.resolve(message.outcome);
+      else running.pending.reject(new ScanError(message.code, message.message));
+      this.next(slot);
+    });
+    const failed = (reason: unknown) => {
+      if (this.closed || !this.slots.includes(slot)) return;
+      this.options.logger.error("scan worker failed", { error: reason });
+      const running = slot.running;
+      slot.running = null;
+      if (running !== null) {
+        clearTimeout(running.timer);
+        running.pending.reject(new ScanError("scan_failed", "the file could not be scanned"));
+      }
+      this.replace(slot);
+    };
+    worker.on("error", failed);
+    worker.on("exit", (code) => failed(new Error(`worker exited with code ${code}`)));
+  }
+
+  private replace(slot: Slot): void {
+    slot.worker.removeAllListeners();
+    void slot.worker.terminate();
+    slot.worker = this.spawn();
+    slot.running = null;
+    this.listen(slot);
+    this.next(slot);
+  }
+
+  private dispatch(slot: Slot, pending: Pending): void {
+    const id = this.nextId++;
+    // A copy is transferred: the caller's buffer stays usable, and the worker owns its bytes.
+    // (Uint8Array.from, not .slice(): a Node Buffer's slice is a view that transferring would detach.)
+    const bytes = Uint8Array.from(pending.job.bytes);
+    const message: JobMessage = {
+      id,
+      bytes,
+      timeBudgetMs: pending.job.timeBudgetMs,
+      skipSteps: pending.job.skipSteps,
+    };
+    const timer = setTimeout(() => {
+      if (slot.running?.id !== id) return;
+      this.options.logger.warn("scan timed out; restarting its worker", { ms: this.options.hardTimeoutMs });
+      slot.running = null;
+      pending.reject(new ScanError("timeout", "reading the file took too long"));
+      this.replace(slot);
+    }, this.options.hardTimeoutMs);
+    slot.running = { pending, id, timer };
+    slot.worker.ref();
+    slot.worker.postMessage(message, [bytes.buffer]);
+  }
+
+  private next(slot: Slot): void {
+    if (this.closed) return;
+    const pending = this.queue.shift();
+    if (pending === undefined) return;
+    for (const [i, p] of this.queue.entries()) p.options.onQueued?.(i + 1);
+    this.dispatch(slot, pending);
+  }
+
+  private abort(pending: Pending): void {
+    const at = this.queue.indexOf(pending);
+    if (at >= 0) {
+      this.queue.splice(at, 1);
+      for (const [i, p] of this.queue.entries()) if (i >= at) p.options.onQueued?.(i + 1);
+    }
+    // A running scan cannot be interrupted; its answer, when it comes, is dropped.
+    pending.reject(new ScanError("aborted", "the scan was cancelled"));
+  }
+}

@@ -1,0 +1,19 @@
+import { parentPort } from "node:worker_threads";
+import { ScanError } from "../errors.ts";
+import { scanBytes } from "../scan-bytes.ts";
+import type { JobMessage, ResultMessage } from "./protocol.ts";
+
+// One scan at a time per worker: the pool sends the next job only after this one has answered.
+parentPort?.on("message", async (job: JobMessage) => {
+  let reply: ResultMessage;
+  try {
+    const outcome = await scanBytes(job.bytes, { timeBudgetMs: job.timeBudgetMs, skipSteps: job.skipSteps });
+    reply = { id: job.id, ok: true, outcome };
+  } catch (error) {
+    reply =
+      error instanceof ScanError
+        ? { id: job.id, ok: false, code: error.code, message: error.message }
+        : { id: job.id, ok: false, code: "scan_failed", message: "the file could not be scanned" };
+  }
+  parentPort?.postMessage(reply);
+});

@@ -1,0 +1,137 @@
+import type { FinderCandidate } from "./finder.ts";
+
+/** A part of the source plane that probably holds one QR code, and the code's module size there. */
+export interface Region {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  /** Module size in source pixels. */
+  readonly module: number;
+  /** Higher is likelier; regions are tried best first. */
+  readonly score: number;
+  /** How it was proposed: three finder patterns, two, or one. */
+  readonly from: 3 | 2 | 1;
+}
+
+// A QR code of version 1 to 10 has 21 to 57 modules a side: its finder centres are 14 to 50 modules apart.
+const MIN_LEG = 12;
+const MAX_LEG = 54;
+
+/**
+ * Turns finder-pattern candidates (found on a plane `scale` times the source) into regions of the source to
+ * decode: first triples that make a code's three corners (legs of similar length about a right angle — loose,
+ * because a tilted photo skews both), then pairs, then strong single candidates, which leave the code's
+ * direction open and so get a square around them.
+ */
+export function proposeRegions(candidates: readonly FinderCandidate[], scale: number, limit = 40): Region[] {
+  const ranked = [...candidates].sort((a, b) => b.hits - a.hits).slice(0, limit);
+  const regions: Region[] = [];
+  const used = new Set<FinderCandidate>();
+  const triples: { pts: [FinderCandidate, FinderCandidate, FinderCandidate]; score: number; module: number }[] = [];
+  for (let i = 0; i < ranked.length; i++) {
+    for (let j = i + 1; j < ranked.length; j++) {
+      for (let k = j + 1; k < ranked.length; k++) {
+        const t = scoreTriple(ranked[i] as FinderCandidate, ranked[j] as FinderCandidate, ranked[k] as FinderCandidate);
+        if (t !== null) triples.push(t);
+      }
+    }
+  }
+  triples.sort((a, b) => b.score - a.score);
+  for (const t of triples) {
+    // A finder pattern belongs to one code: the best triple claims it.
+    if (t.pts.some((p) => used.has(p))) continue;
+    for (const p of t.pts) used.add(p);
+    const [a, b, c] = t.pts;
+    const d = { x: a.x + c.x - b.x, y: a.y + c.y - b.y };
+    const xs = [a.x, b.x, c.x, d.x];
+    const ys = [a.y, b.y, c.y, d.y];
+    regions.push(box(xs, ys, t.module * 6, t.module, scale, t.score + 100, 3));
+  }
+  const rest = ranked.filter((p) => !used.has(p));
+  for (let i = 0; i < rest.length; i++) {
+    const p = rest[i] as FinderCandidate;
+    if (used.has(p)) continue;
+    let partner: FinderCandidate | undefined;
+    for (let j = i + 1; j < rest.length && partner === undefined; j++) {
+      const q = rest[j] as FinderCandidate;
+      if (used.has(q) || !similarModules(p, q)) continue;
+      const leg = Math.hypot(p.x - q.x, p.y - q.y) / ((p.module + q.module) / 2);
+      if (leg >= MIN_LEG && leg <= MAX_LEG * Math.SQRT2) partner = q;
+    }
+    if (partner !== undefined) {
+      used.add(p);
+      used.add(partner);
+      const m = (p.module + partner.module) / 2;
+      const dist = Math.hypot(p.x - partner.x, p.y - partner.y);
+      // The code lies on one side of the pair or the other (or the pair is its diagonal): cover all three.
+      const cx = (p.x + partner.x) / 2;
+      const cy = (p.y + partner.y) / 2;
+      const r = dist + m * 5;
+      regions.push(box([cx - r, cx + r], [cy - r, cy + r], 0, m, scale, p.hits + partner.hits + 20, 2));
+    } else if (p.hits >= 2) {
+      const r = p.module * 40;
+      regions.push(box([p.x - r, p.x + r], [p.y - r, p.y + r], 0, p.module, scale, p.hits, 1));
+    }
+  }
+  return regions.sort((a, b) => b.score - a.score);
+}
+
+function similarModules(a: FinderCandidate, b: FinderCandidate): boolean {
+  const r = a.module / b.module;
+  return r < 1.7 && r > 1 / 1.7;
+}
+
+function scoreTriple(
+  p: FinderCandidate,
+  q: FinderCandidate,
+  r: FinderCandidate,
+): { pts: [FinderCandidate, FinderCandidate, FinderCandidate]; score: number; module: number } | null {
+  if (!similarModules(p, q) || !similarModules(q, r) || !similarModules(p, r)) return null;
+  const module = (p.module + q.module + r.module) / 3;
+  // The corner finder is the one opposite the longest side (the code's diagonal).
+  const dpq = Math.hypot(p.x - q.x, p.y - q.y);
+  const dqr = Math.hypot(q.x - r.x, q.y - r.y);
+  const dpr = Math.hypot(p.x - r.x, p.y - r.y);
+  let corner: FinderCandidate;
+  let a: FinderCandidate;
+  let c: FinderCandidate;
+  if (dqr >= dpq && dqr >= dpr) [corner, a, c] = [p, q, r];
+  else if (dpr >= dpq && dpr >= dqr) [corner, a, c] = [q, p, r];
+  else [corner, a, c] = [r, p, q];
+  const la = Math.hypot(a.x - corner.x, a.y - corner.y);
+  const lc = Math.hypot(c.x - corner.x, c.y - corner.y);
+  const legs = Math.min(la, lc) / Math.max(la, lc);
+  if (legs < 0.6) return null;
+  const leg = (la + lc) / 2 / module;
+  if (leg < MIN_LEG || leg > MAX_LEG) return null;
+  const cos = ((a.x - corner.x) * (c.x - corner.x) + (a.y - corner.y) * (c.y - corner.y)) / (la * lc);
+  if (Math.abs(cos) > 0.55) return null;
+  const sizes = Math.min(p.module, q.module, r.module) / Math.max(p.module, q.module, r.module);
+  const score = p.hits + q.hits + r.hits + 10 * (legs + sizes - Math.abs(cos));
+  return { pts: [a, corner, c], score, module };
+}
+
+function box(
+  xs: readonly number[],
+  ys: readonly number[],
+  pad: number,
+  module: number,
+  scale: number,
+  score: number,
+  from: 1 | 2 | 3,
+): Region {
+  const x0 = Math.min(...xs) - pad;
+  const x1 = Math.max(...xs) + pad;
+  const y0 = Math.min(...ys) - pad;
+  const y1 = Math.max(...ys) + pad;
+  return {
+    x: x0 / scale,
+    y: y0 / scale,
+    width: (x1 - x0) / scale,
+    height: (y1 - y0) / scale,
+    module: module / scale,
+    score,
+    from,
+  };
+}

@@ -1,0 +1,86 @@
+import { type PaymentNotice, parseQrPayload, readNoticeFromText } from "../notice/index.ts";
+import { decodeImage } from "./decode/image.ts";
+import { readPdf } from "./decode/pdf.ts";
+import { ScanError } from "./errors.ts";
+import { limits } from "./limits.ts";
+import { deadlineIn } from "./read/deadline.ts";
+import { findCodes } from "./read/find-codes.ts";
+import { sniff } from "./sniff.ts";
+
+/** What one file held; `ScanResult` without the timing the caller adds. */
+export interface ScanOutcome {
+  readonly payloads: string[];
+  readonly notices: PaymentNotice[];
+  readonly source: "image" | "pdf-image" | "pdf-text";
+}
+
+export interface ScanBytesOptions {
+  /** Wall time for the whole file, decoding included; the search gets what decoding leaves (never < a floor). */
+  readonly timeBudgetMs: number;
+  /** Search steps to leave out (benchmark ablations). */
+  readonly skipSteps?: readonly string[];
+}
+
+// A slow decode (a 12 MP JPEG on a busy machine) must not leave the search no time at all.
+const MIN_SEARCH_MS = 250;
+
+const isPagoPa = (text: string) => parseQrPayload(text).ok;
+
+/**
+ * Reads every pagoPA QR code in an image or PDF, on the calling thread (the pool runs this in a worker).
+ * Hostile input is refused from the byte count and the header, before anything is decoded.
+ */
+export async function scanBytes(bytes: Uint8Array, options: ScanBytesOptions): Promise<ScanOutcome> {
+  const started = performance.now();
+  if (bytes.byteLength > limits.maxFileBytes) {
+    const mb = (bytes.byteLength / 1024 / 1024).toFixed(1);
+    throw new ScanError("file_too_large", `the file is ${mb} MB (at most ${limits.maxFileBytes / 1024 / 1024} MB)`);
+  }
+  if (bytes.byteLength === 0) throw new ScanError("corrupt_file", "the file is empty");
+  const sniffed = sniff(bytes);
+  if (sniffed.width !== undefined && sniffed.height !== undefined) {
+    const pixels = sniffed.width * sniffed.height;
+    if (pixels > limits.maxPixels) {
+      throw new ScanError(
+        "too_many_pixels",
+        `the image is ${sniffed.width}×${sniffed.height} (${(pixels / 1e6).toFixed(0)} MP, at most ${limits.maxPixels / 1e6} MP)`,
+      );
+    }
+  }
+  const searchBudget = () => Math.max(MIN_SEARCH_MS, options.timeBudgetMs - (performance.now() - started));
+  const search = { wanted: isPagoPa, skip: options.skipSteps };
+
+  if (sniffed.type !== "pdf") {
+    const luma = await decodeImage(bytes, sniffed);
+    const found = findCodes(luma, { ...search, deadline: deadlineIn(searchBudget()) });
+    return withNotices(
+      found.map((f) => f.text),
+      "image",
+    );
+  }
+
+  const pdf = await readPdf(bytes);
+  const deadline = deadlineIn(searchBudget());
+  const payloads: string[] = [];
+  for (const image of pdf.images) {
+    if (deadline.passed()) break;
+    for (const f of findCodes(image, { ...search, deadline })) if (!payloads.includes(f.text)) payloads.push(f.text);
+  }
+  if (payloads.length > 0) return withNotices(payloads, "pdf-image");
+  // No QR image (or none readable): the notice's codes are printed as text on the page too.
+  const notices: PaymentNotice[] = [];
+  for (const text of [...pdf.pageTexts, pdf.pageTexts.join("\n")]) {
+    const read = readNoticeFromText(text);
+    if (read.ok && !notices.some((n) => n.rptId === read.value.rptId)) notices.push(read.value);
+  }
+  return { payloads: [], notices, source: "pdf-text" };
+}
+
+function withNotices(payloads: string[], source: ScanOutcome["source"]): ScanOutcome {
+  const notices: PaymentNotice[] = [];
+  for (const p of payloads) {
+    const parsed = parseQrPayload(p);
+    if (parsed.ok) notices.push(parsed.value);
+  }
+  return { payloads, notices, source };
+}

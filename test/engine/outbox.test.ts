@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { createManualClock } from "../../src/droppay/index.ts";
+import type { ChatRef } from "../../src/engine/events.ts";
+import { createOutbox } from "../../src/engine/outbox.ts";
+import { silentLogger } from "../../src/log/logger.ts";
+import { createEngineStore } from "../../src/store/engine-store.ts";
+import { createMemoryKv } from "../../src/store/memory-kv.ts";
+import { RecordingChatPort } from "../helpers/recording-chat-port.ts";
+
+const chat: ChatRef = { platform: "playground", chatId: "c1", kind: "private" };
+const text = (t: string) => ({ type: "text" as const, text: t });
+
+function setup(options: { sleep?: (ms: number) => Promise<void>; kv?: ReturnType<typeof createMemoryKv> } = {}) {
+  const kv = options.kv ?? createMemoryKv();
+  const store = createEngineStore(kv);
+  const outbox = createOutbox({
+    store,
+    clock: createManualClock(),
+    logger: silentLogger,
+    replicaId: "r1",
+    ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+  });
+  return { kv, store, outbox };
+}
+
+describe("the outbox", () => {
+  it("delivers every message once and in order through a storm of 429s, waiting as told", async () => {
+    const waits: number[] = [];
+    const { outbox } = setup({ sleep: async (ms) => void waits.push(ms) });
+    const port = new RecordingChatPort();
+    port.inject(
+      { kind: "rate_limit", retryAfterMs: 1_000 },
+      { kind: "rate_limit", retryAfterMs: 2_000 },
+      { kind: "rate_limit", retryAfterMs: 3_000 },
+    );
+    outbox.registerPort(port);
+    for (let i = 1; i <= 5; i++) await outbox.send({ chat, view: text(`message ${i}`) });
+    await outbox.idle();
+    expect(port.texts("c1")).toEqual(["message 1", "message 2", "message 3", "message 4", "message 5"]);
+    expect(waits).toEqual([1_000, 2_000, 3_000]);
+    expect(port.calls).toBe(8);
+  });
+
+  it("sends a message with a fixed id once, however many times it is queued (a status announced twice)", async () => {
+    const { outbox } = setup();
+    const port = new RecordingChatPort();
+    outbox.registerPort(port);
+    await Promise.all([
+      outbox.send({ id: "status:p1:PAID", chat, view: text("Pagato") }),
+      outbox.send({ id: "status:p1:PAID", chat, view: text("Pagato") }),
+    ]);
+    await outbox.idle();
+    await outbox.send({ id: "status:p1:PAID", chat, view: text("Pagato") });
+    await outbox.idle();
+    expect(port.texts("c1")).toEqual(["Pagato"]);
+  });
+
+  it("keeps what it could not send and sends it after a restart, once", async () => {
+    const kv = createMemoryKv();
+    const first = setup({ kv });
+    // No adapter yet (or the process dies before sending): the deliveries stay stored.
+    await first.outbox.send({ id: "status:p1:PAID", chat, view: text("✅ Pagato") });
+    await first.outbox.send({ chat, view: text("second") });
+    first.outbox.stop();
+    const second = setup({ kv });
+    const port = new RecordingChatPort();
+    second.outbox.registerPort(port);
+    await second.outbox.resume();
+    await second.outbox.idle();
+    expect(port.texts("c1")).toEqual(["✅ Pagato", "second"]);
+    // A third life finds nothing left to send.
+    const third = setup({ kv });
+    const again = new RecordingChatPort();
+    third.outbox.registerPort(again);
+    await third.outbox.resume();
+    await third.outbox.idle();
+    expect(again.deliveries).toHaveLength(0);
+    expect(await second.store.pendingDeliveries.ids()).toEqual([]);
+  });
+
+  it("edits the message a slot shows, and sends a new one when that message is gone", async () => {
+    const { outbox } = setup();
+    const port = new RecordingChatPort();
+    outbox.registerPort(port);
+    await outbox.send({ chat, view: text("Sto leggendo l'avviso…"), slot: "progress:1" });
+    await outbox.send({ chat, view: text("card v1"), slot: "progress:1" });
+    await outbox.idle();
+    expect(port.texts("c1")).toEqual(["card v1"]);
+    port.messages.clear(); // the person deleted it
+    await outbox.send({ chat, view: text("card v2"), slot: "progress:1" });
+    await outbox.idle();
+    expect(port.texts("c1")).toEqual(["card v2"]);
+  });
+
+  it("retries a failing delivery with growing waits, then gives up after its attempts", async () => {
+    const waits: number[] = [];
+    const kv = createMemoryKv();
+    const store = createEngineStore(kv);
+    const outbox = createOutbox({
+      store,
+      clock: createManualClock(),
+      logger: silentLogger,
+      replicaId: "r1",
+      maxAttempts: 4,
+      sleep: async (ms) => void waits.push(ms),
+    });
+    const port = new RecordingChatPort();
+    port.inject(...Array.from({ length: 4 }, () => ({ kind: "error" as const, permanent: false })));
+    outbox.registerPort(port);
+    await outbox.send({ chat, view: text("never") });
+    await outbox.send({ chat, view: text("after") });
+    await outbox.idle();
+    expect(waits).toEqual([1_000, 2_000, 4_000]);
+    // The one that kept failing is given up (and logged); the next one goes out.
+    expect(port.texts("c1")).toEqual(["after"]);
+    expect(await store.pendingDeliveries.ids()).toEqual([]);
+  });
+
+  it("paces one chat by the port's interval", async () => {
+    const { outbox } = setup();
+    const port = new RecordingChatPort("playground", 40);
+    outbox.registerPort(port);
+    const started = performance.now();
+    for (let i = 0; i < 3; i++) await outbox.send({ chat, view: text(`m${i}`) });
+    await outbox.idle();
+    expect(port.texts("c1")).toHaveLength(3);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(75);
+  });
+});
