@@ -1,8 +1,10 @@
 import { Jimp } from "jimp";
 import { describe, expect, it } from "vitest";
 import { printable, qrPayloadOf, renderSampleNotice } from "../../../adapters/playground/sample-notice.ts";
+import { silentLogger } from "../../../src/log/logger.ts";
 import type { Cents } from "../../../src/notice/money.ts";
 import { parseQrPayload } from "../../../src/notice/qr-payload.ts";
+import { createScanner } from "../../../src/scanner/index.ts";
 import { readQr } from "./read-qr.ts";
 
 const notice = {
@@ -29,6 +31,17 @@ describe("sample notice image", () => {
     const image = await Jimp.read(await renderSampleNotice({ ...notice, amountCents: 5 as Cents }));
     image.resize({ w: Math.round(image.bitmap.width / 3) }).blur(1);
     expect(await readQr(await image.getBuffer("image/png"))).toBe(qrPayloadOf({ ...notice, amountCents: 5 as Cents }));
+  });
+
+  it("is read by pagobot's own scanner, as the engine will read it when it arrives in the chat", async () => {
+    const scanner = createScanner({ logger: silentLogger, workers: 0 });
+    try {
+      const result = await scanner.scan(new Uint8Array(await renderSampleNotice(notice)), { mimeType: "image/png" });
+      expect(result.payloads).toEqual([qrPayloadOf(notice)]);
+      expect(result.notices[0]).toMatchObject({ noticeNumber: "302016723749670000", amountCents: 103069 });
+    } finally {
+      await scanner.close();
+    }
   });
 
   it("prints what the bitmap font has, and marks the rest instead of dropping it", () => {
