@@ -87,10 +87,11 @@ export function createSandboxRoutes(sandbox: PlaygroundSandbox | undefined): Rou
     },
     {
       method: "POST",
-      path: /^\/api\/sandbox\/approvals\/([A-Za-z0-9_.:-]{1,80})$/,
+      path: /^\/api\/sandbox\/approvals\/([^/]{1,240})$/,
       async handle(req, res, match) {
+        const id = approvalIdOf(match[1] ?? "");
         const { grant } = await readJson(req, decisionSchema);
-        await need().decideApproval(match[1] ?? "", grant);
+        await need().decideApproval(id, grant);
         sendJson(res, 200, { ok: true });
       },
     },
@@ -104,4 +105,16 @@ export function createSandboxRoutes(sandbox: PlaygroundSandbox | undefined): Rou
       },
     },
   ];
+}
+
+/** An approval id from the path: percent-decoded (the page encodes "connection:C1"), then checked. */
+function approvalIdOf(segment: string): string {
+  let id: string;
+  try {
+    id = decodeURIComponent(segment);
+  } catch {
+    throw new PlaygroundError("bad_request", "malformed approval id");
+  }
+  if (!/^[A-Za-z0-9_.:-]{1,80}$/.test(id)) throw new PlaygroundError("bad_request", "malformed approval id");
+  return id;
 }

@@ -8,6 +8,9 @@ import { hasChromium, launchChromium } from "./chromium.ts";
 // The page itself in real Chromium, against the scripted Engine test double: rendering, editing in place,
 // escaping, switches and uploads. The whole product (real engine, sandbox, scanner) is first-run.test.ts.
 
+const panelCalls: string[] = [];
+let pending = [{ id: "connection:C1", kind: "connection" as const, summary: "DropPay Connection C1" }];
+
 const sandbox: PlaygroundSandbox = {
   testNotices: () => [
     {
@@ -23,10 +26,15 @@ const sandbox: PlaygroundSandbox = {
   accounts: async () => [
     { id: "a", owner: "Anna Rossi", iban: "IT60X0542811101000000123456", balanceCents: 50000 as Cents },
   ],
-  approvals: async () => [],
-  decideApproval: async () => {},
-  chaos: async () => false,
-  setChaos: async () => {},
+  approvals: async () => pending,
+  decideApproval: async (id, grant) => {
+    panelCalls.push(`${id}:${grant}`);
+    pending = [];
+  },
+  chaos: async () => panelCalls.includes("chaos:true"),
+  setChaos: async (enabled) => {
+    panelCalls.push(`chaos:${enabled}`);
+  },
 };
 
 describe.skipIf(!hasChromium)("playground page in Chromium (scripted engine)", () => {
@@ -132,5 +140,15 @@ describe.skipIf(!hasChromium)("playground page in Chromium (scripted engine)", (
     if (event?.type !== "files") throw new Error("expected the notice image as a file");
     const bytes = await event.files[0]?.download(1024 * 1024);
     expect(await readQr(Buffer.from(bytes ?? []))).toBe("PAGOPA|002|301000000000000456|01234567890|4200");
+  });
+
+  it("lets the person approve a pending DropPay request and switch webhook chaos on from the panel", async () => {
+    const { page } = browser;
+    const approval = page.locator(".approval", { hasText: "DropPay Connection C1" });
+    await approval.getByRole("button", { name: "Approve" }).click({ timeout: 5000 });
+    await approval.waitFor({ state: "detached", timeout: 5000 });
+    await page.locator(".chaos input").check({ timeout: 5000 });
+    await expect.poll(() => panelCalls).toEqual(["connection:C1:true", "chaos:true"]);
+    expect(await page.locator(".chaos input").isChecked()).toBe(true);
   });
 });

@@ -71,7 +71,6 @@ export function createSandboxPanel(root, options) {
       list.append(item);
     }
     notices.append(list);
-    parts.push(notices);
 
     const accounts = section("accounts");
     const table = el("ul", "account-list");
@@ -89,10 +88,9 @@ export function createSandboxPanel(root, options) {
       table.append(item);
     }
     accounts.append(table);
-    parts.push(accounts);
 
     const approvals = section("approvals");
-    if (data.approvals.length === 0) approvals.append(el("p", "muted", t("noApprovals")));
+    approvals.classList.add("pending");
     for (const approval of data.approvals) {
       const item = el("div", "approval");
       item.append(el("span", "", approval.summary));
@@ -116,7 +114,6 @@ export function createSandboxPanel(root, options) {
       }
       approvals.append(item);
     }
-    parts.push(approvals);
 
     const chaos = el("label", "chaos");
     const box = el("input");
@@ -129,7 +126,9 @@ export function createSandboxPanel(root, options) {
       });
     });
     chaos.append(box, el("span", "", t("chaos")));
-    parts.push(chaos);
+    // What waits for a decision comes first, and only when there is something; the long list of notices after.
+    if (data.approvals.length > 0) parts.push(approvals);
+    parts.push(accounts, notices, chaos);
     root.replaceChildren(...parts);
   }
 

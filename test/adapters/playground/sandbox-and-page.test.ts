@@ -98,9 +98,12 @@ describe("playground page and sandbox panel", () => {
     const app = await startPlayground({ sandbox });
     close = app.close;
     expect((await postJson(`${app.url}/api/sandbox/approvals/c1`, { grant: true })).status).toBe(200);
+    // The page percent-encodes ids such as "connection:C1".
+    expect((await postJson(`${app.url}/api/sandbox/approvals/connection%3AC1`, { grant: false })).status).toBe(200);
+    expect((await postJson(`${app.url}/api/sandbox/approvals/a%2Fb`, { grant: false })).status).toBe(400);
     expect((await postJson(`${app.url}/api/sandbox/chaos`, { enabled: true })).body).toEqual({ ok: true, chaos: true });
     expect((await postJson(`${app.url}/api/sandbox/chaos`, { enabled: "yes" })).status).toBe(400);
-    expect(calls).toEqual(["c1:true", "chaos:true"]);
+    expect(calls).toEqual(["c1:true", "connection:C1:false", "chaos:true"]);
   });
 
   it("says there is no sandbox when pagobot talks to a real DropPay", async () => {
