@@ -1,9 +1,11 @@
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sandboxTestNotices } from "../../src/droppay/sandbox/index.ts";
 import { en } from "../../src/i18n/en.ts";
 import { it as italian } from "../../src/i18n/it.ts";
 import { formatCents } from "../../src/notice/money.ts";
+import { formatNoticeNumber } from "../../src/notice/notice-number.ts";
 import { parseQrPayload } from "../../src/notice/qr-payload.ts";
 import { hasChromium, launchChromium, screenshotDir } from "./chromium.ts";
 import { type NoticeImage, noticePhotos, type RunningPagobot, startPagobot } from "./start-pagobot.ts";
@@ -24,6 +26,16 @@ async function cardWithStatus(page: Page, index: number, status: string): Promis
   const card = cards(page).nth(index);
   await card.locator(".card-line", { hasText: status }).waitFor({ timeout: waitMs });
   return card;
+}
+
+/** Sends a sandbox test notice's sample image from the panel (when no notice photo is at hand). */
+async function sendTestNotice(page: Page, behaviour: string, button: string): Promise<void> {
+  const notice = sandboxTestNotices.find((n) => n.behaviour === behaviour);
+  if (notice === undefined) throw new Error(`no ${behaviour} test notice`);
+  const row = page.locator(".test-notice", {
+    has: page.locator(".notice-number", { hasText: formatNoticeNumber(notice.noticeNumber) }),
+  });
+  await row.getByRole("button", { name: button }).click();
 }
 
 /** The amount encoded in a notice photo's QR code, as the card prints it. */
@@ -65,11 +77,7 @@ describe.skipIf(!hasChromium)("first run: npm start, then pay a notice in the pl
       await page.locator("body.connected").waitFor();
       const photo = photos[0];
       if (photo !== undefined) await page.locator("#picker").setInputFiles(photo.path);
-      else
-        await page
-          .locator(".test-notice", { hasText: "Pagato" })
-          .getByRole("button", { name: "Invia in chat" })
-          .click();
+      else await sendTestNotice(page, "paid", "Invia in chat");
 
       const card = await cardWithStatus(page, 0, italian.card.statusToConfirm);
       const fields = await fieldsOf(card);
@@ -99,11 +107,7 @@ describe.skipIf(!hasChromium)("first run: npm start, then pay a notice in the pl
       await page.locator("#input[placeholder^='Type or paste']").waitFor();
       const photo = photos[1];
       if (photo !== undefined) await page.locator("#picker").setInputFiles(photo.path);
-      else
-        await page
-          .locator(".test-notice", { hasText: "Promised, then paid" })
-          .getByRole("button", { name: "Send to chat" })
-          .click();
+      else await sendTestNotice(page, "promised", "Send to chat");
 
       const card = await cardWithStatus(page, 1, en.card.statusToConfirm);
       const fields = await fieldsOf(card);
@@ -121,10 +125,12 @@ describe.skipIf(!hasChromium)("first run: npm start, then pay a notice in the pl
     "shows a sandbox test notice that fails as failed, with Retry",
     async () => {
       const { page } = browser;
-      const notice = page.locator(".test-notice", { hasText: "Failed" }).first();
-      await notice.getByRole("button", { name: "Send to chat" }).click();
+      const failing = sandboxTestNotices.find((n) => n.behaviour === "failed");
+      if (failing === undefined) throw new Error("the sandbox has no failing test notice");
+      await sendTestNotice(page, "failed", "Send to chat");
       const card = await cardWithStatus(page, 2, en.card.statusToConfirm);
-      expect((await fieldsOf(card))[en.card.payee]).toBe("Comune di Valfallita");
+      expect((await fieldsOf(card))[en.card.payee]).toBe(failing.payeeName);
+      expect((await fieldsOf(card))[en.card.amount]).toBe(formatCents(failing.amountCents, "en"));
       const total = (await fieldsOf(card))[en.card.total] ?? "";
       await card.getByRole("button", { name: en.buttons.pay(total) }).click();
       const failed = await cardWithStatus(page, 2, en.card.statusFailed);

@@ -29,7 +29,10 @@ save();
 
 const toastBox = $("toast");
 let toastTimer = 0;
-function toast(message, alert = false) {
+/** The message a plain toast answers: when that message changes, the toast has said its piece. */
+let toastAbout = "";
+function toast(message, alert = false, about = "") {
+  toastAbout = alert ? "" : about;
   toastBox.textContent = message;
   toastBox.classList.toggle("alert", alert);
   toastBox.hidden = false;
@@ -42,8 +45,8 @@ function toast(message, alert = false) {
   );
 }
 const failed = (key) => () => toast(text(state.locale, key), true);
-const showAck = (ack) => {
-  if (ack?.toast) toast(ack.toast, ack.alert === true);
+const showAck = (ack, about = "") => {
+  if (ack?.toast) toast(ack.toast, ack.alert === true, about);
 };
 
 const sizeFormat = () => new Intl.NumberFormat(state.locale === "it" ? "it-IT" : "en-IE", { maximumFractionDigits: 1 });
@@ -81,6 +84,7 @@ function connect() {
   source.addEventListener("entry", (event) => {
     const { entry } = JSON.parse(event.data);
     if (entry.author === "bot") showTyping(false);
+    if (entry.id === toastAbout) toastBox.hidden = true;
     chatView.upsert(entry);
     if (entry.author === "bot") panel.refresh();
   });
@@ -112,7 +116,7 @@ $("messages").addEventListener("click", async (event) => {
   const messageId = item.dataset.id ?? "";
   chatView.setBusy(messageId, true);
   try {
-    showAck(await pressButton(state, button.dataset.ref ?? "", messageId));
+    showAck(await pressButton(state, button.dataset.ref ?? "", messageId), messageId);
   } catch {
     chatView.setBusy(messageId, false);
     failed("requestFailed")();
