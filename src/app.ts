@@ -1,7 +1,7 @@
 import { dirname, join } from "node:path";
 import { createSandboxDemoAccounts } from "./app/demo-accounts.ts";
 import { createDropPayGateway } from "./app/droppay-gateway.ts";
-import { createInterimScanner } from "./app/interim-scanner.ts";
+import { scannerPort } from "./app/scanner-port.ts";
 import { ConfigError } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 import { createDropPayAuth, createDropPayClient } from "./droppay/index.ts";
@@ -14,6 +14,7 @@ import type { NoticeScanner } from "./engine/scanner-port.ts";
 import type { EngineStore } from "./engine/store-port.ts";
 import { createHttpServer, type HttpServer } from "./http/server.ts";
 import { createLogger, type Logger } from "./log/logger.ts";
+import { createScanner, type Scanner } from "./scanner/index.ts";
 import { createCipher } from "./store/crypto.ts";
 import { createEngineStore } from "./store/engine-store.ts";
 import type { AtomicKv } from "./store/kv.ts";
@@ -34,6 +35,8 @@ export interface AppOverrides {
   readonly sandbox?: SandboxHandle;
   readonly sandboxOptions?: SandboxOptions;
   readonly scanner?: NoticeScanner;
+  /** Scanner worker threads (default 2). */
+  readonly scannerWorkers?: number;
   /** Wraps the DropPay gateway (fault injection in tests: a process that dies mid-flow). */
   readonly wrapGateway?: (gateway: PaymentGateway) => PaymentGateway;
   readonly timing?: Partial<EngineTiming>;
@@ -106,10 +109,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let publicUrl = config.PUBLIC_URL ?? "";
   const credentials = createWebhookCredentials(kv);
   const engineStore = createEngineStore(kv);
+  // The scanner's worker pool is ours to close only when we made it.
+  const ownScanner: Scanner | null =
+    overrides.scanner === undefined ? createScanner({ logger, workers: overrides.scannerWorkers ?? 2 }) : null;
+  const scanner: NoticeScanner = ownScanner === null ? (overrides.scanner as NoticeScanner) : scannerPort(ownScanner);
   const engine = createEngine({
     store: engineStore,
     gateway,
-    scanner: overrides.scanner ?? createInterimScanner(),
+    scanner,
     webhooks: createWebhookUrls(credentials, () => publicUrl),
     logger,
     clock,
@@ -150,6 +157,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       reconciler.stop();
       await engine.stop();
       await http.close();
+      await ownScanner?.close();
       if (ownSandbox) await sandbox?.close();
       if (overrides.kv === undefined) await kv.close();
     },

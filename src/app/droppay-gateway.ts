@@ -120,7 +120,9 @@ export function createDropPayGateway(deps: {
       throw new PspError("psp_not_linked", "no DropPay credential for this person");
     const created = await deps.demo.create();
     const sealed: SealedTokens = { connectionCode: created.connectionCode, refreshToken: created.refreshToken };
-    await deps.vault.put(payer.personKey, "demo", { secrets: { ...sealed }, info: { accountId: created.accountId } });
+    const credential = { secrets: { ...sealed }, info: { accountId: created.accountId } };
+    // Another replica may have made this person's demo account meanwhile: theirs wins, ours goes unused.
+    if (!(await deps.vault.create(payer.personKey, "demo", credential))) return openSource(payer);
     return sourceFrom(payer.personKey, "demo", sealed, {
       accessToken: created.accessToken,
       refreshToken: created.refreshToken,

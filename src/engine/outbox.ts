@@ -51,6 +51,9 @@ interface ChatQueue {
   lastSentAt: number;
 }
 
+/** How often a delivery leased by someone else is looked at again. */
+const LEASE_RETRY_MS = 1_000;
+
 const defaultSleep = (ms: number, signal: AbortSignal) => sleepFor(ms, undefined, { signal }).catch(() => {});
 
 /**
@@ -99,7 +102,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   /** Tries one delivery; "next" moves the queue on, "again" retries the same one. */
   const attempt = async (id: string, queue: ChatQueue): Promise<"next" | "again"> => {
     const leaseId = `delivery:${id}`;
-    if (!(await store.leases.create(leaseId, { owner: deps.replicaId }))) return "next"; // another replica sends it
+    if (!(await store.leases.create(leaseId, { owner: deps.replicaId }))) {
+      // Another replica is sending it, or a process died holding the lease (it expires): look again shortly.
+      const entry = await store.outbox.get(id);
+      if (entry === undefined || entry.state === "sent") return "next";
+      await sleep(LEASE_RETRY_MS, stopping.signal);
+      return "again";
+    }
     const release = () => store.leases.delete(leaseId);
     const entry = await store.outbox.get(id);
     if (entry === undefined || entry.state === "sent") {

@@ -80,6 +80,8 @@ export interface PaymentRecord {
   readonly executedAt: number | null;
   /** How many disposition POSTs were sent (never more than 2: payments.md R8). */
   readonly executePosts: number;
+  /** DropPay answered the disposition (accepted, or waiting for the owner's approval): never send it again. */
+  readonly executeAnswered: boolean;
   /** Statuses already announced with a message (each once, in order). */
   readonly announced: readonly PspStatus[];
   /** Why the payment closed without a form (a create error code), for the history. */

@@ -15,6 +15,8 @@ export interface StoredCredential {
 export interface CredentialVault {
   get(personKey: string, kind: CredentialKind): Promise<StoredCredential | undefined>;
   put(personKey: string, kind: CredentialKind, credential: StoredCredential): Promise<void>;
+  /** Stores only if the person has no such credential yet; false when one was already there. */
+  create(personKey: string, kind: CredentialKind, credential: StoredCredential): Promise<boolean>;
   delete(personKey: string, kind: CredentialKind): Promise<void>;
 }
 
@@ -29,8 +31,9 @@ interface SealedRecord {
  */
 export function createCredentialVault(kv: AtomicKv, cipher: Cipher): CredentialVault {
   const key = (personKey: string, kind: CredentialKind) => `${areas.credentials.area}:${personKey}:${kind}`;
-  const write = (k: string, credential: StoredCredential) =>
-    kv.set(k, JSON.stringify({ sealed: cipher.seal(JSON.stringify(credential.secrets), k), info: credential.info }));
+  const encode = (k: string, credential: StoredCredential) =>
+    JSON.stringify({ sealed: cipher.seal(JSON.stringify(credential.secrets), k), info: credential.info });
+  const write = (k: string, credential: StoredCredential) => kv.set(k, encode(k, credential));
   return {
     async get(personKey, kind) {
       const k = key(personKey, kind);
@@ -46,6 +49,10 @@ export function createCredentialVault(kv: AtomicKv, cipher: Cipher): CredentialV
     },
     async put(personKey, kind, credential) {
       await write(key(personKey, kind), credential);
+    },
+    create(personKey, kind, credential) {
+      const k = key(personKey, kind);
+      return kv.setIfAbsent(k, encode(k, credential));
     },
     async delete(personKey, kind) {
       await kv.delete(key(personKey, kind));

@@ -64,7 +64,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       const delay = outcome === "wait" ? 2 * SECOND : (backoff[Math.min(attempt - 1, backoff.length - 1)] ?? HOUR);
       return { ...e, attempt, dueAt: now + delay };
     });
-    if (now - entry.since > STUCK_AFTER_MS && entry.attempt % 4 === 0) {
+    if (outcome === "open" && now - entry.since > STUCK_AFTER_MS && entry.attempt % 4 === 0) {
       logger.error("a payment is still not final after a week", { kind: entry.kind, id: entry.id });
     }
   };

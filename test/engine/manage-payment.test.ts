@@ -98,6 +98,8 @@ describe("acting on a card", () => {
     await h.see(/In che giorno vuoi pagare\?/);
     await h.send("ieri");
     await h.see(/Non riconosco la data/);
+    await h.send("31/12/2020");
+    await h.see(/La data deve essere da domani in poi\./);
     const inTenDays = new Date(h.clock.now() + 10 * 86_400_000);
     const typed = `${inTenDays.getUTCDate()}/${inTenDays.getUTCMonth() + 1}/${inTenDays.getUTCFullYear()}`;
     await h.send(typed);
@@ -110,6 +112,32 @@ describe("acting on a card", () => {
     expect(h.port.button(h.chatId, /^Annulla$/)).toBeDefined();
     h.sandbox.admin.advanceClock(11 * 86_400_000);
     await h.see(/✅ Pagato 121,50/);
+  });
+
+  it("a scheduled payment can still be cancelled before its day", async () => {
+    const form = await openCard();
+    await h.press(/^Programma$/);
+    await h.see(/In che giorno vuoi pagare\?/);
+    const later = new Date(h.clock.now() + 20 * 86_400_000);
+    await h.send(`${later.getUTCDate()}/${later.getUTCMonth() + 1}/${later.getUTCFullYear()}`);
+    await h.see(/Data scelta: /);
+    await h.press(/^Paga /);
+    await h.see(/programmato per il/);
+    expect(h.sandbox.admin.accounts()[0]?.reservedCents).toBe(12150);
+    await h.press(/^Annulla$/);
+    await h.see(/Pagamento a Comune di Borgo Sereno annullato\./);
+    expect(h.sandbox.admin.form(form.id)?.status).toBe("CANCELLED");
+    expect(h.sandbox.admin.accounts()[0]?.reservedCents).toBe(0);
+    expect(h.port.lastCard(h.chatId)?.view.buttons).toEqual([]);
+  });
+
+  it("drops the day question when the person sends another notice instead", async () => {
+    await openCard();
+    await h.press(/^Programma$/);
+    await h.see(/In che giorno vuoi pagare\?/);
+    await h.send(testNotice("promised").qrText);
+    await h.port.waitFor(() => h.texts().filter((t) => t.startsWith("Avviso pagoPA")).length === 2);
+    expect(h.texts().some((t) => /Non riconosco la data/.test(t))).toBe(false);
   });
 
   it("refuses a press by someone else: only the person who pays decides", async () => {

@@ -116,6 +116,25 @@ describe("the outbox", () => {
     expect(await store.pendingDeliveries.ids()).toEqual([]);
   });
 
+  it("sends a delivery whose lease a dead process still held, once that lease is gone", async () => {
+    const kv = createMemoryKv();
+    const leases = createEngineStore(kv).leases;
+    await leases.create("delivery:d1", { owner: "a process that died" });
+    let waited = 0;
+    // The wait ends with the dead process's lease expired.
+    const expire = async () => {
+      waited++;
+      await leases.delete("delivery:d1");
+    };
+    const { outbox } = setup({ kv, sleep: expire });
+    const port = new RecordingChatPort();
+    outbox.registerPort(port);
+    await outbox.send({ id: "d1", chat, view: text("✅ Pagato") });
+    await outbox.idle();
+    expect(port.texts("c1")).toEqual(["✅ Pagato"]);
+    expect(waited).toBe(1);
+  });
+
   it("paces one chat by the port's interval", async () => {
     const { outbox } = setup();
     const port = new RecordingChatPort("playground", 40);

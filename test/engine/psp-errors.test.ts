@@ -116,6 +116,18 @@ describe("DropPay's errors, as the person reads them", () => {
     await h.see(/Avviso pagoPA/);
   });
 
+  it("an error with no body on the disposition: nothing was executed, the card is payable again", async () => {
+    await h.send(ordinary(9));
+    await h.see(/Avviso pagoPA/);
+    h.sandbox.admin.faults.inject("disposition", fault(400, null));
+    await h.press(/^Paga /);
+    await h.see(/^DropPay ha risposto con un errore\. Riprova tra qualche minuto\.$/);
+    await h.settle();
+    expect(h.sandbox.admin.forms()[0]?.status).toBe("READY");
+    await h.press(/^Paga /);
+    await h.see(/✅ Pagato/);
+  });
+
   it("says DropPay is not answering when even retries get no answer", async () => {
     h.sandbox.admin.faults.inject("create", { kind: "drop" }, { times: 3 });
     await h.send(ordinary(8));

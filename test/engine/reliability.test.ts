@@ -83,6 +83,24 @@ describe("reliability", () => {
     expect(h.texts().filter((t) => t.startsWith("✅ Pagato"))).toHaveLength(1);
   });
 
+  it("a disposition waiting for the owner's approval is never sent again, however long it waits", async () => {
+    const h = await start();
+    h.sandbox.admin.setSecondFactor(true);
+    await h.send(paid.qrText);
+    await h.see(/Avviso pagoPA/);
+    await h.press(/^Paga /);
+    await h.see(/approva il pagamento/);
+    const formId = (await onlyPayment(h)).formId ?? "";
+    for (let i = 0; i < 3; i++) {
+      h.clock.advance(10 * MINUTE);
+      await h.app.reconciler.runDue();
+    }
+    await h.app.engine.drain();
+    expect(dispositions(h, formId)).toBe(1);
+    h.sandbox.admin.approveDisposition(formId);
+    await h.see(/✅ Pagato/);
+  });
+
   it("double press on Paga (Promise.all): one disposition; the second press is told it is under way", async () => {
     const h = await start();
     await h.send(paid.qrText);

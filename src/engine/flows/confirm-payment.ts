@@ -142,6 +142,12 @@ export async function execute(ctx: EngineContext, p: PaymentRecord): Promise<voi
   const m = messagesFor(await paymentLocale(ctx, p));
   try {
     const { form, outcome } = await ctx.gateway.executeForm(p.payer, p.formId);
+    if (outcome !== "unconfirmed") {
+      // DropPay has it (even if it waits for the owner's approval): recovery must never send it again.
+      await ctx.store.payments.update(p.id, (cur) =>
+        cur.executeAnswered ? undefined : { ...cur, executeAnswered: true },
+      );
+    }
     const latest = await applyForm(ctx, p.id, form);
     if (outcome !== "accepted" && latest?.phase === "executing") {
       // Still READY/BOOKED: the owner must approve it in the DropPay app, or the answer was lost; the card says

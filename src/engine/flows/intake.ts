@@ -52,7 +52,13 @@ export async function handleText(ctx: EngineContext, chat: ChatRef, from: Sender
   const m = messagesFor(locale);
   const awaiting = (await ctx.store.chats.get(chatKey(chat)))?.awaiting ?? null;
   if (awaiting !== null && awaiting.userId === from.userId) {
-    if (awaiting.kind === "schedule_date") return answerScheduleDate(ctx, awaiting.paymentId, text, from);
+    if (awaiting.kind === "schedule_date") {
+      // A whole notice instead of a day: the person moved on; the question is dropped.
+      const notice = readNoticeInput(text);
+      if (!notice.ok || notice.value.notice === null) return answerScheduleDate(ctx, awaiting.paymentId, text, from);
+      await setAwaiting(ctx, chat, null);
+      return openWithProgress(ctx, chat, from, locale, notice.value.notice);
+    }
     if (awaiting.kind === "fiscal_code" || awaiting.kind === "notice_number") {
       const part = readNoticeInput(text, awaiting.kind === "fiscal_code" ? "fiscal-code" : "notice-number");
       if (part.ok) {

@@ -62,6 +62,7 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
     confirmedAt: null,
     executedAt: null,
     executePosts: 0,
+    executeAnswered: false,
     announced: [],
     closedReason: null,
     createdAt: now,

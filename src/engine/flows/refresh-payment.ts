@@ -8,8 +8,11 @@ import { continueConfirm, execute } from "./confirm-payment.ts";
 import { createForm } from "./open-payment.ts";
 import { showCard } from "./show-card.ts";
 
-/** What a re-read found: nothing more to follow, still open (read again later), or too early (read again soon). */
-export type RefreshOutcome = "settled" | "open" | "wait";
+/**
+ * What a re-read found: nothing more to follow; still moving (read again later); waiting for the person (read
+ * again later, but a card nobody pays is not a stuck payment); or too early (read again soon).
+ */
+export type RefreshOutcome = "settled" | "open" | "idle" | "wait";
 
 /** Who asked for the re-read: a webhook (only reads) or the reconciler (also recovers interrupted flows). */
 export type RefreshTrigger = "webhook" | "reconcile";
@@ -62,7 +65,8 @@ export async function refreshPayment(
     if (recovered) return "open";
   }
   const after = await applyForm(ctx, paymentId, form);
-  return after === undefined || isFinal(after.status) || after.phase === "closed" ? "settled" : "open";
+  if (after === undefined || isFinal(after.status) || after.phase === "closed") return "settled";
+  return after.phase === "open" ? "idle" : "open";
 }
 
 async function recover(ctx: EngineContext, p: PaymentRecord, status: string): Promise<boolean> {
@@ -102,7 +106,8 @@ async function recover(ctx: EngineContext, p: PaymentRecord, status: string): Pr
     if (reopened.applied) await showCard(ctx, reopened.value);
     return true;
   }
-  if (p.phase === "executing" && p.executePosts < 2 && now - (p.executedAt ?? 0) >= ctx.timing.reExecuteAfterMs) {
+  const unanswered = p.phase === "executing" && !p.executeAnswered && p.executePosts < 2;
+  if (unanswered && now - (p.executedAt ?? 0) >= ctx.timing.reExecuteAfterMs) {
     // Still untouched long after the disposition: it never reached DropPay. Send it once more, under a claim.
     const claim = await ctx.store.payments.update(p.id, (cur) =>
       cur.phase === "executing" && cur.executePosts === p.executePosts

@@ -61,16 +61,45 @@ export function unsharp(image: Luma, radius: number, amount: number): Luma {
 }
 
 /**
- * Local-mean binarisation: black where a pixel is darker than its neighbourhood mean by `offset`. Shadows,
- * glare and faded print shift the whole neighbourhood together, so a local threshold holds where jsqr's own
- * 8 px block estimate goes wrong. Returns 0/255 pixels, which jsqr's binariser passes through unchanged.
+ * Local-mean binarisation: black where a pixel is darker than its (2r+1)² neighbourhood mean by `offset`.
+ * Shadows, glare and faded print shift the whole neighbourhood together, so a local threshold holds where a
+ * global one fails. Returns 0/255 pixels, which jsqr's binariser passes through unchanged. Integer running
+ * sums throughout (it runs on every photo): pixel·area < sum − offset·area needs no division.
  */
 export function adaptiveThreshold(image: Luma, radius: number, offset: number): Luma {
-  const mean = boxMean(image, radius);
-  const out = createLuma(image.width, image.height);
-  const src = image.data;
+  const { width: w, height: h, data } = image;
+  const r = Math.max(1, Math.floor(radius));
+  const area = (2 * r + 1) * (2 * r + 1);
+  // Row sums of 2r+1 pixels fit 16 bits up to r = 127.
+  const rows = new Uint16Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    let sum = 0;
+    for (let k = -r; k <= r; k++) sum += data[row + clamp(k, w)] as number;
+    for (let x = 0; x < w; x++) {
+      rows[row + x] = sum;
+      sum +=
+        (data[row + (x + r + 1 < w ? x + r + 1 : w - 1)] as number) - (data[row + (x - r > 0 ? x - r : 0)] as number);
+    }
+  }
+  const out = createLuma(w, h);
   const dst = out.data;
-  for (let i = 0; i < src.length; i++) dst[i] = (src[i] as number) < (mean[i] as number) - offset ? 0 : 255;
+  const col = new Int32Array(w);
+  for (let k = -r; k <= r; k++) {
+    const from = clamp(k, h) * w;
+    for (let x = 0; x < w; x++) col[x] = (col[x] as number) + (rows[from + x] as number);
+  }
+  const bias = offset * area;
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    const add = (y + r + 1 < h ? y + r + 1 : h - 1) * w;
+    const sub = (y - r > 0 ? y - r : 0) * w;
+    for (let x = 0; x < w; x++) {
+      const c = col[x] as number;
+      dst[row + x] = (data[row + x] as number) * area < c - bias ? 0 : 255;
+      col[x] = c + (rows[add + x] as number) - (rows[sub + x] as number);
+    }
+  }
   return out;
 }
 

@@ -67,6 +67,36 @@ export function scaleLuma(image: Luma, scale: number, kernel: Kernel = "bilinear
   return resizeLuma(image, image.width * scale, image.height * scale, kernel);
 }
 
+/**
+ * Shrinks by a whole factor `k`, each output pixel the mean of a k×k block (edge blocks partial). Several times
+ * faster than the general resampler; used to bring big photos near the working size.
+ */
+export function boxReduce(image: Luma, k: number): Luma {
+  if (k <= 1) return image;
+  const { width: w, height: h, data: src } = image;
+  const outW = Math.ceil(w / k);
+  const outH = Math.ceil(h / k);
+  const out = createLuma(outW, outH);
+  const sums = new Uint32Array(outW);
+  const counts = new Uint32Array(outW);
+  for (let oy = 0; oy < outH; oy++) {
+    sums.fill(0);
+    counts.fill(0);
+    const yEnd = Math.min(h, (oy + 1) * k);
+    for (let y = oy * k; y < yEnd; y++) {
+      const row = y * w;
+      for (let x = 0; x < w; x++) {
+        const ox = (x / k) | 0;
+        sums[ox] = (sums[ox] as number) + (src[row + x] as number);
+        counts[ox] = (counts[ox] as number) + 1;
+      }
+    }
+    const outRow = oy * outW;
+    for (let ox = 0; ox < outW; ox++) out.data[outRow + ox] = ((sums[ox] as number) / (counts[ox] as number) + 0.5) | 0;
+  }
+  return out;
+}
+
 function taps(inSize: number, outSize: number, kernel: Kernel): Taps {
   const scale = outSize / inSize;
   if (scale < 1) return areaTaps(inSize, outSize);

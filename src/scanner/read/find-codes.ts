@@ -1,12 +1,12 @@
 import { adaptiveThreshold, smooth } from "../image/filters.ts";
 import type { Luma } from "../image/luma.ts";
-import { fitLongSide } from "../image/resample.ts";
+import { boxReduce } from "../image/resample.ts";
 import type { Deadline } from "./deadline.ts";
 import { findFinderPatterns } from "./finder.ts";
-import { centre, contains, growQuad, mapCorners, type Quad } from "./geometry.ts";
+import { centre, contains, growQuad, mapCorners, type Quad, side } from "./geometry.ts";
 import { readQr } from "./jsqr-read.ts";
 import { paintQuad } from "./mask.ts";
-import { type Found, readRegion, regionVariants } from "./region-decode.ts";
+import { type Found, type RegionVariant, readRegion, regionVariants } from "./region-decode.ts";
 import { proposeRegions, type Region } from "./regions.ts";
 
 export type { Found } from "./region-decode.ts";
@@ -34,9 +34,12 @@ interface Step {
   run(search: Search): void;
 }
 
-// Finder patterns are looked for on a plane of at most this long side: enough for 1.5 px modules on a
-// 12 MP photo's notice, small enough to scan in tens of milliseconds.
-const PLANE_LONG_SIDE = 1600;
+// Finder patterns are looked for on a plane of about this long side: a 12 MP photo is box-reduced by 2 (its
+// codes' modules stay ≥ 2 px), phone-sized images are used as they are.
+const PLANE_LONG_SIDE = 2000;
+
+// Regions proposed beyond this many are noise (text read as finder patterns).
+const MAX_REGIONS = 16;
 
 const never: Deadline = { left: () => Number.POSITIVE_INFINITY, passed: () => false };
 
@@ -52,8 +55,8 @@ const steps: readonly Step[] = [
  * that read a wanted code, or at the deadline.
  */
 export function findCodes(source: Luma, options: FindOptions): Found[] {
-  const longSide = Math.max(source.width, source.height);
-  const plane = longSide > PLANE_LONG_SIDE ? fitLongSide(source, PLANE_LONG_SIDE) : source;
+  const reduce = Math.round(Math.max(source.width, source.height) / PLANE_LONG_SIDE);
+  const plane = boxReduce(source, reduce);
   const search: Search = { source, options, found: [], plane, scale: plane.width / source.width };
   let first = true;
   for (const step of steps) {
@@ -67,18 +70,41 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
   return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
 }
 
+/**
+ * Reads the regions the finder patterns propose. The first pass is cheap and nearly always enough: each
+ * three-finder region once, plainly prepared (3–15 ms apiece). Once a wanted code is read, only regions that
+ * could be a second code of the same print (a pair of finders of the same module size) get a look. Otherwise
+ * every region gets every preparation, best first, until the deadline.
+ */
 function readRegions(search: Search, binary: Luma): void {
-  const candidates = findFinderPatterns(binary);
-  const regions = proposeRegions(candidates, search.scale);
-  for (const region of regions.slice(0, 16)) {
-    if (search.options.deadline.passed()) return;
-    if (covered(search, region)) continue;
-    for (const variant of regionVariants) {
-      const hit = readRegion(search.source, region, variant, masks(search));
-      if (hit !== null) {
-        add(search, hit);
-        break;
-      }
+  const regions = proposeRegions(findFinderPatterns(binary), search.scale).slice(0, MAX_REGIONS);
+  const [plain, ...others] = regionVariants;
+  if (plain === undefined) return;
+  const tried = new Set<Region>();
+  const attempt = (region: Region, variant: RegionVariant) => {
+    if (search.options.deadline.passed() || covered(search, region)) return;
+    tried.add(region);
+    const hit = readRegion(search.source, region, variant, masks(search));
+    if (hit !== null) add(search, hit);
+  };
+  // A second instalment's code is printed at the same size as the first: once one is read, only regions of
+  // about its module size are worth a look.
+  const likeFound = (region: Region) => {
+    const wanted = search.found.filter((f) => search.options.wanted(f.text));
+    if (wanted.length === 0) return true;
+    const codeSide = region.module * 33;
+    return wanted.some((f) => codeSide > side(f.quad) * 0.65 && codeSide < side(f.quad) * 1.5);
+  };
+  for (const region of regions) if (region.from === 3 && likeFound(region)) attempt(region, plain);
+  if (search.found.some((f) => search.options.wanted(f.text))) {
+    for (const region of regions)
+      if (region.from === 2 && !tried.has(region) && likeFound(region)) attempt(region, plain);
+    return;
+  }
+  for (const region of regions) {
+    for (const variant of tried.has(region) ? others : regionVariants) {
+      if (search.found.some((f) => search.options.wanted(f.text))) return;
+      attempt(region, variant);
     }
   }
 }
