@@ -52,6 +52,8 @@ export interface EngineContext {
   background(label: string, work: () => Promise<void>): void;
   /** Waits (between create retries); injected so tests need not wait. */
   sleep(ms: number): Promise<void>;
+  /** Runs `work` after any other work under the same key in this process has finished (one at a time per key). */
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T>;
 }
 
 /** The language to answer a person in: their /lingua choice, else their platform's, else the default. */

@@ -60,6 +60,7 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
   const tasks = new Set<Promise<void>>();
   const chains = new Map<string, Promise<void>>();
   const refreshing = new Map<string, { again: boolean }>();
+  const locks = new Map<string, Promise<unknown>>();
   const outbox = createOutbox({ store: deps.store, clock, logger, replicaId: newId(), sleep });
 
   const track = (promise: Promise<void>) => {
@@ -81,6 +82,16 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
     defaultLocale: deps.defaultLocale ?? "it",
     background,
     sleep: (ms) => sleep(ms),
+    exclusive(key, work) {
+      const previous = locks.get(key) ?? Promise.resolve();
+      const next = previous.then(work, work);
+      const settled = next.catch(() => {});
+      locks.set(key, settled);
+      void settled.then(() => {
+        if (locks.get(key) === settled) locks.delete(key);
+      });
+      return next;
+    },
   };
 
   /** One chat's texts, files and commands run one after another, in the order they came. */

@@ -6,6 +6,7 @@ import { chatKey, newId } from "./ids.ts";
 import { ChatDeliveryError, type ChatPort, ChatRateLimitError } from "./ports.ts";
 import type { Delivery } from "./records.ts";
 import type { EngineStore } from "./store-port.ts";
+import { upsert } from "./upsert.ts";
 import type { View } from "./views.ts";
 
 /** A view to send. A fixed `id` makes the send idempotent: the same id is stored, and so sent, only once. */
@@ -17,6 +18,11 @@ export interface NewDelivery {
   readonly slot?: string;
   /** Send a new message into the slot even if it shows one (the slot then points at the new message). */
   readonly fresh?: boolean;
+  /**
+   * The view's version in its slot (a card's cardVersion). Two flows, or two replicas, may queue edits of the same
+   * card out of order; an edit older than the one the slot already shows is dropped, so a card never goes back.
+   */
+  readonly version?: number;
   readonly replyTo?: string;
 }
 
@@ -94,7 +100,20 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   };
 
   const finish = async (id: string, entry: Delivery, messageId: string | null) => {
-    if (messageId !== null && entry.slot !== null) await store.slots.put(entry.slot, { messageId });
+    if (messageId !== null && entry.slot !== null) {
+      const version = entry.version ?? undefined;
+      await upsert(
+        store.slots,
+        entry.slot,
+        { messageId, ...(version === undefined ? {} : { version }) },
+        (current) => ({
+          messageId,
+          ...(version === undefined && current.version === undefined
+            ? {}
+            : { version: Math.max(version ?? 0, current.version ?? 0) }),
+        }),
+      );
+    }
     await store.outbox.update(id, (e) => ({ ...e, state: "sent", messageId }));
     await store.pendingDeliveries.delete(id);
   };
@@ -127,6 +146,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     const wait = queue.lastSentAt + (port.minIntervalMs ?? 0) - performance.now();
     if (wait > 0) await sleep(wait, stopping.signal);
     const slot = entry.slot === null ? undefined : await store.slots.get(entry.slot);
+    if (!entry.fresh && entry.version !== null && slot?.version !== undefined && entry.version < slot.version) {
+      // A newer version of this card is already on screen: this edit arrived late.
+      await store.outbox.update(id, (e) => ({ ...e, state: "sent", messageId: slot.messageId }));
+      await store.pendingDeliveries.delete(id);
+      await release();
+      return "next";
+    }
     const replace = entry.fresh ? undefined : slot?.messageId;
     try {
       const { messageId } = await port.deliver(entry.chat, entry.view, {
@@ -208,6 +234,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         view: delivery.view,
         slot: delivery.slot ?? null,
         fresh: delivery.fresh ?? false,
+        version: delivery.version ?? null,
         replyTo: delivery.replyTo ?? null,
         createdAt: deps.clock.now(),
         seq: ++seq,

@@ -149,6 +149,8 @@ export interface Delivery {
   readonly slot: string | null;
   /** Send a new message even if the slot has one (the slot then points at the new one). */
   readonly fresh: boolean;
+  /** For edits: the view's version (a card's cardVersion); older than what the slot shows means stale. */
+  readonly version: number | null;
   readonly replyTo: string | null;
   readonly createdAt: number;
   readonly seq: number;
@@ -160,6 +162,8 @@ export interface Delivery {
 /** The message a slot shows. */
 export interface SlotRecord {
   readonly messageId: string;
+  /** The newest version of the view shown there (a card's cardVersion): an older edit arriving late is dropped. */
+  readonly version?: number;
 }
 
 /** When the reconciler next reads a non-final form (or a pending Connection). */

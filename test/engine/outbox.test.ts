@@ -92,6 +92,21 @@ describe("the outbox", () => {
     expect(port.texts("c1")).toEqual(["card v2"]);
   });
 
+  it("never shows an older version of a card after a newer one (edits queued out of order)", async () => {
+    const { outbox } = setup();
+    const port = new RecordingChatPort();
+    outbox.registerPort(port);
+    await outbox.send({ chat, view: text("card v1: Da confermare"), slot: "card:p1", version: 1 });
+    await outbox.send({ chat, view: text("card v3: Pagato"), slot: "card:p1", version: 3 });
+    await outbox.send({ chat, view: text("card v2: In corso"), slot: "card:p1", version: 2 });
+    await outbox.idle();
+    expect(port.texts("c1")).toEqual(["card v3: Pagato"]);
+    expect(port.deliveries.map((d) => (d.view.type === "text" ? d.view.text : ""))).toEqual([
+      "card v1: Da confermare",
+      "card v3: Pagato",
+    ]);
+  });
+
   it("retries a failing delivery with growing waits, then gives up after its attempts", async () => {
     const waits: number[] = [];
     const kv = createMemoryKv();

@@ -48,6 +48,36 @@ describe("reliability", () => {
     return { clock, sandbox, kv: createMemoryKv() };
   };
   const dispositions = (h: Harness, formId: string) => h.sandbox.admin.calls().byForm[formId]?.disposition ?? 0;
+  /** The bot process dies: its server and timers stop; whatever it was awaiting never returns. */
+  const kill = async (h: Harness) => {
+    await h.app.stop();
+    running.splice(running.indexOf(h), 1);
+  };
+  /** Moves time on in steps, letting the reconciler run, until the chat shows PAID. */
+  const reconcileUntilPaid = async (h: Harness, clock: { advance(ms: number): void }, stepMs: number) => {
+    for (let i = 0; i < 6 && !h.texts().some((t) => t.startsWith("✅ Pagato")); i++) {
+      clock.advance(stepMs);
+      await h.app.reconciler.runDue();
+      await h.app.engine.drain();
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    await h.see(/✅ Pagato/);
+  };
+  /** A bot that dies right after Paga's claim, while it reads the form again (before any disposition). */
+  const crashWhileConfirming = async (w: Awaited<ReturnType<typeof world>>) => {
+    let crashed = false;
+    const a = await start({
+      ...w,
+      wrapGateway: (g): PaymentGateway => ({ ...g, getForm: (...args) => (crashed ? hang() : g.getForm(...args)) }),
+    });
+    await a.send(paid.qrText);
+    await a.see(/Avviso pagoPA/);
+    crashed = true;
+    await a.press(/^Paga /);
+    await until(async () => (await onlyPayment(a)).phase === "confirming");
+    await kill(a);
+    return a;
+  };
 
   it("PSP 500 on create after the DRAFT was made: one form, reused, and it pays", async () => {
     const h = await start();
@@ -150,20 +180,13 @@ describe("reliability", () => {
     await a.press(/^Paga /);
     await until(async () => (await onlyPayment(a)).phase === "executing");
     const formId = (await onlyPayment(a)).formId ?? "";
-    await a.app.stop();
-    running.splice(running.indexOf(a), 1);
+    await kill(a);
     expect(dispositions(a, formId)).toBe(0);
 
     const b = await start({ ...w, port: a.port });
     // Too early to tell a lost disposition from a slow one: nothing is sent yet.
     expect(dispositions(b, formId)).toBe(0);
-    for (let i = 0; i < 6 && !b.texts().some((t) => t.startsWith("✅ Pagato")); i++) {
-      w.clock.advance(3 * MINUTE);
-      await b.app.reconciler.runDue();
-      await b.app.engine.drain();
-      await new Promise((resolve) => setTimeout(resolve, 60));
-    }
-    await b.see(/✅ Pagato/);
+    await reconcileUntilPaid(b, w.clock, 3 * MINUTE);
     expect(dispositions(b, formId)).toBe(1);
     expect(b.texts().filter((t) => t.startsWith("✅ Pagato"))).toHaveLength(1);
     expect(b.port.lastCard(b.chatId)?.view.lines?.[0]).toBe("Pagato ✅");
@@ -171,44 +194,15 @@ describe("reliability", () => {
 
   it("a crash while confirming: a recent confirmation is carried out once after the restart", async () => {
     const w = await world();
-    let crashed = false;
-    const a = await start({
-      ...w,
-      wrapGateway: (g): PaymentGateway => ({ ...g, getForm: (...args) => (crashed ? hang() : g.getForm(...args)) }),
-    });
-    await a.send(paid.qrText);
-    await a.see(/Avviso pagoPA/);
-    crashed = true;
-    await a.press(/^Paga /);
-    await until(async () => (await onlyPayment(a)).phase === "confirming");
-    await a.app.stop();
-    running.splice(running.indexOf(a), 1);
-
+    const a = await crashWhileConfirming(w);
     const b = await start({ ...w, port: a.port });
-    for (let i = 0; i < 6 && !b.texts().some((t) => t.startsWith("✅ Pagato")); i++) {
-      w.clock.advance(2 * MINUTE);
-      await b.app.reconciler.runDue();
-      await b.app.engine.drain();
-      await new Promise((resolve) => setTimeout(resolve, 60));
-    }
-    await b.see(/✅ Pagato/);
+    await reconcileUntilPaid(b, w.clock, 2 * MINUTE);
     expect(dispositions(b, (await onlyPayment(b)).formId ?? "")).toBe(1);
   });
 
   it("a crash while confirming, restarted much later: the card asks again instead of paying", async () => {
     const w = await world();
-    let crashed = false;
-    const a = await start({
-      ...w,
-      wrapGateway: (g): PaymentGateway => ({ ...g, getForm: (...args) => (crashed ? hang() : g.getForm(...args)) }),
-    });
-    await a.send(paid.qrText);
-    await a.see(/Avviso pagoPA/);
-    crashed = true;
-    await a.press(/^Paga /);
-    await until(async () => (await onlyPayment(a)).phase === "confirming");
-    await a.app.stop();
-    running.splice(running.indexOf(a), 1);
+    const a = await crashWhileConfirming(w);
     w.clock.advance(30 * MINUTE);
 
     const b = await start({ ...w, port: a.port });
@@ -237,8 +231,7 @@ describe("reliability", () => {
     await a.see(/Avviso pagoPA/, "open");
     await a.send(`${noticeNumber(12)} ${ordinaryPayee}`, people.maria, "creating");
     await until(() => creates === 3);
-    await a.app.stop();
-    running.splice(running.indexOf(a), 1);
+    await kill(a);
     // While the bot is down the slow payment settles; its webhook finds nobody.
     await until(() => w.sandbox.admin.forms().some((f) => f.status === "PAID"), 5_000);
 

@@ -38,7 +38,17 @@ function announcement(p: PaymentRecord, form: PaymentForm, status: PspStatus, m:
  * that it was announced, so each status gets its card edit and its message once, in the order applied, however
  * many webhooks, reconciler runs or replicas race. Resolves to the payment as stored afterwards.
  */
-export async function applyForm(
+export function applyForm(
+  ctx: EngineContext,
+  paymentId: string,
+  form: PaymentForm,
+): Promise<PaymentRecord | undefined> {
+  // One at a time per payment in this process, so that the card edits and messages of two statuses applied by two
+  // flows (the disposition's answer and a webhook) are queued in the order the statuses were recorded.
+  return ctx.exclusive(`payment:${paymentId}`, () => applyFormNow(ctx, paymentId, form));
+}
+
+async function applyFormNow(
   ctx: EngineContext,
   paymentId: string,
   form: PaymentForm,

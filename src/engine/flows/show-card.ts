@@ -6,5 +6,11 @@ import type { PaymentRecord } from "../records.ts";
 export async function showCard(ctx: EngineContext, payment: PaymentRecord, options: { fresh?: boolean } = {}) {
   const locale = await paymentLocale(ctx, payment);
   const view = await paymentCard(ctx, payment, locale);
-  await ctx.outbox.send({ chat: payment.chat, view, slot: payment.cardSlot, fresh: options.fresh ?? false });
+  await ctx.outbox.send({
+    chat: payment.chat,
+    view,
+    slot: payment.cardSlot,
+    fresh: options.fresh ?? false,
+    version: payment.cardVersion,
+  });
 }
