@@ -1,3 +1,5 @@
+import { createPlaygroundAdapter } from "../adapters/playground/index.ts";
+import { playgroundSandboxFrom } from "../adapters/playground/sandbox-bridge.ts";
 import { telegramFromConfig } from "../adapters/telegram/from-config.ts";
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
@@ -16,12 +18,31 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApp(config);
-  // Adapters register their ChatPort and routes here, before start (e.g. the playground, Telegram).
+  // Adapters register their ChatPort and routes here, before start. Each running surface adds one line to what
+  // the terminal shows once pagobot listens.
+  const surfaces: { name: string; detail: (url: string) => string }[] = [];
+  if (config.PLAYGROUND === "on") {
+    createPlaygroundAdapter({
+      engine: app.engine,
+      http: app.http,
+      logger: app.logger,
+      ...(app.sandbox === undefined ? {} : { sandbox: playgroundSandboxFrom(app.sandbox.admin) }),
+    });
+    surfaces.push({ name: "playground", detail: (url) => `${url}/  <- open it in your browser` });
+  }
   const telegram = telegramFromConfig(config, app);
+  if (telegram !== undefined) {
+    const mode = config.TELEGRAM_WEBHOOK_URL === undefined ? "long polling" : "webhook";
+    surfaces.push({ name: "telegram", detail: () => `bot connected (${mode})` });
+  }
   const { url } = await app.start();
   // After listening: a webhook registered now may be posted to at once.
   await telegram?.start();
   app.logger.info("pagobot is up", { url, droppay: app.sandbox ? `sandbox at ${app.sandbox.url}` : "DropPay" });
+  const payments = app.sandbox ? `DropPay sandbox at ${app.sandbox.url} (no real money)` : "DropPay";
+  const lines = surfaces.map((s) => `  ${s.name.padEnd(12)}${s.detail(url)}`);
+  if (lines.length === 0) lines.push("  no chat surface is running: set TELEGRAM_BOT_TOKEN, or leave PLAYGROUND on");
+  process.stdout.write(`\npagobot is running\n${lines.join("\n")}\n  ${"payments".padEnd(12)}${payments}\n\n`);
   const stop = async () => {
     await telegram?.stop();
     await app.stop();
