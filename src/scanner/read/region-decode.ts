@@ -33,7 +33,7 @@ export const regionVariants: readonly RegionVariant[] = [
 ];
 
 // Regions are cut at most this many pixels a side after scaling: bounded work per jsqr call.
-const MAX_SIDE = 720;
+const MAX_SIDE = 560;
 
 /**
  * Cuts a region out of the source, scales it so a module is about `variant.module` px (enlarging tiny
