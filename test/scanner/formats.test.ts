@@ -53,6 +53,13 @@ describe("image formats", () => {
     });
   }
 
+  it("reads both codes of a screenshot taken in dark mode (light codes on dark)", async () => {
+    const screenshot = await Jimp.read(readFileSync(join(fixtureDir, "dev-0003.png")));
+    const dark = await screenshot.invert().getBuffer("image/png");
+    const result = await scanner.scan(dark);
+    expect(result.payloads).toEqual(readManifest(fixtureDir).find((e) => e.file === "dev-0003.png")?.expected);
+  });
+
   it("refuses a HEIC file that declares over 40 megapixels, and a HEIC file with no picture in it", async () => {
     const heic = (width: number, height: number) => {
       const bytes = new Uint8Array(64);

@@ -1,5 +1,5 @@
 import { adaptiveThreshold, smooth } from "../image/filters.ts";
-import type { Luma } from "../image/luma.ts";
+import { invertLuma, type Luma } from "../image/luma.ts";
 import { boxReduce, fitLongSide, scaleLuma } from "../image/resample.ts";
 import type { Deadline } from "./deadline.ts";
 import { findFinderPatterns } from "./finder.ts";
@@ -111,6 +111,9 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
     // jsqr's own search over the whole picture, kept small: on a noisy plane its finder search slows a lot.
     const view = fitWithin(plane, WHOLE_LONG_SIDE);
     readWhole(search, view, (search.scale * view.width) / plane.width);
+    if (!done() && enabled("whole-inverted") && options.deadline.left() > 400) {
+      readWhole(search, invertLuma(view), (search.scale * view.width) / plane.width);
+    }
   }
   regions.sort((a, b) => b.from - a.from || b.score - a.score);
   for (const variant of [plain, ...others]) {
