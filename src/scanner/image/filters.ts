@@ -103,6 +103,27 @@ export function adaptiveThreshold(image: Luma, radius: number, offset: number): 
   return out;
 }
 
+/** Maps the `clip` darkest … `clip` lightest pixels' range onto 0–255 (a faded code gets its contrast back). */
+export function stretchContrast(image: Luma, clip: number): Luma {
+  const { data } = image;
+  const histogram = new Uint32Array(256);
+  for (let i = 0; i < data.length; i++) histogram[data[i] as number] = (histogram[data[i] as number] as number) + 1;
+  const cut = data.length * clip;
+  let lo = 0;
+  let seen = histogram[0] as number;
+  while (lo < 255 && seen <= cut) seen += histogram[++lo] as number;
+  let hi = 255;
+  seen = histogram[255] as number;
+  while (hi > 0 && seen <= cut) seen += histogram[--hi] as number;
+  const out = createLuma(image.width, image.height);
+  const gain = 255 / Math.max(1, hi - lo);
+  for (let i = 0; i < data.length; i++) {
+    const v = ((data[i] as number) - lo) * gain;
+    out.data[i] = v <= 0 ? 0 : v >= 255 ? 255 : v;
+  }
+  return out;
+}
+
 function clamp(i: number, n: number): number {
   return i < 0 ? 0 : i >= n ? n - 1 : i;
 }
