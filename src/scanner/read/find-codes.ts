@@ -46,6 +46,7 @@ const PLANE_LONG_SIDE = 2000;
 
 // Enlarging a bigger image would cost more than its tiny modules are worth.
 const FINE_MAX_SIDE = 2000;
+const FINE_MAX_PIXELS = 5_000_000;
 
 // jsqr's whole-picture search slows badly on noise (its finder search keeps every near-match); at this size
 // one call stays around 50 ms on a clean picture and under half a second on a noisy one.
@@ -64,10 +65,14 @@ const detectors: readonly Detector[] = [
   {
     // Modules under 2 px merge into grey at the plane's size; enlarged twice they have edges again.
     name: "finders-fine",
-    binary: (s) =>
-      Math.max(s.source.width, s.source.height) > FINE_MAX_SIDE
-        ? null
-        : { image: adaptiveThreshold(scaleLuma(s.source, 2, "bilinear"), 16, 3), scale: 2 },
+    binary: (s) => {
+      const { width, height } = s.source;
+      if (Math.max(width, height) > FINE_MAX_SIDE) return null;
+      // Twice the size for a phone-sized picture, less for bigger ones: the enlarged plane stays under 5 MP.
+      const scale = Math.min(2, Math.sqrt(FINE_MAX_PIXELS / (width * height)));
+      const enlarged = scaleLuma(s.source, scale, "bilinear");
+      return { image: adaptiveThreshold(enlarged, 16, 3), scale: enlarged.width / width };
+    },
   },
 ];
 
@@ -102,8 +107,9 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
     search.firstLook = false;
     if (done()) {
       // A second instalment's code may have shown only two of its finder patterns.
-      for (const region of regions)
+      for (const region of regions) {
         if (region.from === 2 && !tried.has(region) && likeFound(search, region)) attempt(search, region, plain, tried);
+      }
       return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
     }
   }
