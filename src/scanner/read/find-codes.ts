@@ -122,12 +122,15 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
     }
   }
   regions.sort((a, b) => b.from - a.from || b.score - a.score);
-  for (const variant of [plain, ...others]) {
-    if (variant === undefined) break;
-    for (const region of regions) {
-      if (done() || options.deadline.passed()) break;
-      if (variant === plain && tried.has(region)) continue;
-      attempt(search, region, variant, tried);
+  // Three-finder regions are nearly always codes: each gets every preparation before the weaker proposals.
+  for (const strong of [true, false]) {
+    for (const variant of [plain, ...others]) {
+      if (variant === undefined) break;
+      for (const region of regions) {
+        if (done() || options.deadline.passed()) break;
+        if ((region.from === 3) !== strong || (variant === plain && tried.has(region))) continue;
+        attempt(search, region, variant, tried);
+      }
     }
   }
   return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
