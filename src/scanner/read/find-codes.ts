@@ -15,7 +15,10 @@ export type { Found } from "./region-decode.ts";
 export interface FindOptions {
   readonly deadline: Deadline;
   readonly wanted: (text: string) => boolean;
-  /** Steps to leave out, by name (the benchmark's ablations). */
+  /**
+   * Parts of the search to leave out, for the benchmark's ablations: a detector ("finders", "finders-smooth",
+   * "finders-fine"), "whole" or "whole-inverted", or a region preparation by name ("m3", "m4-sharpen", …).
+   */
   readonly skip?: readonly string[];
 }
 
