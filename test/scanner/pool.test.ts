@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log/logger.ts";
 import { createScanner, ScanError, type Scanner } from "../../src/scanner/index.ts";
+import { ScanPool } from "../../src/scanner/pool/pool.ts";
 import { fixtureDir } from "./corpus.ts";
 
 const large = readFileSync(join(fixtureDir, "dev-0035.jpg")); // 4032×3024, the slowest kind of file
@@ -96,5 +97,20 @@ describe("scanner worker pool", () => {
       (e: unknown) => e,
     );
     expect((closed as ScanError).code).toBe("closed");
+  });
+
+  it("gives up on a worker that overruns its hard timeout, answering timeout instead of hanging", async () => {
+    const pool = new ScanPool({ size: 1, maxQueue: 2, hardTimeoutMs: 100, logger: silentLogger });
+    try {
+      // Nothing starts a worker and decodes a 12 MP photo in 100 ms: the worker is terminated mid-scan.
+      const slow = await pool.run({ bytes: large, timeBudgetMs: 1200 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(slow).toBeInstanceOf(ScanError);
+      expect((slow as ScanError).code).toBe("timeout");
+    } finally {
+      await pool.close();
+    }
   });
 });
