@@ -76,10 +76,20 @@ export function adaptiveThreshold(image: Luma, radius: number, offset: number): 
     const row = y * w;
     let sum = 0;
     for (let k = -r; k <= r; k++) sum += data[row + clamp(k, w)] as number;
-    for (let x = 0; x < w; x++) {
+    // Edges clamp; the interior, where nearly all pixels are, runs without a bounds test.
+    const inner = Math.max(r, w - r - 1);
+    let x = 0;
+    for (; x < Math.min(r, w); x++) {
       rows[row + x] = sum;
-      sum +=
-        (data[row + (x + r + 1 < w ? x + r + 1 : w - 1)] as number) - (data[row + (x - r > 0 ? x - r : 0)] as number);
+      sum += (data[row + clamp(x + r + 1, w)] as number) - (data[row + clamp(x - r, w)] as number);
+    }
+    for (; x < inner; x++) {
+      rows[row + x] = sum;
+      sum += (data[row + x + r + 1] as number) - (data[row + x - r] as number);
+    }
+    for (; x < w; x++) {
+      rows[row + x] = sum;
+      sum += (data[row + clamp(x + r + 1, w)] as number) - (data[row + clamp(x - r, w)] as number);
     }
   }
   const out = createLuma(w, h);
