@@ -15,21 +15,3 @@ export type ScanErrorCode =
   | "scan_failed";
 
 export class ScanError extends PagobotError<ScanErrorCode> {}
-
-export const scanErrorCodes: readonly ScanErrorCode[] = [
-  "file_too_large",
-  "too_many_pixels",
-  "unsupported_type",
-  "corrupt_file",
-  "pdf_encrypted",
-  "pdf_too_many_pages",
-  "busy",
-  "timeout",
-  "aborted",
-  "closed",
-  "scan_failed",
-];
-
-export function isScanErrorCode(code: unknown): code is ScanErrorCode {
-  return typeof code === "string" && (scanErrorCodes as readonly string[]).includes(code);
-}

@@ -11,6 +11,8 @@ export interface PdfContent {
 // Images smaller than this cannot hold a readable QR code (21 modules at ≥ 2 px, plus quiet zone).
 const MIN_IMAGE_SIDE = 48;
 const MAX_IMAGES = 24;
+// All page images together, in pixels: a PDF may hold many large scans, and each costs a byte a pixel here.
+const MAX_TOTAL_PIXELS = limits.maxPixels;
 
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 let pdfjsLoaded: Promise<PdfJs> | undefined;
@@ -49,6 +51,7 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfContent> {
     }
     const images: Luma[] = [];
     const pageTexts: string[] = [];
+    let pixels = 0;
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       const text = await page.getTextContent();
@@ -63,8 +66,12 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfContent> {
         } else if (fn === pdfjs.OPS.paintInlineImageXObject) {
           image = args[0] as PdfImage;
         }
-        const luma = image === undefined ? null : lumaOf(image);
-        if (luma !== null) images.push(luma);
+        if (image === undefined || pixels + image.width * image.height > MAX_TOTAL_PIXELS) continue;
+        const luma = lumaOf(image);
+        if (luma !== null) {
+          images.push(luma);
+          pixels += luma.width * luma.height;
+        }
       }
       page.cleanup();
     }

@@ -76,10 +76,20 @@ export function adaptiveThreshold(image: Luma, radius: number, offset: number): 
     const row = y * w;
     let sum = 0;
     for (let k = -r; k <= r; k++) sum += data[row + clamp(k, w)] as number;
-    for (let x = 0; x < w; x++) {
+    // Edges clamp; the interior, where nearly all pixels are, runs without a bounds test.
+    const inner = Math.max(r, w - r - 1);
+    let x = 0;
+    for (; x < Math.min(r, w); x++) {
       rows[row + x] = sum;
-      sum +=
-        (data[row + (x + r + 1 < w ? x + r + 1 : w - 1)] as number) - (data[row + (x - r > 0 ? x - r : 0)] as number);
+      sum += (data[row + clamp(x + r + 1, w)] as number) - (data[row + clamp(x - r, w)] as number);
+    }
+    for (; x < inner; x++) {
+      rows[row + x] = sum;
+      sum += (data[row + x + r + 1] as number) - (data[row + x - r] as number);
+    }
+    for (; x < w; x++) {
+      rows[row + x] = sum;
+      sum += (data[row + clamp(x + r + 1, w)] as number) - (data[row + clamp(x - r, w)] as number);
     }
   }
   const out = createLuma(w, h);
@@ -99,6 +109,27 @@ export function adaptiveThreshold(image: Luma, radius: number, offset: number): 
       dst[row + x] = (data[row + x] as number) * area < c - bias ? 0 : 255;
       col[x] = c + (rows[add + x] as number) - (rows[sub + x] as number);
     }
+  }
+  return out;
+}
+
+/** Maps the `clip` darkest … `clip` lightest pixels' range onto 0–255 (a faded code gets its contrast back). */
+export function stretchContrast(image: Luma, clip: number): Luma {
+  const { data } = image;
+  const histogram = new Uint32Array(256);
+  for (let i = 0; i < data.length; i++) histogram[data[i] as number] = (histogram[data[i] as number] as number) + 1;
+  const cut = data.length * clip;
+  let lo = 0;
+  let seen = histogram[0] as number;
+  while (lo < 255 && seen <= cut) seen += histogram[++lo] as number;
+  let hi = 255;
+  seen = histogram[255] as number;
+  while (hi > 0 && seen <= cut) seen += histogram[--hi] as number;
+  const out = createLuma(image.width, image.height);
+  const gain = 255 / Math.max(1, hi - lo);
+  for (let i = 0; i < data.length; i++) {
+    const v = ((data[i] as number) - lo) * gain;
+    out.data[i] = v <= 0 ? 0 : v >= 255 ? 255 : v;
   }
   return out;
 }

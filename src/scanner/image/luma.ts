@@ -52,24 +52,7 @@ export function cropLuma(image: Luma, x: number, y: number, width: number, heigh
   return out;
 }
 
-/** Rotates by a quarter turn clockwise `turns` times (0–3). */
-export function rotateLuma(image: Luma, turns: number): Luma {
-  const t = ((turns % 4) + 4) % 4;
-  if (t === 0) return image;
-  const { width: w, height: h, data: src } = image;
-  const out = t === 2 ? createLuma(w, h) : createLuma(h, w);
-  const dst = out.data;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const v = src[y * w + x] as number;
-      if (t === 1) dst[x * h + (h - 1 - y)] = v;
-      else if (t === 2) dst[(h - 1 - y) * w + (w - 1 - x)] = v;
-      else dst[(w - 1 - x) * h + y] = v;
-    }
-  }
-  return out;
-}
-
+/** Light for dark: a PDF viewer in dark mode shows a notice's code light on dark, which jsqr does not read. */
 export function invertLuma(image: Luma): Luma {
   const out = createLuma(image.width, image.height);
   const { data } = image;

@@ -78,21 +78,27 @@ export function boxReduce(image: Luma, k: number): Luma {
   const outH = Math.ceil(h / k);
   const out = createLuma(outW, outH);
   const sums = new Uint32Array(outW);
-  const counts = new Uint32Array(outW);
+  // Pixels per output column (k, or fewer in the last one); rows per output row likewise.
+  const columnWidth = new Uint32Array(outW).fill(k);
+  columnWidth[outW - 1] = w - (outW - 1) * k;
   for (let oy = 0; oy < outH; oy++) {
     sums.fill(0);
-    counts.fill(0);
-    const yEnd = Math.min(h, (oy + 1) * k);
-    for (let y = oy * k; y < yEnd; y++) {
+    const yStart = oy * k;
+    const yEnd = Math.min(h, yStart + k);
+    for (let y = yStart; y < yEnd; y++) {
       const row = y * w;
-      for (let x = 0; x < w; x++) {
-        const ox = (x / k) | 0;
-        sums[ox] = (sums[ox] as number) + (src[row + x] as number);
-        counts[ox] = (counts[ox] as number) + 1;
+      for (let ox = 0, x = 0; ox < outW; ox++) {
+        const end = x + (columnWidth[ox] as number);
+        let sum = sums[ox] as number;
+        for (; x < end; x++) sum += src[row + x] as number;
+        sums[ox] = sum;
       }
     }
     const outRow = oy * outW;
-    for (let ox = 0; ox < outW; ox++) out.data[outRow + ox] = ((sums[ox] as number) / (counts[ox] as number) + 0.5) | 0;
+    const rowsHere = yEnd - yStart;
+    for (let ox = 0; ox < outW; ox++) {
+      out.data[outRow + ox] = ((sums[ox] as number) / ((columnWidth[ox] as number) * rowsHere) + 0.5) | 0;
+    }
   }
   return out;
 }

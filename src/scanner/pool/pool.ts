@@ -116,8 +116,9 @@ export class ScanPool {
   }
 
   private spawn(): Worker {
-    // Typed arrays live outside the JS heap; this caps what jpeg-js and pdf.js keep on it.
-    const worker = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: 768 } });
+    // Typed arrays live outside the JS heap; this caps what the decoders keep on it. A small young generation
+    // makes V8 collect the short-lived planes of one scan sooner, which keeps the peak RSS down.
+    const worker = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: 768, maxYoungGenerationSizeMb: 8 } });
     worker.unref();
     return worker;
   }
@@ -143,19 +144,27 @@ export class ScanPool {
         clearTimeout(running.timer);
         running.pending.reject(new ScanError("scan_failed", "the file could not be scanned"));
       }
-      this.replace(slot);
+      // The slot is dropped, not respawned on the spot: a worker that cannot even start must not loop.
+      this.drop(slot);
+      this.drain();
     };
     worker.on("error", failed);
     worker.on("exit", (code) => failed(new Error(`worker exited with code ${code}`)));
   }
 
-  private replace(slot: Slot): void {
+  private drop(slot: Slot): void {
     slot.worker.removeAllListeners();
     void slot.worker.terminate();
-    slot.worker = this.spawn();
-    slot.running = null;
-    this.listen(slot);
-    this.next(slot);
+    this.slots.splice(this.slots.indexOf(slot), 1);
+  }
+
+  /** Hands queued jobs to idle (or newly started) workers. */
+  private drain(): void {
+    while (!this.closed && this.queue.length > 0) {
+      const slot = this.idleSlot();
+      if (slot === undefined) return;
+      this.next(slot);
+    }
   }
 
   private dispatch(slot: Slot, pending: Pending): void {
@@ -174,7 +183,8 @@ export class ScanPool {
       this.options.logger.warn("scan timed out; restarting its worker", { ms: this.options.hardTimeoutMs });
       slot.running = null;
       pending.reject(new ScanError("timeout", "reading the file took too long"));
-      this.replace(slot);
+      this.drop(slot);
+      this.drain();
     }, this.options.hardTimeoutMs);
     slot.running = { pending, id, timer };
     slot.worker.ref();

@@ -1,7 +1,11 @@
 import { parentPort } from "node:worker_threads";
+import { preloadDecoders } from "../decode/image.ts";
 import { ScanError } from "../errors.ts";
 import { scanBytes } from "../scan-bytes.ts";
 import type { JobMessage, ResultMessage } from "./protocol.ts";
+
+// Warm up while no file is waiting; a scan that arrives meanwhile simply awaits the same imports.
+void preloadDecoders().catch(() => undefined);
 
 // One scan at a time per worker: the pool sends the next job only after this one has answered.
 parentPort?.on("message", async (job: JobMessage) => {

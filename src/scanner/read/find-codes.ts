@@ -1,6 +1,6 @@
 import { adaptiveThreshold, smooth } from "../image/filters.ts";
-import type { Luma } from "../image/luma.ts";
-import { boxReduce } from "../image/resample.ts";
+import { invertLuma, type Luma } from "../image/luma.ts";
+import { boxReduce, fitLongSide, scaleLuma } from "../image/resample.ts";
 import type { Deadline } from "./deadline.ts";
 import { findFinderPatterns } from "./finder.ts";
 import { centre, contains, growQuad, mapCorners, type Quad, side } from "./geometry.ts";
@@ -15,7 +15,10 @@ export type { Found } from "./region-decode.ts";
 export interface FindOptions {
   readonly deadline: Deadline;
   readonly wanted: (text: string) => boolean;
-  /** Steps to leave out, by name (the benchmark's ablations). */
+  /**
+   * Parts of the search to leave out, for the benchmark's ablations: a detector ("finders", "finders-smooth",
+   * "finders-fine"), "whole" or "whole-inverted", or a region preparation by name ("m3", "m4-sharpen", …).
+   */
   readonly skip?: readonly string[];
 }
 
@@ -27,86 +30,137 @@ interface Search {
   /** The source shrunk to a size where whole-plane work stays cheap, and its scale. */
   readonly plane: Luma;
   readonly scale: number;
+  /**
+   * True during the first step's cheap pass (each three-finder region read once, plainly): it runs whatever
+   * the deadline says, so that a slow decode on a busy machine still gets one real look at the picture.
+   */
+  firstLook: boolean;
 }
 
-interface Step {
+/** A way to find finder patterns: a binary plane made from the picture, and that plane's scale. */
+interface Detector {
   readonly name: string;
-  run(search: Search): void;
+  binary(search: Search): { image: Luma; scale: number } | null;
 }
 
 // Finder patterns are looked for on a plane of about this long side: a 12 MP photo is box-reduced by 2 (its
 // codes' modules stay ≥ 2 px), phone-sized images are used as they are.
 const PLANE_LONG_SIDE = 2000;
 
+// Enlarging a bigger image would cost more than its tiny modules are worth.
+const FINE_MAX_SIDE = 2000;
+const FINE_MAX_PIXELS = 5_000_000;
+
+// jsqr's whole-picture search slows badly on noise (its finder search keeps every near-match); at this size
+// one call stays around 50 ms on a clean picture and under half a second on a noisy one.
+const WHOLE_LONG_SIDE = 1000;
+
 // Regions proposed beyond this many are noise (text read as finder patterns).
 const MAX_REGIONS = 16;
 
-const never: Deadline = { left: () => Number.POSITIVE_INFINITY, passed: () => false };
-
-const steps: readonly Step[] = [
-  { name: "finders", run: (s) => readRegions(s, adaptiveThreshold(s.plane, 12, 5)) },
-  { name: "finders-smooth", run: (s) => readRegions(s, adaptiveThreshold(smooth(s.plane, 1), 12, 3)) },
-  { name: "whole", run: (s) => readWhole(s, s.plane, s.scale) },
+const detectors: readonly Detector[] = [
+  { name: "finders", binary: (s) => ({ image: adaptiveThreshold(s.plane, 12, 5), scale: s.scale }) },
+  {
+    // Sensor noise breaks the runs of a finder pattern; a 3×3 mean first joins them again.
+    name: "finders-smooth",
+    binary: (s) => ({ image: adaptiveThreshold(smooth(s.plane, 1), 12, 3), scale: s.scale }),
+  },
+  {
+    // Modules under 2 px merge into grey at the plane's size; enlarged twice they have edges again.
+    name: "finders-fine",
+    binary: (s) => {
+      const { width, height } = s.source;
+      if (Math.max(width, height) > FINE_MAX_SIDE) return null;
+      // Twice the size for a phone-sized picture, less for bigger ones: the enlarged plane stays under 5 MP.
+      const scale = Math.min(2, Math.sqrt(FINE_MAX_PIXELS / (width * height)));
+      const enlarged = scaleLuma(s.source, scale, "bilinear");
+      return { image: adaptiveThreshold(enlarged, 16, 3), scale: enlarged.width / width };
+    },
+  },
 ];
 
 /**
  * Finds every QR code on a luminance plane and returns the wanted ones (pagoPA payloads), each once, in the
- * order they are printed. Steps go from cheap and likely to slow and rare; the search stops after a step
- * that read a wanted code, or at the deadline.
+ * order they are printed. First a cheap look with each detector: every region three finder patterns make is
+ * read once, plainly; most pictures end there. Then jsqr's own search over the whole picture. Then every
+ * region found gets every preparation, best region first, until a wanted code is read or the deadline.
  */
 export function findCodes(source: Luma, options: FindOptions): Found[] {
   const reduce = Math.round(Math.max(source.width, source.height) / PLANE_LONG_SIDE);
   const plane = boxReduce(source, reduce);
-  const search: Search = { source, options, found: [], plane, scale: plane.width / source.width };
-  let first = true;
-  for (const step of steps) {
-    if (options.skip?.includes(step.name)) continue;
-    // The first step always runs to its end, so a slow decode on a busy machine still gets one full look.
-    if (!first && options.deadline.passed()) break;
-    step.run(first ? { ...search, options: { ...options, deadline: never } } : search);
-    first = false;
-    if (search.found.some((f) => options.wanted(f.text))) break;
+  const search: Search = { source, options, found: [], plane, scale: plane.width / source.width, firstLook: true };
+  const enabled = (name: string) => !options.skip?.includes(name);
+  const variants = regionVariants.filter((v) => enabled(v.name));
+  const [plain, ...others] = variants;
+  const done = () => search.found.some((f) => options.wanted(f.text));
+  const regions: Region[] = [];
+  const tried = new Set<Region>();
+
+  for (const detector of detectors) {
+    if (!enabled(detector.name) || plain === undefined) continue;
+    if (!search.firstLook && options.deadline.passed()) break;
+    const binary = detector.binary(search);
+    if (binary === null) continue;
+    const proposed = proposeRegions(findFinderPatterns(binary.image), binary.scale)
+      .slice(0, MAX_REGIONS)
+      .filter((r) => !regions.some((known) => sameRegion(known, r)));
+    regions.push(...proposed);
+    for (const region of proposed)
+      if (region.from === 3 && likeFound(search, region)) attempt(search, region, plain, tried);
+    search.firstLook = false;
+    if (done()) {
+      // A second instalment's code may have shown only two of its finder patterns.
+      for (const region of regions) {
+        if (region.from === 2 && !tried.has(region) && likeFound(search, region)) attempt(search, region, plain, tried);
+      }
+      return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
+    }
+  }
+  if (enabled("whole") && options.deadline.left() > 400) {
+    // jsqr's own search over the whole picture, kept small: on a noisy plane its finder search slows a lot.
+    const view = fitWithin(plane, WHOLE_LONG_SIDE);
+    readWhole(search, view, (search.scale * view.width) / plane.width);
+    if (!done() && enabled("whole-inverted") && options.deadline.left() > 400) {
+      readWhole(search, invertLuma(view), (search.scale * view.width) / plane.width);
+    }
+  }
+  regions.sort((a, b) => b.from - a.from || b.score - a.score);
+  // Three-finder regions are nearly always codes: each gets every preparation before the weaker proposals.
+  for (const strong of [true, false]) {
+    for (const variant of [plain, ...others]) {
+      if (variant === undefined) break;
+      for (const region of regions) {
+        if (done() || options.deadline.passed()) break;
+        if ((region.from === 3) !== strong || (variant === plain && tried.has(region))) continue;
+        attempt(search, region, variant, tried);
+      }
+    }
   }
   return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
 }
 
-/**
- * Reads the regions the finder patterns propose. The first pass is cheap and nearly always enough: each
- * three-finder region once, plainly prepared (3–15 ms apiece). Once a wanted code is read, only regions that
- * could be a second code of the same print (a pair of finders of the same module size) get a look. Otherwise
- * every region gets every preparation, best first, until the deadline.
- */
-function readRegions(search: Search, binary: Luma): void {
-  const regions = proposeRegions(findFinderPatterns(binary), search.scale).slice(0, MAX_REGIONS);
-  const [plain, ...others] = regionVariants;
-  if (plain === undefined) return;
-  const tried = new Set<Region>();
-  const attempt = (region: Region, variant: RegionVariant) => {
-    if (search.options.deadline.passed() || covered(search, region)) return;
-    tried.add(region);
-    const hit = readRegion(search.source, region, variant, masks(search));
-    if (hit !== null) add(search, hit);
-  };
-  // A second instalment's code is printed at the same size as the first: once one is read, only regions of
-  // about its module size are worth a look.
-  const likeFound = (region: Region) => {
-    const wanted = search.found.filter((f) => search.options.wanted(f.text));
-    if (wanted.length === 0) return true;
-    const codeSide = region.module * 33;
-    return wanted.some((f) => codeSide > side(f.quad) * 0.65 && codeSide < side(f.quad) * 1.5);
-  };
-  for (const region of regions) if (region.from === 3 && likeFound(region)) attempt(region, plain);
-  if (search.found.some((f) => search.options.wanted(f.text))) {
-    for (const region of regions)
-      if (region.from === 2 && !tried.has(region) && likeFound(region)) attempt(region, plain);
-    return;
-  }
-  for (const region of regions) {
-    for (const variant of tried.has(region) ? others : regionVariants) {
-      if (search.found.some((f) => search.options.wanted(f.text))) return;
-      attempt(region, variant);
-    }
-  }
+function attempt(search: Search, region: Region, variant: RegionVariant, tried: Set<Region>): void {
+  if ((!search.firstLook && search.options.deadline.passed()) || covered(search, region)) return;
+  tried.add(region);
+  const hit = readRegion(search.source, region, variant, masks(search));
+  if (hit !== null) add(search, hit);
+}
+
+/** A second instalment's code is printed at the same size as the first: once one is read, only regions of
+ * about its module size are worth a look. */
+function likeFound(search: Search, region: Region): boolean {
+  const wanted = search.found.filter((f) => search.options.wanted(f.text));
+  if (wanted.length === 0) return true;
+  const codeSide = region.module * 33;
+  return wanted.some((f) => codeSide > side(f.quad) * 0.65 && codeSide < side(f.quad) * 1.5);
+}
+
+/** Two detectors proposing the same place: centres within a quarter of the region and modules alike. */
+function sameRegion(a: Region, b: Region): boolean {
+  const dx = a.x + a.width / 2 - (b.x + b.width / 2);
+  const dy = a.y + a.height / 2 - (b.y + b.height / 2);
+  const ratio = a.module / b.module;
+  return a.from === b.from && Math.hypot(dx, dy) < Math.min(a.width, b.width) / 4 && ratio > 0.75 && ratio < 1.33;
 }
 
 /** jsqr on a whole plane, painting out each code it reads and looking again (it reads one per call). */
@@ -121,6 +175,10 @@ function readWhole(search: Search, view: Luma, scale: number): void {
     add(search, { text: read.text, quad });
     paintQuad(image, growQuad(read.corners, 1.3));
   }
+}
+
+function fitWithin(image: Luma, longSide: number): Luma {
+  return Math.max(image.width, image.height) > longSide ? fitLongSide(image, longSide) : image;
 }
 
 function add(search: Search, hit: Found): void {

@@ -7,47 +7,6 @@ export interface Point {
 /** The four corners of a code, clockwise from its own top-left as jsqr reports them. */
 export type Quad = readonly [Point, Point, Point, Point];
 
-/** x' = a·x + b·y + c, y' = d·x + e·y + f: how a derived view's pixels map back to the source plane. */
-export interface Affine {
-  readonly a: number;
-  readonly b: number;
-  readonly c: number;
-  readonly d: number;
-  readonly e: number;
-  readonly f: number;
-}
-
-export const identity: Affine = { a: 1, b: 0, c: 0, d: 0, e: 1, f: 0 };
-
-export function apply(t: Affine, p: Point): Point {
-  return { x: t.a * p.x + t.b * p.y + t.c, y: t.d * p.x + t.e * p.y + t.f };
-}
-
-/** `outer ∘ inner`: first inner, then outer. */
-export function compose(outer: Affine, inner: Affine): Affine {
-  return {
-    a: outer.a * inner.a + outer.b * inner.d,
-    b: outer.a * inner.b + outer.b * inner.e,
-    c: outer.a * inner.c + outer.b * inner.f + outer.c,
-    d: outer.d * inner.a + outer.e * inner.d,
-    e: outer.d * inner.b + outer.e * inner.e,
-    f: outer.d * inner.c + outer.e * inner.f + outer.f,
-  };
-}
-
-export function invert(t: Affine): Affine {
-  const det = t.a * t.e - t.b * t.d;
-  const a = t.e / det;
-  const b = -t.b / det;
-  const d = -t.d / det;
-  const e = t.a / det;
-  return { a, b, c: -(a * t.c + b * t.f), d, e, f: -(d * t.c + e * t.f) };
-}
-
-export function mapQuad(t: Affine, q: Quad): Quad {
-  return mapCorners(q, (p) => apply(t, p));
-}
-
 export function mapCorners(q: Quad, f: (p: Point) => Point): Quad {
   return [f(q[0]), f(q[1]), f(q[2]), f(q[3])];
 }
