@@ -118,7 +118,7 @@ export class ScanPool {
   private spawn(): Worker {
     // Typed arrays live outside the JS heap; this caps what the decoders keep on it. A small young generation
     // makes V8 collect the short-lived planes of one scan sooner, which keeps the peak RSS down.
-    const worker = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: 768, maxYoungGenerationSizeMb: 8 } });
+    const worker = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: 768, maxYoungGenerationSizeMb: 16 } });
     worker.unref();
     return worker;
   }
