@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL("../../bin/pagobot.js", import.meta.url));
@@ -20,9 +20,15 @@ async function pagobot(...args: string[]): Promise<{ code: number; stdout: strin
   }
 }
 
+const tempDirs: string[] = [];
+afterEach(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 describe("pagobot scan (the real command line)", () => {
   it("prints one JSON line per file, in the order given, all files in one process", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pagobot-scan-"));
+    tempDirs.push(dir);
     const notImage = join(dir, "notes.txt");
     writeFileSync(notImage, "not an image");
     const { code, stdout } = await pagobot(
