@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderSampleNotice } from "../../../../adapters/playground/sample-notice.ts";
+import { sandboxTestNotices } from "../../../../src/droppay/sandbox/test-notices.ts";
 import { type PeerChat, startTelegramPeer, type TelegramPeer } from "../../../peers/telegram/peer.ts";
 import { botMessagesNow, botShows, mark, type Seen, toastAfter } from "./conversation.ts";
 import { corpusNotice, euro, pdfWithImage, pdfWithText } from "./notices.ts";
@@ -117,6 +119,24 @@ export function describeEndToEnd(mode: "polling" | "webhook", extra?: (get: () =
       const chat = e2e.peer.privateChat({ first_name: "Anna" });
       chat.sendDocument(pdf, { fileName: "avviso.pdf", mimeType: "application/pdf", forwardedFrom: "Comune" });
       const card = await expectCard(e2e, chat, 7_500);
+      await pressPay(e2e, chat, card);
+      const failed = await botShows(
+        e2e.peer,
+        chat,
+        (s) => s.messageId === card.messageId && s.text.includes("Pagamento non riuscito"),
+      );
+      expect(failed.text).not.toContain("IUR");
+      expect(failed.buttons).toEqual(["Riprova"]);
+    });
+
+    it("shows a photographed notice whose payment fails as not paid, with Riprova", async () => {
+      const failing = sandboxTestNotices.find((n) => n.behaviour === "failed");
+      if (failing === undefined) throw new Error("the sandbox lists no failing test notice");
+      // The notice as its payee prints it, with its real QR code (the playground's sample notice).
+      const photo = await renderSampleNotice({ ...failing, payeeFiscalCode: failing.fiscalCode, description: "TARI" });
+      const chat = e2e.peer.privateChat({ first_name: "Sara" });
+      chat.sendPhoto(photo, { label: "failing-notice.png" });
+      const card = await expectCard(e2e, chat, failing.amountCents);
       await pressPay(e2e, chat, card);
       const failed = await botShows(
         e2e.peer,
