@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderSampleNotice } from "../../../../adapters/playground/sample-notice.ts";
 import { sandboxTestNotices } from "../../../../src/droppay/sandbox/test-notices.ts";
+import { formatCents } from "../../../../src/notice/money.ts";
+import { formatNoticeNumber } from "../../../../src/notice/notice-number.ts";
 import { type PeerChat, startTelegramPeer, type TelegramPeer } from "../../../peers/telegram/peer.ts";
 import { botMessagesNow, botShows, mark, type Seen, toastAfter } from "./conversation.ts";
 import { corpusNotice, euro, pdfWithImage, pdfWithText } from "./notices.ts";
@@ -77,6 +79,24 @@ async function expectPaid(e2e: EndToEnd, chat: PeerChat, card: Seen): Promise<vo
   expect(paid.buttons).toEqual([]);
 }
 
+/** The card edited to "not paid": no IUR, and Riprova as its only button. */
+async function expectFailed(e2e: EndToEnd, chat: PeerChat, card: Seen): Promise<void> {
+  const failed = await botShows(
+    e2e.peer,
+    chat,
+    (s) => s.messageId === card.messageId && s.text.includes("Pagamento non riuscito"),
+  );
+  expect(failed.text).not.toContain("IUR");
+  expect(failed.buttons).toEqual(["Riprova"]);
+}
+
+/** The sandbox's test notice whose payment always ends FAILED. */
+function failingNotice() {
+  const failing = sandboxTestNotices.find((n) => n.behaviour === "failed");
+  if (failing === undefined) throw new Error("the sandbox lists no failing test notice");
+  return failing;
+}
+
 /** The whole conversation suite, run by the polling and the webhook test files alike. */
 export function describeEndToEnd(mode: "polling" | "webhook", extra?: (get: () => EndToEnd) => void): void {
   describe(`pagobot on Telegram end to end (${mode})`, { timeout: 90_000 }, () => {
@@ -110,41 +130,29 @@ export function describeEndToEnd(mode: "polling" | "webhook", extra?: (get: () =
     });
 
     it("shows a payment that fails as not paid, with Riprova (a forwarded PDF of the sandbox's failing notice)", async () => {
+      const failing = failingNotice();
       const pdf = await pdfWithText([
         "AVVISO DI PAGAMENTO",
-        "Codice Avviso: 3012 0260 0000 0002 04",
-        "Codice fiscale Ente Creditore: 99999000021",
-        "Importo: 75,00 euro",
+        `Codice Avviso: ${formatNoticeNumber(failing.noticeNumber)}`,
+        `Codice fiscale Ente Creditore: ${failing.fiscalCode}`,
+        `Importo: ${formatCents(failing.amountCents, "it")}`,
       ]);
       const chat = e2e.peer.privateChat({ first_name: "Anna" });
       chat.sendDocument(pdf, { fileName: "avviso.pdf", mimeType: "application/pdf", forwardedFrom: "Comune" });
-      const card = await expectCard(e2e, chat, 7_500);
+      const card = await expectCard(e2e, chat, failing.amountCents);
       await pressPay(e2e, chat, card);
-      const failed = await botShows(
-        e2e.peer,
-        chat,
-        (s) => s.messageId === card.messageId && s.text.includes("Pagamento non riuscito"),
-      );
-      expect(failed.text).not.toContain("IUR");
-      expect(failed.buttons).toEqual(["Riprova"]);
+      await expectFailed(e2e, chat, card);
     });
 
     it("shows a photographed notice whose payment fails as not paid, with Riprova", async () => {
-      const failing = sandboxTestNotices.find((n) => n.behaviour === "failed");
-      if (failing === undefined) throw new Error("the sandbox lists no failing test notice");
+      const failing = failingNotice();
       // The notice as its payee prints it, with its real QR code (the playground's sample notice).
       const photo = await renderSampleNotice({ ...failing, payeeFiscalCode: failing.fiscalCode, description: "TARI" });
       const chat = e2e.peer.privateChat({ first_name: "Sara" });
       chat.sendPhoto(photo, { label: "failing-notice.png" });
       const card = await expectCard(e2e, chat, failing.amountCents);
       await pressPay(e2e, chat, card);
-      const failed = await botShows(
-        e2e.peer,
-        chat,
-        (s) => s.messageId === card.messageId && s.text.includes("Pagamento non riuscito"),
-      );
-      expect(failed.text).not.toContain("IUR");
-      expect(failed.buttons).toEqual(["Riprova"]);
+      await expectFailed(e2e, chat, card);
     });
 
     it("cancels a notice with Annulla: the card says Annullato and loses its buttons", async () => {
