@@ -8,8 +8,8 @@ export interface AlbumCollectorOptions {
   readonly windowMs: number;
   /** Longest wait from the first part, however the parts trickle in. */
   readonly maxWaitMs: number;
-  /** Receives each complete album as one `files` event. */
-  readonly onAlbum: (event: InboundEvent) => void;
+  /** Receives each complete album as one `files` event; resolves once the engine has accepted it. */
+  readonly onAlbum: (event: InboundEvent) => Promise<unknown>;
 }
 
 interface PendingAlbum {
@@ -30,7 +30,7 @@ export class AlbumCollector {
   add(part: AlbumPart): void {
     const album = this.pending.get(part.albumKey);
     if (album === undefined) {
-      const timer = setTimeout(() => this.flush(part.albumKey), this.options.windowMs);
+      const timer = setTimeout(() => void this.flush(part.albumKey), this.options.windowMs);
       this.pending.set(part.albumKey, { parts: [part], firstAtMs: Date.now(), timer });
       return;
     }
@@ -39,15 +39,18 @@ export class AlbumCollector {
     album.parts.push(part);
     clearTimeout(album.timer);
     const waitMs = Math.max(0, Math.min(this.options.windowMs, album.firstAtMs + this.options.maxWaitMs - Date.now()));
-    album.timer = setTimeout(() => this.flush(part.albumKey), waitMs);
+    album.timer = setTimeout(() => void this.flush(part.albumKey), waitMs);
   }
 
-  /** Hands every album still gathering to the engine now (on shutdown, so no photo is lost). */
-  flushAll(): void {
-    for (const key of [...this.pending.keys()]) this.flush(key);
+  /**
+   * Hands every album still gathering to the engine now and waits until it has taken them (on shutdown: Telegram
+   * will not send parts it has seen answered again, so no photo may be dropped).
+   */
+  async flushAll(): Promise<void> {
+    await Promise.all([...this.pending.keys()].map((key) => this.flush(key)));
   }
 
-  private flush(key: string): void {
+  private async flush(key: string): Promise<void> {
     const album = this.pending.get(key);
     if (album === undefined) return;
     this.pending.delete(key);
@@ -57,7 +60,7 @@ export class AlbumCollector {
     const caption = parts.find((p) => p.caption !== undefined)?.caption;
     const replyTo = parts.find((p) => p.base.replyTo !== undefined)?.base.replyTo;
     const files: IncomingFile[] = parts.map((p) => p.file);
-    this.options.onAlbum({
+    await this.options.onAlbum({
       ...first.base,
       // The lowest update_id names the album: redelivered whole, it is recognised as the same event.
       eventId: String(Math.min(...parts.map((p) => p.updateId))),

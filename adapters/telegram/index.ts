@@ -99,7 +99,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   const albums = new AlbumCollector({
     windowMs: options.albumWindowMs ?? 1_000,
     maxWaitMs: (options.albumWindowMs ?? 1_000) * 5,
-    onAlbum: (event) => void handleEvent(event),
+    onAlbum: handleEvent,
   });
 
   bot.use(async (ctx) => {
@@ -169,7 +169,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         await stopPolling(bot, polling);
         polling = undefined;
       }
-      albums.flushAll();
+      await albums.flushAll();
       port.stopActivity();
     },
   };
