@@ -1,12 +1,13 @@
 import type { Logger } from "../log/logger.ts";
 import type { TokenSource } from "./auth/token-source.ts";
 import { type Clock, realSleep, type Sleep, systemClock } from "./clock.ts";
-import { DropPayApiError, DropPayNetworkError, type DropPayRoute } from "./errors.ts";
+import { DropPayApiError, DropPayNetworkError, type DropPayRoute, DropPaySchemaError } from "./errors.ts";
 import {
   type CreateFormInput,
   type FormPatch,
   isCancelledStatus,
   isDispositionAccepted,
+  isFinalStatus,
   type PagoPaForm,
 } from "./form.ts";
 import { defaultRetryPolicy, type RetryPolicy, withRetry } from "./retry.ts";
@@ -139,7 +140,7 @@ export function createDropPayClient(options: DropPayClientOptions): DropPayClien
           { cause: new AggregateError([cause, error]) },
         );
       }
-      if (isDispositionAccepted(form.status) || attempt >= reads) return form;
+      if (isDispositionAccepted(form.status) || isFinalStatus(form.status) || attempt >= reads) return form;
       await sleep(readBackPolicy.intervalMs);
     }
   };
@@ -171,6 +172,8 @@ export function createDropPayClient(options: DropPayClientOptions): DropPayClien
           readBack: false,
         };
       } catch (error) {
+        // A failure of another call (getting or refreshing the token) means the disposition never left: say so.
+        if (!isFromRoute(error, "disposition")) throw error;
         // No answer, an unreadable one or a bare 5xx: the outcome is unknown. A 409 or a coded 5xx is DropPay's
         // word, yet the form is read too (a 409 means "read the state, then decide"). Other 4xx: nothing happened.
         const lost = !(error instanceof DropPayApiError) || (error.status >= 500 && error.pspCode === null);
@@ -185,4 +188,12 @@ export function createDropPayClient(options: DropPayClientOptions): DropPayClien
       }
     },
   };
+}
+
+/** Whether an error came from this DropPay route (our errors name the route; anything else is not ours). */
+function isFromRoute(error: unknown, route: DropPayRoute): boolean {
+  return (
+    (error instanceof DropPayApiError || error instanceof DropPayNetworkError || error instanceof DropPaySchemaError) &&
+    error.route === route
+  );
 }

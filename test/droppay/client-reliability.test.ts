@@ -143,6 +143,32 @@ describe("safe calls are retried with backoff; create is not", () => {
   });
 });
 
+describe("a disposition that never left is not reported as a lost answer", () => {
+  it("when the expired token cannot be refreshed, rethrows the token error and posts no disposition", async () => {
+    const sb = await sandbox();
+    const { connectionCode } = sb.admin.createAccount({ balanceCents: 500_000 });
+    const auth = createDropPayAuth({
+      baseUrl: sb.url,
+      appKey: sb.app.key,
+      appSecret: sb.app.secret,
+      logger: recordingLogger(),
+    });
+    const tokens = createUserTokenSource({ auth, connectionCode });
+    const client = clientFor(sb, { timeoutMs: 250 });
+    const form = await client.createForm(tokens, plainNotice);
+    await client.updateForm(tokens, form.id, { status: "READY" });
+    sb.admin.expireTokens();
+    sb.admin.faults.inject("token", { kind: "error", status: 503, body: null }, { times: 10 });
+    sb.admin.resetCalls();
+
+    const error = await client.executeForm(tokens, form.id).catch((e: unknown) => e);
+    expect(error).toMatchObject({ route: "token" });
+    // The one disposition the sandbox saw was refused with 401/102: nothing moved.
+    expect(sb.admin.form(form.id)?.status).toBe("READY");
+    expect(sb.admin.calls().byForm[form.id]?.get ?? 0).toBe(0);
+  });
+});
+
 describe("token refresh (payments.md R12)", () => {
   it("20 parallel calls with a token DropPay has expired cause exactly one refresh", async () => {
     const sb = await sandbox();
