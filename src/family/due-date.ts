@@ -67,9 +67,12 @@ const MONTH_WORDS = Object.keys(MONTHS)
   .sort((a, b) => b.length - a.length)
   .join("|");
 
-/** Words that announce a due date, Italian and English (text is matched lower-case, without accents). */
+/**
+ * Words that announce a due date, Italian and English, and German for the bilingual notices of South Tyrol (text is
+ * matched lower-case, without accents).
+ */
 const KEYWORD =
-  /(?:entro(?: e non oltre)?|scadenza|scade|scadente|termine(?: di pagamento| ultimo)?|pagabile|da pagare|due (?:by|on|date)|payment due|pay by|payable (?:by|on)|deadline)/g;
+  /(?:entro(?: e non oltre)?|scadenza|scade|scadente|termine(?: di pagamento| ultimo)?|pagabile|da pagare|due (?:by|on|date)|payment due|pay by|payable (?:by|on)|deadline|zahlbar bis|bis zum|fallig am)/g;
 
 /** Between the keyword and the date: filler words and punctuation only, no number and no other date's words. */
 const MAX_GAP = 40;

@@ -12,6 +12,8 @@ export type FamilyErrorCode =
   | "not_a_payer"
   /** The person named has not been seen in this chat. */
   | "unknown_member"
+  /** A name in a command fits more than one person (two Marcos). */
+  | "ambiguous_member"
   /** The person is a payer already. */
   | "already_payer"
   /** The only payer cannot step down without someone to take over. */

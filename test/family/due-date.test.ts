@@ -28,6 +28,9 @@ describe("due dates read from a notice's text", () => {
     ["Scadenza\n31/07/2025", "2025-07-31"],
     ["entro il 29/02/2028", "2028-02-29"],
     ["ENTRO IL 16 SETTEMBRE 2025", "2025-09-16"],
+    ["1.030,69 € entro il 04/01/2025", "2025-01-04"],
+    ["Entro il / Bis zum 04/01/2025", "2025-01-04"],
+    ["Zahlbar bis 04.01.2025", "2025-01-04"],
     ["entro il 16 sett 2025", "2025-09-16"],
   ])("%j → %s", (text, date) => {
     expect(findDueDate(text, "read", TODAY)).toEqual({ date, source: "read", phrase: expect.any(String) });
@@ -69,6 +72,8 @@ describe("due dates read from a notice's text", () => {
     "Importo 12.10.25,00",
     "Scadenza 3012 3456 7890 1234 56",
     "entro il 4 gennaio",
+    "Bollo auto targa AB123CD - scadenza 03/2026",
+    "Scadenza 2025",
     "",
   ])("finds no due date in %j", (text) => {
     expect(findDueDate(text, "read", TODAY)).toBeNull();
