@@ -7,7 +7,7 @@ import type { Household } from "./household.ts";
 /**
  * Reads `/limite @marco 50` (`/limit`): who, and how much a month. The person is named by a mention or a name, or
  * is the author of the message the command replies to (`/limite 50` in reply to Marco); the amount is in euro as
- * people type it ("50", "50,00", "€ 50", "1.000"). Pure: the payer check and the write are households.setCap.
+ * people type it ("50", "50,00", "€ 50", "1.000,00"). Pure: the payer check and the write are households.setCap.
  */
 export interface LimitRequest {
   readonly memberId: string;
