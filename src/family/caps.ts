@@ -81,28 +81,29 @@ export function createCaps(store: FamilyStore, clock: Clock): Caps {
         at: clock.now(),
       };
       // The pointer first: a crash after it leaves a pointer that release() cleans, never a hold nobody finds.
+      let hold = pointer;
       if (!(await store.reservations.create(paymentId, pointer))) {
         const again = await store.reservations.update(paymentId, (cur) =>
           cur.state === "released" ? pointer : undefined,
         );
-        // Reserved or committed already (a repeated press, a retry): the same reservation stands.
-        if (!again.applied && again.value !== undefined) return ok(again.value);
-        // Released and deleted in between: hold it afresh.
-        if (!again.applied) await store.reservations.put(paymentId, pointer);
+        // Reserved or committed already (a repeated press, a retry, the same press on two replicas): that
+        // reservation stands, in its own month; the step below holds it if the first caller has not yet.
+        if (again.value !== undefined) hold = again.value;
+        else await store.reservations.put(paymentId, pointer);
       }
       const cap = await capOf(householdId, memberId);
       let remaining = 0;
-      const key = spendKey(householdId, memberId, month);
-      const result = await changeMonth(key, month, (s) => {
+      const key = spendKey(householdId, memberId, hold.month);
+      const result = await changeMonth(key, hold.month, (s) => {
         if (paymentId in s.reserved || paymentId in s.committed) return undefined;
         remaining = cap - sum(s.committed) - sum(s.reserved);
-        if (amountCents > remaining) return undefined;
-        return { ...s, reserved: { ...s.reserved, [paymentId]: amountCents } };
+        if (hold.amountCents > remaining) return undefined;
+        return { ...s, reserved: { ...s.reserved, [paymentId]: hold.amountCents } };
       });
       const held =
         result.value !== undefined && (paymentId in result.value.reserved || paymentId in result.value.committed);
-      if (result.applied || held) return ok(pointer);
-      await store.reservations.deleteIf(paymentId, (cur) => cur.state === "reserved" && cur.at === pointer.at);
+      if (result.applied || held) return ok(hold);
+      await store.reservations.deleteIf(paymentId, (cur) => cur.state === "reserved" && cur.at === hold.at);
       return err({
         error: familyError("cap_exceeded", "the amount would go over the member's monthly cap"),
         remainingCents: Math.max(0, remaining) as Cents,
