@@ -137,8 +137,15 @@ function normalize(text: string): string {
       const lower = one.toLowerCase();
       return lower.length === one.length ? lower : one;
     })
-    .join("");
+    .join("")
+    .replace(OCR_DIGIT, (ch) => (ch === "o" ? "0" : "1"));
 }
+
+/**
+ * OCR reads 0 as "O" and 1 as "l", "I" or "|" inside numbers ("O4/0l/2025"). Only a letter next to a digit and a
+ * date separator is mended (one character for one, so positions still match the original text).
+ */
+const OCR_DIGIT = /(?<=[\d][./-]?|[./-])[oli|](?=[\d]|[./-]\d)|[oli|](?=\d[./-]\d)/g;
 
 function datesIn(text: string, today: string | undefined, requireYear: boolean): Found[] {
   const found: Found[] = [];

@@ -36,6 +36,24 @@ describe("due dates read from a notice's text", () => {
     expect(findDueDate(text, "read", TODAY)).toEqual({ date, source: "read", phrase: expect.any(String) });
   });
 
+  it.each([
+    ["ENTRO IL O4/01/2025", "2025-01-04"],
+    ["entro il 04/0l/2025", "2025-01-04"],
+    ["entro il 04/01/2O25", "2025-01-04"],
+    ["Entro il |6/05/2025", "2025-05-16"],
+    ["entro il 04 /01/ 2025.", "2025-01-04"],
+    ["Entro il\n04/01/2025", "2025-01-04"],
+    ["SCADENZA:04-01-2025;", "2025-01-04"],
+    ["da pagare entro iI 4 gennaio 2025", "2025-01-04"],
+  ])("reads OCR text %j → %s", (text, date) => {
+    expect(findDueDate(text, "read", TODAY)?.date).toBe(date);
+  });
+
+  it("mends OCR letters only inside numbers, not in words", () => {
+    expect(findDueDate("Scadenza il 04/01/2025 - Codice IO1", "read")?.date).toBe("2025-01-04");
+    expect(findDueDate("lo scadenza oltre", "read")).toBeNull();
+  });
+
   it("keeps the words the date was found in, as printed", () => {
     expect(findDueDate("Da pagare ENTRO IL 4 GENNAIO 2025, grazie", "read")?.phrase).toBe("ENTRO IL 4 GENNAIO 2025");
   });
