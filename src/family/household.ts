@@ -38,7 +38,10 @@ export interface Household {
   readonly chat: ChatRef;
   readonly createdAt: number;
   readonly createdBy: string;
-  /** At least one; the first pays members' notices (a second payer pays what they approve, from their account). */
+  /**
+   * At least one. Members' notices are paid from the first payer's account (the DropPay form is created there and
+   * the card names it); a second payer approves them too, and pays their own notices from their own account.
+   */
   readonly payers: readonly HouseholdPayer[];
   /** Everyone seen in the chat who is not a payer, in the order they were first seen. */
   readonly members: readonly HouseholdMember[];
@@ -148,7 +151,7 @@ export function handOver(
   });
 }
 
-/** A payer adds a second payer, who pays what they approve from their own account. */
+/** A payer adds a second payer, who may approve members' notices and pays their own from their own account. */
 export function addPayer(
   h: Household,
   byUserId: string,
@@ -243,9 +246,9 @@ export function mayPayAlone(h: Household, userId: string): boolean {
 }
 
 /**
- * May `presserId` approve (or refuse) the notice `requesterId` posted? Only a payer; the money then comes from
- * the approving payer's account, which is what this returns. A member pressing gets `not_a_payer` (a polite
- * alert; nothing moves).
+ * May `presserId` approve (or refuse) the notice `requesterId` posted? Only a payer, and this returns which one
+ * (for "approvato da Anna"); the money comes from the account the card names (`routeFor(...).payer`). A member
+ * pressing gets `not_a_payer` (a polite alert; nothing moves).
  */
 export function mayApprove(h: Household, presserId: string, requesterId: string): Result<HouseholdPayer, FamilyError> {
   const payer = payerOf(h, presserId);

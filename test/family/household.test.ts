@@ -94,7 +94,7 @@ describe("a household's rules", () => {
     expect(stranger.ok === false && stranger.error.code).toBe("unknown_member");
   });
 
-  it("lets only a payer approve, from their own account, and refuses a member's press", () => {
+  it("lets only a payer approve, says which payer approved, and refuses a member's press", () => {
     const h = unwrap(addPayer(family(), "1", "2", marcoAccount, 5));
     expect(unwrap(mayApprove(h, "1", "3")).account).toEqual(annaAccount);
     expect(unwrap(mayApprove(h, "2", "3")).account).toEqual(marcoAccount);
