@@ -1,0 +1,212 @@
+import type { Clock } from "../engine/clock.ts";
+import { addDays, romeDay, romeInstant } from "./rome-time.ts";
+import { type FamilyStore, type NoticeReminders, noticeKey, type Reminder, type ReminderKind } from "./store.ts";
+
+/**
+ * Reminders for an unpaid notice with a due date: at 09:00 Italian time seven days before, the day before, and
+ * on the day. They are stored like deliveries: fixed ids (scheduling twice stores each once), a claim per
+ * reminder before it is sent (two engines sharing the store send it once), and a state that survives restarts.
+ * An index by Rome day means `dueReminders` reads a handful of day buckets, never every reminder.
+ */
+
+export const REMINDER_HOUR = 9;
+
+const OFFSETS: readonly { readonly kind: ReminderKind; readonly daysBefore: number }[] = [
+  { kind: "d7", daysBefore: 7 },
+  { kind: "d1", daysBefore: 1 },
+  { kind: "d0", daysBefore: 0 },
+];
+
+export interface ReminderTarget {
+  readonly householdId: string;
+  readonly rptId: string;
+  readonly paymentId: string;
+  /** YYYY-MM-DD. */
+  readonly dueDate: string;
+}
+
+export interface RemindersOptions {
+  /** Distinguishes this replica's claims from another's. */
+  readonly replicaId: string;
+  /**
+   * How many past days `dueReminders` looks back: reminders missed while every replica was down for longer are
+   * not sent late (a week-old "due in 7 days" helps nobody).
+   */
+  readonly catchUpDays?: number;
+  /** A claim older than this is taken to belong to a replica that died while sending. */
+  readonly leaseMs?: number;
+  /** A send that threw (the reminder stays claimed until the lease ends, then is tried again): for the log. */
+  readonly onSendError?: (reminder: Reminder, error: unknown) => void;
+}
+
+/** What sending a reminder led to: sent, or skipped because the notice no longer needs it (paid, closed). */
+export type SendOutcome = "sent" | "skipped";
+
+export interface Reminders {
+  /**
+   * Schedules the notice's reminders whose time is still ahead; a new due date replaces the old one's
+   * reminders. Returns the reminders now scheduled for the notice.
+   */
+  schedule(target: ReminderTarget): Promise<readonly Reminder[]>;
+  /** Reminders due at `now` not yet sent (read-only: a replica claims one before sending it). */
+  dueReminders(now: number): Promise<readonly Reminder[]>;
+  /** Claims a due reminder for this replica; true for exactly one caller across replicas. */
+  claim(id: string, now: number): Promise<Reminder | undefined>;
+  /** Marks a claimed reminder done (sent or skipped) and drops it from its day's index. */
+  finish(id: string, now: number): Promise<void>;
+  /**
+   * Sends every due reminder once: claim, `send` (which must be idempotent by the reminder's id, e.g. an outbox
+   * delivery with the id `reminder:<id>`, since a replica dying mid-send leaves it to be sent again), finish.
+   */
+  fireDue(now: number, send: (reminder: Reminder) => Promise<SendOutcome>): Promise<readonly Reminder[]>;
+  /** "Non ricordarmelo", or the notice was paid: cancels the notice's reminders not yet sent. */
+  cancel(householdId: string, rptId: string, now: number): Promise<number>;
+  forNotice(householdId: string, rptId: string): Promise<readonly Reminder[]>;
+}
+
+export function reminderId(target: Pick<ReminderTarget, "householdId" | "rptId" | "dueDate">, kind: ReminderKind) {
+  return `${noticeKey(target.householdId, target.rptId)}|${target.dueDate}|${kind}`;
+}
+
+export function createReminders(store: FamilyStore, clock: Clock, options: RemindersOptions): Reminders {
+  const catchUpDays = options.catchUpDays ?? 8;
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+
+  const addToDay = async (day: string, id: string) => {
+    for (;;) {
+      const result = await store.reminderDays.update(day, (b) =>
+        b.ids.includes(id) ? undefined : { ids: [...b.ids, id] },
+      );
+      if (result.applied || result.value !== undefined) return;
+      if (await store.reminderDays.create(day, { ids: [id] })) return;
+    }
+  };
+  const dropFromDay = async (day: string, id: string) => {
+    await store.reminderDays.update(day, (b) =>
+      b.ids.includes(id) ? { ids: b.ids.filter((x) => x !== id) } : undefined,
+    );
+    await store.reminderDays.deleteIf(day, (b) => b.ids.length === 0);
+  };
+
+  /** Ends a reminder (fired or cancelled) if it is still in `from`; true when this call ended it. */
+  const end = async (id: string, state: "fired" | "cancelled", now: number, from: (r: Reminder) => boolean) => {
+    const result = await store.reminders.update(id, (r) => (from(r) ? { ...r, state, doneAt: now } : undefined));
+    if (result.applied) await dropFromDay(result.value.bucket, id);
+    return result.applied;
+  };
+
+  const isClaimable = (r: Reminder, now: number) =>
+    r.fireAt <= now && (r.state === "scheduled" || (r.state === "firing" && (r.claimedAt ?? 0) + leaseMs <= now));
+
+  const api: Reminders = {
+    async schedule(target) {
+      const now = clock.now();
+      const key = noticeKey(target.householdId, target.rptId);
+      const previous = await store.noticeReminders.get(key);
+      if (previous !== undefined && previous.dueDate !== target.dueDate)
+        await api.cancel(target.householdId, target.rptId, now);
+      const created: Reminder[] = [];
+      for (const { kind, daysBefore } of OFFSETS) {
+        const day = addDays(target.dueDate, -daysBefore);
+        const fireAt = romeInstant(day, REMINDER_HOUR);
+        if (fireAt <= now) continue;
+        const reminder: Reminder = {
+          id: reminderId(target, kind),
+          householdId: target.householdId,
+          rptId: target.rptId,
+          paymentId: target.paymentId,
+          dueDate: target.dueDate,
+          kind,
+          fireAt,
+          bucket: romeDay(fireAt),
+          state: "scheduled",
+          claimedBy: null,
+          claimedAt: null,
+          doneAt: null,
+        };
+        const existing = await store.reminders.get(reminder.id);
+        if (existing !== undefined) {
+          // Scheduled before (a restart, another replica): kept as it stands, even if cancelled or sent.
+          created.push(existing);
+          continue;
+        }
+        // The index first: a crash between the two leaves an id the reader skips, never a reminder nobody reads.
+        await addToDay(reminder.bucket, reminder.id);
+        await store.reminders.create(reminder.id, reminder);
+        created.push(reminder);
+      }
+      const index: NoticeReminders = { dueDate: target.dueDate, ids: created.map((r) => r.id) };
+      await store.noticeReminders.put(key, index);
+      return api.forNotice(target.householdId, target.rptId);
+    },
+
+    async dueReminders(now) {
+      const today = romeDay(now);
+      const due: Reminder[] = [];
+      for (let back = catchUpDays; back >= 0; back--) {
+        const bucket = await store.reminderDays.get(addDays(today, -back));
+        for (const id of bucket?.ids ?? []) {
+          const reminder = await store.reminders.get(id);
+          if (reminder !== undefined && isClaimable(reminder, now)) due.push(reminder);
+        }
+      }
+      return due.sort((a, b) => a.fireAt - b.fireAt);
+    },
+
+    async claim(id, now) {
+      const result = await store.reminders.update(id, (r) =>
+        isClaimable(r, now) ? { ...r, state: "firing", claimedBy: options.replicaId, claimedAt: now } : undefined,
+      );
+      return result.applied ? result.value : undefined;
+    },
+
+    async finish(id, now) {
+      await end(id, "fired", now, (r) => r.state === "firing" && r.claimedBy === options.replicaId);
+    },
+
+    async fireDue(now, send) {
+      const due = await api.dueReminders(now);
+      // After a long stop several reminders of one notice may be due at once: only the latest one is worth sending.
+      const latest = new Map<string, Reminder>();
+      for (const r of due) latest.set(`${noticeKey(r.householdId, r.rptId)}|${r.dueDate}`, r);
+      const done: Reminder[] = [];
+      for (const candidate of due) {
+        const claimed = await api.claim(candidate.id, now);
+        if (claimed === undefined) continue;
+        const superseded =
+          latest.get(`${noticeKey(claimed.householdId, claimed.rptId)}|${claimed.dueDate}`) !== candidate;
+        if (!superseded) {
+          // A failed send keeps the claim: after the lease another pass (or replica) tries again.
+          const outcome = await send(claimed).catch((error: unknown) => {
+            options.onSendError?.(claimed, error);
+            return "failed" as const;
+          });
+          if (outcome === "failed") continue;
+          if (outcome === "sent") done.push(claimed);
+        }
+        await api.finish(claimed.id, now);
+      }
+      return done;
+    },
+
+    async cancel(householdId, rptId, now) {
+      const index = await store.noticeReminders.get(noticeKey(householdId, rptId));
+      let cancelled = 0;
+      for (const id of index?.ids ?? []) {
+        if (await end(id, "cancelled", now, (r) => r.state === "scheduled")) cancelled++;
+      }
+      return cancelled;
+    },
+
+    async forNotice(householdId, rptId) {
+      const index = await store.noticeReminders.get(noticeKey(householdId, rptId));
+      const found: Reminder[] = [];
+      for (const id of index?.ids ?? []) {
+        const reminder = await store.reminders.get(id);
+        if (reminder !== undefined) found.push(reminder);
+      }
+      return found;
+    },
+  };
+  return api;
+}
