@@ -1,4 +1,4 @@
-import type { WebClient } from "@slack/web-api";
+import type { webApi } from "@slack/bolt";
 import type { Sender } from "../../src/engine/events.ts";
 import type { Logger } from "../../src/log/logger.ts";
 
@@ -11,7 +11,7 @@ const MAX_ENTRIES = 5_000;
  * Who a Slack user is, for the engine: a display name and the locale Slack reports (users.info with
  * include_locale), cached. A failed lookup still gives a Sender (the id, or the name the payload carried).
  */
-export function createPeopleDirectory(client: WebClient, logger: Logger) {
+export function createPeopleDirectory(client: webApi.WebClient, logger: Logger) {
   const cache = new Map<string, { sender: Sender; at: number }>();
   return {
     async sender(userId: string, fallbackName?: string): Promise<Sender> {

@@ -1,4 +1,4 @@
-import type { WebClient } from "@slack/web-api";
+import type { webApi } from "@slack/bolt";
 import type { ChatRef } from "../../src/engine/events.ts";
 import type { ChatPort, DeliverOptions } from "../../src/engine/ports.ts";
 import type { View } from "../../src/engine/views.ts";
@@ -30,7 +30,7 @@ export interface SlackPortOptions {
 const NOT_EDITABLE = new Set(["message_not_found", "cant_update_message", "edit_window_closed"]);
 
 /** Delivers engine views as Slack messages: Block Kit with a text fallback, edits with chat.update. */
-export function createSlackPort(client: WebClient, options: SlackPortOptions): ChatPort {
+export function createSlackPort(client: webApi.WebClient, options: SlackPortOptions): ChatPort {
   const { logger } = options;
 
   async function post(to: ChatRef, view: View, thread: string | undefined): Promise<string> {

@@ -101,6 +101,8 @@ export type NewTranscriptEntry = TranscriptEntry extends infer E
 
 /** Every Web API call the peer answered, for assertions such as "the file was never downloaded". */
 export interface ApiCall {
+  /** When the peer answered it (the peer's clock). */
+  readonly atMs: number;
   readonly method: string;
   readonly params: Readonly<Record<string, unknown>>;
   readonly status: number;
@@ -167,8 +169,8 @@ export class PeerState extends EventEmitter {
     this.emit("transcript");
   }
 
-  recordCall(call: ApiCall): void {
-    this.calls.push(call);
+  recordCall(call: Omit<ApiCall, "atMs">): void {
+    this.calls.push({ ...call, atMs: this.now() });
     this.emit("call");
   }
 
