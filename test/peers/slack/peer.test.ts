@@ -146,7 +146,7 @@ describe("the local Slack peer", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
   });
 
-  it("keeps Slack's rules: no posting where the app is not, no editing ephemerals, trigger_ids expire", async () => {
+  it("keeps Slack's rules: no posting where the app is not, no editing ephemerals, no modal without a valid trigger_id", async () => {
     const person = peer.person("Fabio");
     const outside = peer.channel("random", [person], { withApp: false });
     expect(await (await call("chat.postMessage", { channel: outside.id, text: "x" })).json()).toEqual({
