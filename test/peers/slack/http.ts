@@ -4,6 +4,7 @@ import { bearerOf, bool, type Params, readParams, SlackApiError, str } from "./b
 import type { Faults } from "./faults.ts";
 import { loginPage } from "./login-page.ts";
 import * as api from "./methods.ts";
+import type { SocketHub } from "./socket.ts";
 import type { PeerState } from "./state.ts";
 
 /** A response_url takes at most 5 answers within 30 minutes. */
@@ -17,7 +18,12 @@ type Method = (params: Params) => unknown;
  * for a bearer of the bot token with files:read, Slack's HTML login page otherwise), and response_urls at
  * /response/<id>.
  */
-export function createPeerHandler(state: PeerState, faults: Faults, baseUrl: () => string) {
+export function createPeerHandler(
+  state: PeerState,
+  faults: Faults,
+  baseUrl: () => string,
+  socketMode: { readonly appToken: string; readonly hub: () => SocketHub | undefined },
+) {
   const methods: Record<string, Method> = {
     "auth.test": () => api.authTest(state, baseUrl()),
     "users.info": (params) => api.usersInfo(state, params),
@@ -27,7 +33,14 @@ export function createPeerHandler(state: PeerState, faults: Faults, baseUrl: () 
     "files.info": (params) => api.filesInfo(state, params, baseUrl()),
     "views.open": (params) => api.viewsOpen(state, params),
     "views.publish": (params) => api.viewsPublish(state, params),
+    "apps.connections.open": () => {
+      const hub = socketMode.hub();
+      if (hub === undefined) throw new SlackApiError("socket_mode_not_enabled");
+      return hub.open();
+    },
   };
+  /** Socket Mode's one method takes the app-level token (xapp-…); every other method the bot token. */
+  const tokenFor = (method: string) => (method === "apps.connections.open" ? socketMode.appToken : state.token);
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://peer");
@@ -54,7 +67,11 @@ export function createPeerHandler(state: PeerState, faults: Faults, baseUrl: () 
       if (handler === undefined) throw new SlackApiError("unknown_method");
       const token = bearerOf(req, params);
       if (token === undefined) throw new SlackApiError("not_authed");
-      if (token !== state.token) throw new SlackApiError("invalid_auth");
+      if (token !== tokenFor(method)) {
+        throw new SlackApiError(
+          token === state.token || token === socketMode.appToken ? "not_allowed_token_type" : "invalid_auth",
+        );
+      }
       await faults.apply(method, params);
       const result = handler(params) as Record<string, unknown>;
       state.recordCall({ method, params: withoutToken(params), status: 200 });

@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import type { EnvelopeType, SocketHub } from "./socket.ts";
 import type { PeerState } from "./state.ts";
 
 /** What one POST to the app's request URL came to. */
@@ -32,11 +33,15 @@ export interface PostOutcome {
  * Slack's side of the Request URL: signs every request (v0 HMAC-SHA256 of `v0:<timestamp>:<body>` with the
  * signing secret, X-Slack-Request-Timestamp) and POSTs Events API envelopes (JSON), slash commands (form) and
  * interactions (form with payload=<JSON>). An event not acknowledged with a 2xx within 3 s is delivered again
- * with X-Slack-Retry-Num and X-Slack-Retry-Reason, up to three times, as Slack does.
+ * with X-Slack-Retry-Num and X-Slack-Retry-Reason, up to three times, as Slack does. In Socket Mode the same
+ * deliveries travel as envelopes over the app's connection (unsigned: the connection is the authentication), and
+ * redeliveries carry retry_attempt and retry_reason.
  */
 export class Ingress {
   /** The app's Request URL (…/slack/events); set once pagobot listens. */
   target: string | undefined;
+  /** Socket Mode: while the app holds a connection, everything goes over it instead of the Request URL. */
+  socket: SocketHub | undefined;
   readonly deliveries: IngressDelivery[] = [];
   private readonly envelopes = new Map<string, string>();
   private readonly pending = new Set<Promise<unknown>>();
@@ -56,7 +61,7 @@ export class Ingress {
   /** Wraps an event in its Events API envelope and delivers it (with redeliveries); resolves to its event_id. */
   event(event: Record<string, unknown>): string {
     const eventId = this.state.newId("Ev");
-    const body = JSON.stringify({
+    const envelope = {
       token: "verification-token-unused",
       team_id: this.state.teamId,
       api_app_id: this.state.appId,
@@ -66,7 +71,8 @@ export class Ingress {
       event_time: Math.floor(this.state.now() / 1000),
       authorizations: [{ team_id: this.state.teamId, user_id: this.state.botUserId, is_bot: true }],
       is_ext_shared_channel: false,
-    });
+    };
+    const body = JSON.stringify(envelope);
     this.envelopes.set(eventId, body);
     this.track(this.deliverEvent(eventId, body));
     return eventId;
@@ -82,13 +88,17 @@ export class Ingress {
   /** A slash command (form-encoded), answered once: Slack shows the person an error if it is not acked in 3 s. */
   command(fields: Record<string, string>): Promise<PostOutcome> {
     const body = new URLSearchParams(fields).toString();
-    return this.track(this.attempt("command", body, "application/x-www-form-urlencoded", 0));
+    return this.track(
+      this.attempt("command", body, "application/x-www-form-urlencoded", 0, undefined, undefined, fields),
+    );
   }
 
   /** An interaction (block_actions, view_submission): form-encoded `payload=<JSON>`. */
   interaction(payload: Record<string, unknown>): Promise<PostOutcome> {
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-    return this.track(this.attempt("interaction", body, "application/x-www-form-urlencoded", 0));
+    return this.track(
+      this.attempt("interaction", body, "application/x-www-form-urlencoded", 0, undefined, undefined, payload),
+    );
   }
 
   /** A raw POST with chosen headers (for forged or stale requests). */
@@ -129,10 +139,17 @@ export class Ingress {
     retryNum: number,
     reason?: string,
     eventId?: string,
+    payload: unknown = JSON.parse(body),
   ): Promise<PostOutcome> {
-    const retryHeaders: Record<string, string> =
-      retryNum === 0 ? {} : { "x-slack-retry-num": String(retryNum), "x-slack-retry-reason": reason ?? "http_error" };
-    const outcome = await this.send(body, { "content-type": contentType, ...this.sign(body), ...retryHeaders });
+    const outcome =
+      this.socket?.connected === true
+        ? await this.socket.deliver(
+            ENVELOPE_TYPES[kind],
+            payload,
+            this.options.ackTimeoutMs ?? 3_000,
+            retryNum === 0 ? undefined : { attempt: retryNum, reason: reason ?? "http_error" },
+          )
+        : await this.postSigned(body, contentType, retryNum, reason);
     this.deliveries.push({
       kind,
       retryNum,
@@ -143,6 +160,12 @@ export class Ingress {
     });
     this.state.emit("delivery");
     return outcome;
+  }
+
+  private async postSigned(body: string, contentType: string, retryNum: number, reason?: string): Promise<PostOutcome> {
+    const retryHeaders: Record<string, string> =
+      retryNum === 0 ? {} : { "x-slack-retry-num": String(retryNum), "x-slack-retry-reason": reason ?? "http_error" };
+    return await this.send(body, { "content-type": contentType, ...this.sign(body), ...retryHeaders });
   }
 
   private async send(body: string, headers: Record<string, string>): Promise<PostOutcome> {
@@ -162,6 +185,12 @@ export class Ingress {
     }
   }
 }
+
+const ENVELOPE_TYPES: Readonly<Record<IngressDelivery["kind"], EnvelopeType>> = {
+  event: "events_api",
+  command: "slash_commands",
+  interaction: "interactive",
+};
 
 function acked(outcome: PostOutcome): boolean {
   return outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300;

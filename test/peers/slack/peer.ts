@@ -5,6 +5,7 @@ import { Faults } from "./faults.ts";
 import { createPeerHandler } from "./http.ts";
 import { Ingress } from "./ingress.ts";
 import { PeerPerson } from "./person.ts";
+import { SocketHub } from "./socket.ts";
 import { type PeerChannel, type PeerMessage, PeerState, type PeerView, type TranscriptEntry } from "./state.ts";
 import { formatTranscript } from "./transcript.ts";
 
@@ -22,6 +23,9 @@ export interface SlackPeerOptions {
   /** How long the ingress waits for an acknowledgement (Slack: 3 s). */
   readonly ackTimeoutMs?: number;
   readonly retryDelaysMs?: readonly number[];
+  /** Socket Mode is enabled for the app: apps.connections.open answers, and deliveries go over the socket once
+   * the app is connected. */
+  readonly socketMode?: boolean;
   readonly now?: () => number;
 }
 
@@ -45,7 +49,11 @@ export interface SlackPeer {
   readonly apiUrl: string;
   readonly baseUrl: string;
   readonly token: string;
+  /** The app-level token (xapp-…) Socket Mode connects with. */
+  readonly appToken: string;
   readonly signingSecret: string;
+  /** Socket Mode's side, when enabled. */
+  readonly socket: SocketHub | undefined;
   readonly state: PeerState;
   readonly faults: Faults;
   readonly ingress: Ingress;
@@ -76,6 +84,8 @@ export async function startSlackPeer(options: SlackPeerOptions = {}): Promise<Sl
   // Shaped like Slack's credentials so that pagobot's settings validation accepts them; random, so never real.
   const token = `xoxb-${randomBytes(6).toString("hex")}-${randomBytes(6).toString("hex")}-${randomBytes(12).toString("base64url")}`;
   const signingSecret = randomBytes(16).toString("hex");
+  const appToken = `xapp-1-A0PAGOBOT-${randomBytes(6).toString("hex")}-${randomBytes(16).toString("hex")}`;
+  let socket: SocketHub | undefined;
   const state = new PeerState(token, now, new Set(options.scopes ?? ALL_SCOPES));
   const faults = new Faults();
   let baseUrl = "";
@@ -84,7 +94,7 @@ export async function startSlackPeer(options: SlackPeerOptions = {}): Promise<Sl
     ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
     ...(options.retryDelaysMs === undefined ? {} : { retryDelaysMs: options.retryDelaysMs }),
   });
-  const handler = createPeerHandler(state, faults, () => baseUrl);
+  const handler = createPeerHandler(state, faults, () => baseUrl, { appToken, hub: () => socket });
   const server: Server = createServer((req, res) => {
     handler(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
@@ -94,6 +104,10 @@ export async function startSlackPeer(options: SlackPeerOptions = {}): Promise<Sl
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   baseUrl = `http://127.0.0.1:${port}`;
+  if (options.socketMode === true) {
+    socket = new SocketHub(state, server, () => baseUrl);
+    ingress.socket = socket;
+  }
 
   const dm = (person: PeerPerson): PeerChannel => {
     const found = [...state.channels.values()].find((c) => c.kind === "im" && c.members.has(person.id));
@@ -105,7 +119,9 @@ export async function startSlackPeer(options: SlackPeerOptions = {}): Promise<Sl
     apiUrl: `${baseUrl}/api/`,
     baseUrl,
     token,
+    appToken,
     signingSecret,
+    socket,
     state,
     faults,
     ingress,
@@ -173,6 +189,7 @@ export async function startSlackPeer(options: SlackPeerOptions = {}): Promise<Sl
     async stop() {
       ingress.stop();
       await ingress.settled();
+      await socket?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

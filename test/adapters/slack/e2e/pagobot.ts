@@ -10,11 +10,13 @@ export interface SlackEndToEnd {
 
 /**
  * Starts the Slack peer and pagobot as a person starts it (`npm start`'s entry point) with the Slack settings
- * pointed at the peer, then points the peer's ingress at pagobot's /slack/events.
+ * pointed at the peer, then points the peer's ingress at pagobot's /slack/events. With `socketMode`, pagobot gets
+ * the app-level token too and connects to the peer's Socket Mode; deliveries then go over that connection.
  */
 export async function startSlackEndToEnd(peerOptions: SlackPeerOptions = {}): Promise<SlackEndToEnd> {
   const peer = await startSlackPeer(peerOptions);
   const pagobot = await startPagobot({
+    ...(peerOptions.socketMode === true ? { SLACK_APP_TOKEN: peer.appToken } : {}),
     SLACK_BOT_TOKEN: peer.token,
     SLACK_SIGNING_SECRET: peer.signingSecret,
     SLACK_API_URL: peer.apiUrl,
@@ -23,7 +25,8 @@ export async function startSlackEndToEnd(peerOptions: SlackPeerOptions = {}): Pr
     PLAYGROUND: "off",
     LOG_LEVEL: "info",
   });
-  peer.ingress.target = `${pagobot.url}/slack/events`;
+  // In Socket Mode there is no Request URL: a delivery that missed the socket would fail, not sneak in over HTTP.
+  if (peerOptions.socketMode !== true) peer.ingress.target = `${pagobot.url}/slack/events`;
   const up = pagobot.logs.map(parse).find((entry) => entry?.msg === "pagobot is up");
   const sandboxUrl = /sandbox at (\S+)/.exec(String(up?.droppay ?? ""))?.[1];
   if (sandboxUrl === undefined) throw new Error("pagobot did not say where its sandbox is");
