@@ -14,6 +14,7 @@ import { createSlackFile, type SlackFileDescriptor } from "./files.ts";
 import { homeView } from "./home.ts";
 import { slackMessages } from "./messages.ts";
 import { MODAL_CALLBACK_ID, noticeModal, readSubmission } from "./modal.ts";
+import type { OverviewSource } from "./overview.ts";
 import { createPeopleDirectory } from "./people.ts";
 import { createSlackPort } from "./port.ts";
 import { ENGINE_ACTION_PREFIX, LINK_ACTION_PREFIX } from "./render.ts";
@@ -41,6 +42,8 @@ export interface SlackAdapterOptions {
   readonly defaultLocale?: Locale;
   /** Per-channel pacing the outbox applies (Slack: about one message a second per channel). Default 1 s. */
   readonly minIntervalMs?: number;
+  /** The engine's read API for the Home tab (pending notices, recent payments), once it exists. */
+  readonly overview?: OverviewSource;
 }
 
 export interface SlackAdapter {
@@ -50,6 +53,8 @@ export interface SlackAdapter {
   start(): Promise<void>;
   /** Refuses further requests (Slack redelivers them later) and closes the socket. */
   stop(): Promise<void>;
+  /** Publishes a person's Home tab again (to be called when one of their payments changes). */
+  refreshHome(userId: string): Promise<void>;
 }
 
 /**
@@ -255,10 +260,20 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     await onMessage(event as SlackMessageEvent, context.botUserId, body.event_id);
   });
 
-  app.event("app_home_opened", async ({ event, client }) => {
+  const publishHome = async (userId: string) => {
+    const from = await people.sender(userId);
+    const overview = await options
+      .overview?.({ platform: "slack", userId, ...(from.locale === undefined ? {} : { locale: from.locale }) })
+      .catch((error: unknown) => {
+        logger.warn("slack home: payments could not be read", { userId, error });
+        return undefined;
+      });
+    await app.client.views.publish({ user_id: userId, view: homeView(localeOf(from.locale), overview) });
+  };
+
+  app.event("app_home_opened", async ({ event }) => {
     if (event.tab !== "home") return;
-    const from = await people.sender(event.user);
-    await client.views.publish({ user_id: event.user, view: homeView(localeOf(from.locale)) });
+    await publishHome(event.user);
   });
 
   engine.registerPort(port);
@@ -303,6 +318,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       if (socketMode && ready) await app.stop();
       ready = false;
     },
+    refreshHome: publishHome,
   };
 }
 

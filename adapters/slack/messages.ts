@@ -30,6 +30,10 @@ const it = {
       "• `/paga storico` gli ultimi pagamenti del canale · `/paga collega` collega il tuo conto DropPay · " +
       "`/paga aiuto` tutti i comandi",
     openModal: "Paga un avviso",
+    pending: "Da confermare",
+    recent: "Ultimi pagamenti",
+    nothingPending: "Nessun avviso in attesa.",
+    nothingRecent: "Ancora nessun pagamento.",
   },
   inviteMe: "Non sono in questo canale: invitami con `/invite @pagobot`, oppure scrivimi in un messaggio diretto.",
   filesScopeMissing:
@@ -62,6 +66,10 @@ const en: typeof it = {
       "• `/pay history` the channel's latest payments · `/pay link` links your DropPay account · " +
       "`/pay help` every command",
     openModal: "Pay a notice",
+    pending: "Waiting for you",
+    recent: "Latest payments",
+    nothingPending: "No notice is waiting.",
+    nothingRecent: "No payments yet.",
   },
   inviteMe: "I am not in this channel: invite me with `/invite @pagobot`, or write to me in a direct message.",
   filesScopeMissing:
