@@ -38,8 +38,8 @@ async function main(): Promise<void> {
   }
   const slack = slackFromConfig(config, app);
   if (slack !== undefined) {
-    const how = slack.mode === "socket" ? "Socket Mode" : "events at <url>/slack/events";
-    surfaces.push({ name: "slack", detail: (url) => `app connected (${how.replace("<url>", url)})` });
+    const how = (url: string) => (slack.mode === "socket" ? "Socket Mode" : `events at ${url}/slack/events`);
+    surfaces.push({ name: "slack", detail: (url) => `app connected (${how(url)})` });
   }
   const { url } = await app.start();
   // After listening: a webhook registered now may be posted to at once.

@@ -28,6 +28,10 @@ describe("pagobot on Slack installed without files:read", { timeout: 90_000 }, (
     expect(file?.downloads).toBe(0);
   });
 
+  it("npm start prints a line for Slack, with where Slack must post", () => {
+    expect(e2e.pagobot.logs).toContain(`  slack       app connected (events at ${e2e.pagobot.url}/slack/events)`);
+  });
+
   it("answers a GET on /slack/events with 405: only Slack's signed POSTs are taken", async () => {
     const response = await fetch(`${e2e.pagobot.url}/slack/events`);
     expect(response.status).toBe(405);
