@@ -102,6 +102,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const responseUrls = new Map<string, { url: string; locale: Locale; at: number }>();
 
   const localeOf = (tag: string | undefined) => localeFromTag(tag, defaultLocale);
+  /** The latest command's response_url per channel, kept while Slack honours it (30 minutes). */
+  const rememberResponseUrl = (channel: string, entry: { url: string; locale: Locale; at: number }) => {
+    for (const [key, value] of responseUrls) if (entry.at - value.at > RESPONSE_URL_TTL_MS) responseUrls.delete(key);
+    responseUrls.set(channel, entry);
+  };
 
   const port = createSlackPort(app.client, {
     logger,
@@ -156,7 +161,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     const from = await people.sender(command.user_id, command.user_name);
     const locale = localeOf(from.locale);
     const chat = chatRef(command.channel_id);
-    responseUrls.set(command.channel_id, { url: command.response_url, locale, at: Date.now() });
+    rememberResponseUrl(command.channel_id, { url: command.response_url, locale, at: Date.now() });
     const intent = slashIntent(command.text);
     const eventId = `command:${command.trigger_id}`;
     if (intent.kind === "modal") {
