@@ -1,5 +1,6 @@
 import { createPlaygroundAdapter } from "../adapters/playground/index.ts";
 import { playgroundSandboxFrom } from "../adapters/playground/sandbox-bridge.ts";
+import { slackFromConfig } from "../adapters/slack/from-config.ts";
 import { telegramFromConfig } from "../adapters/telegram/from-config.ts";
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
@@ -35,16 +36,24 @@ async function main(): Promise<void> {
     const mode = config.TELEGRAM_WEBHOOK_URL === undefined ? "long polling" : "webhook";
     surfaces.push({ name: "telegram", detail: () => `bot connected (${mode})` });
   }
+  const slack = slackFromConfig(config, app);
+  if (slack !== undefined) {
+    const how = (url: string) => (slack.mode === "socket" ? "Socket Mode" : `events at ${url}/slack/events`);
+    surfaces.push({ name: "slack", detail: (url) => `app connected (${how(url)})` });
+  }
   const { url } = await app.start();
   // After listening: a webhook registered now may be posted to at once.
   await telegram?.start();
+  await slack?.start();
   app.logger.info("pagobot is up", { url, droppay: app.sandbox ? `sandbox at ${app.sandbox.url}` : "DropPay" });
   const payments = app.sandbox ? `DropPay sandbox at ${app.sandbox.url} (no real money)` : "DropPay";
   const lines = surfaces.map((s) => `  ${s.name.padEnd(12)}${s.detail(url)}`);
-  if (lines.length === 0) lines.push("  no chat surface is running: set TELEGRAM_BOT_TOKEN, or leave PLAYGROUND on");
+  if (lines.length === 0)
+    lines.push("  no chat surface is running: set TELEGRAM_BOT_TOKEN or SLACK_BOT_TOKEN, or leave PLAYGROUND on");
   process.stdout.write(`\npagobot is running\n${lines.join("\n")}\n  ${"payments".padEnd(12)}${payments}\n\n`);
   const stop = async () => {
     await telegram?.stop();
+    await slack?.stop();
     await app.stop();
     process.exit(0);
   };

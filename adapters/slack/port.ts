@@ -1,0 +1,113 @@
+import type { webApi } from "@slack/bolt";
+import type { ChatRef } from "../../src/engine/events.ts";
+import type { ChatPort, DeliverOptions } from "../../src/engine/ports.ts";
+import type { View } from "../../src/engine/views.ts";
+import type { Logger } from "../../src/log/logger.ts";
+import { platformError, toChatError } from "./errors.ts";
+import { renderView } from "./render.ts";
+
+/**
+ * Delivery options the engine's contract may grow (see the Slack issue): a thread to post into (the card's
+ * message, resolved by the outbox), and one person the view is meant for. Read when present, so that wiring them
+ * in the engine needs no change here.
+ */
+export interface SlackDeliverOptions extends DeliverOptions {
+  /** Post as a reply in the thread of this message (its ts). */
+  readonly thread?: string;
+  /** Show the view to this person only (chat.postEphemeral); never a message that must be edited later. */
+  readonly audience?: { readonly userId: string };
+}
+
+export interface SlackPortOptions {
+  readonly logger: Logger;
+  /** Pacing the engine's outbox applies per channel (Slack: about one message a second per channel). */
+  readonly minIntervalMs?: number;
+  /** Told when Slack says the app is not in the channel, so that the person who asked hears how to fix it. */
+  readonly onNotInChannel?: (channelId: string) => Promise<void>;
+}
+
+/** Platform errors that mean "the message to edit cannot be edited": post the view as a new message. */
+const NOT_EDITABLE = new Set(["message_not_found", "cant_update_message", "edit_window_closed"]);
+
+/** Delivers engine views as Slack messages: Block Kit with a text fallback, edits with chat.update. */
+export function createSlackPort(client: webApi.WebClient, options: SlackPortOptions): ChatPort {
+  const { logger } = options;
+
+  async function post(to: ChatRef, view: View, thread: string | undefined): Promise<string> {
+    const message = renderView(view);
+    try {
+      const sent = await client.chat.postMessage({
+        channel: to.chatId,
+        text: message.text,
+        blocks: message.blocks,
+        ...(message.attachments.length === 0 ? {} : { attachments: message.attachments }),
+        ...(thread === undefined ? {} : { thread_ts: thread }),
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      if (typeof sent.ts !== "string") throw new Error("chat.postMessage returned no ts");
+      return sent.ts;
+    } catch (error) {
+      const code = platformError(error);
+      if (code === "thread_not_found" && thread !== undefined) return await post(to, view, undefined);
+      if ((code === "not_in_channel" || code === "channel_not_found") && options.onNotInChannel !== undefined) {
+        await options.onNotInChannel(to.chatId).catch((notifyError: unknown) => {
+          logger.warn("slack: could not tell the person to invite the app", { channel: to.chatId, error: notifyError });
+        });
+      }
+      throw error;
+    }
+  }
+
+  async function edit(to: ChatRef, ts: string, view: View): Promise<string> {
+    const message = renderView(view);
+    try {
+      await client.chat.update({
+        channel: to.chatId,
+        ts,
+        text: message.text,
+        blocks: message.blocks,
+        // An empty list clears the coloured card a text view replaces.
+        attachments: message.attachments,
+      });
+      return ts;
+    } catch (error) {
+      if (!NOT_EDITABLE.has(platformError(error) ?? "")) throw error;
+      logger.info("slack message cannot be edited; posting a new one", { channel: to.chatId, ts });
+      return await post(to, view, undefined);
+    }
+  }
+
+  async function ephemeral(to: ChatRef, view: View, userId: string, thread: string | undefined): Promise<string> {
+    const message = renderView(view);
+    const sent = await client.chat.postEphemeral({
+      channel: to.chatId,
+      user: userId,
+      text: message.text,
+      blocks: message.blocks,
+      ...(message.attachments.length === 0 ? {} : { attachments: message.attachments }),
+      ...(thread === undefined ? {} : { thread_ts: thread }),
+    });
+    return typeof sent.message_ts === "string" ? sent.message_ts : "";
+  }
+
+  return {
+    platform: "slack",
+    ...(options.minIntervalMs === undefined ? {} : { minIntervalMs: options.minIntervalMs }),
+    async deliver(to: ChatRef, view: View, deliverOptions?: SlackDeliverOptions) {
+      try {
+        const thread = deliverOptions?.thread ?? deliverOptions?.replyTo;
+        if (deliverOptions?.audience !== undefined) {
+          return { messageId: await ephemeral(to, view, deliverOptions.audience.userId, thread) };
+        }
+        const messageId =
+          deliverOptions?.replace === undefined
+            ? await post(to, view, thread)
+            : await edit(to, deliverOptions.replace, view);
+        return { messageId };
+      } catch (error) {
+        throw toChatError(error);
+      }
+    },
+  };
+}
