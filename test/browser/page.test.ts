@@ -31,6 +31,10 @@ const sandbox: PlaygroundSandbox = {
     panelCalls.push(`${id}:${grant}`);
     pending = [];
   },
+  freshNotice: () => undefined,
+  topUp: async () => {},
+  reset: async () => ({ noticesForgotten: 0, accountsRefilled: 0 }),
+  nameHolders: async () => {},
   chaos: async () => panelCalls.includes("chaos:true"),
   setChaos: async (enabled) => {
     panelCalls.push(`chaos:${enabled}`);
