@@ -9,6 +9,7 @@ import { createChatRoutes } from "./chat-routes.ts";
 import { PlaygroundError, statusOf } from "./errors.ts";
 import { PeopleDirectory } from "./people.ts";
 import { createPlaygroundPort } from "./port.ts";
+import { setBodyIdle } from "./read-body.ts";
 import { type Route, sendJson } from "./respond.ts";
 import type { PlaygroundSandbox } from "./sandbox-port.ts";
 import { createSandboxRoutes } from "./sandbox-routes.ts";
@@ -44,6 +45,8 @@ export interface PlaygroundAdapterOptions {
   readonly allowedHosts?: readonly string[];
   /** Uploads received at once, per client and in all. */
   readonly uploadSlots?: UploadSlotOptions;
+  /** How long a request body may stall before it is dropped; default 15 s. */
+  readonly bodyIdleMs?: number;
 }
 
 /** The running playground: its chat port (already registered with the engine) and its chats. */
@@ -78,7 +81,7 @@ export function createPlaygroundAdapter(options: PlaygroundAdapterOptions): Play
     }),
     ...createSandboxRoutes(options.sandbox, people),
   ];
-  options.http.mount("/", createRouter(routes, logger, options.allowedHosts ?? []));
+  options.http.mount("/", createRouter(routes, logger, options.allowedHosts ?? [], options.bodyIdleMs));
   return { port, hub, flush: async () => transcripts?.flush() };
 }
 
@@ -87,7 +90,12 @@ export function createPlaygroundAdapter(options: PlaygroundAdapterOptions): Play
  * request must name this machine in `Host`, and no browser request that changes something may come from another
  * site (src/http/request-guards.ts says why).
  */
-function createRouter(routes: readonly Route[], logger: Logger, allowedHosts: readonly string[]): RequestHandler {
+function createRouter(
+  routes: readonly Route[],
+  logger: Logger,
+  allowedHosts: readonly string[],
+  bodyIdleMs: number | undefined,
+): RequestHandler {
   const refuse = (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], error: PlaygroundError) => {
     logger.debug("request refused", { code: error.code });
     // A body left unread is not drained (it may be megabytes): the connection closes after the answer.
@@ -102,6 +110,7 @@ function createRouter(routes: readonly Route[], logger: Logger, allowedHosts: re
     if (changesState(req.method) && isCrossSite(req)) {
       return refuse(req, res, new PlaygroundError("cross_site", "a request from another site"));
     }
+    if (bodyIdleMs !== undefined) setBodyIdle(req, bodyIdleMs);
     let pathMatched = false;
     for (const route of routes) {
       const match = route.path.exec(url.pathname);

@@ -15,6 +15,14 @@ export function announcedLength(req: IncomingMessage): number | undefined {
 /** How long a body may pause between two chunks before the request is dropped (a stalled or hostile client). */
 export const BODY_IDLE_MS = 15_000;
 
+// The router's setting for its requests, so that every route reading a body follows it without threading it.
+const idleByRequest = new WeakMap<IncomingMessage, number>();
+
+/** Sets how long this request's body may stall (the adapter's `bodyIdleMs`). */
+export function setBodyIdle(req: IncomingMessage, idleMs: number): void {
+  idleByRequest.set(req, idleMs);
+}
+
 /**
  * Reads a request body of at most `maxBytes`. A body announced larger is refused before a byte is read; a chunked
  * one is cut off as soon as it passes the cap, so memory never holds more than `maxBytes`. A body announced with
@@ -25,7 +33,7 @@ export async function readBody(
   req: IncomingMessage,
   maxBytes: number,
   tooLarge: "body_too_large" | "upload_too_large" = "body_too_large",
-  idleMs = BODY_IDLE_MS,
+  idleMs = idleByRequest.get(req) ?? BODY_IDLE_MS,
 ): Promise<Buffer> {
   const announced = announcedLength(req);
   if (announced !== undefined && announced > maxBytes) {
