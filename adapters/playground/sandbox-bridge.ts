@@ -70,7 +70,8 @@ export function playgroundSandboxFrom(admin: SandboxAdmin): PlaygroundSandbox {
           (c): PanelApproval => ({
             id: `connection:${c.id}`,
             kind: "connection",
-            summary: `DropPay Connection ${c.id}`,
+            // Words for a person (the id only to tell two requests apart): what granting it does.
+            summary: `pagobot chiede di usare un conto DropPay per pagare (richiesta ${c.id})`,
           }),
         ),
         ...pending.dispositions.map(
