@@ -6,7 +6,7 @@ import { sandboxTestNotices } from "../../src/droppay/sandbox/index.ts";
 import { en } from "../../src/i18n/en.ts";
 import { it as italian } from "../../src/i18n/it.ts";
 import { formatNoticeNumber } from "../../src/notice/notice-number.ts";
-import { hasChromium, launchBrowser, viewports } from "./chromium.ts";
+import { hasChromium, launchBrowser, screenshotDir, viewports } from "./chromium.ts";
 import { type RunningPagobot, startPagobot } from "./start-pagobot.ts";
 
 // A newcomer's second look (issue 14), on the real product (`npm start`: engine, sandbox, scanner) in Chromium,
@@ -16,7 +16,12 @@ import { type RunningPagobot, startPagobot } from "./start-pagobot.ts";
 
 const waitMs = 30_000;
 const testMs = 120_000;
-const docsShots = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+// The README's phone screenshots are refreshed only on purpose (UPDATE_SCREENSHOTS=1): a test run must not
+// change committed files. Otherwise they go with the other browser screenshots, in test-results (gitignored).
+const docsShots =
+  process.env.UPDATE_SCREENSHOTS === "1"
+    ? fileURLToPath(new URL("../../docs/screenshots/", import.meta.url))
+    : screenshotDir;
 const pageText = {
   it: { send: "Invia in chat", topUp: "Ricarica 500 €", reset: "Ricomincia la demo", yours: "tuo" },
   en: { send: "Send to chat", topUp: "Top up €500", reset: "Start the demo again", yours: "yours" },
