@@ -123,6 +123,22 @@ describe("the sandbox's admin API and pages refuse what a hostile web page could
     expect(await reset({ "content-type": "application/json" })).toBe(200);
   });
 
+  it("drops a request whose body stalls instead of holding it open", async () => {
+    const sb = await sandbox({ bodyIdleMs: 200 });
+    const outcome = await new Promise<string>((resolve) => {
+      const req = request(`${sb.url}/sandbox/v1/accounts`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": "100" },
+      });
+      req.on("response", (res) => resolve(`answered ${res.statusCode}`));
+      req.on("error", () => resolve("dropped"));
+      req.write('{"balance": ');
+      setTimeout(() => resolve("still open"), 3000).unref();
+    });
+    expect(outcome).toBe("dropped");
+    expect(sb.admin.accounts()).toEqual([]);
+  });
+
   it("leaves DropPay's own routes to their tokens", async () => {
     const sb = await sandbox();
     const payer = account(sb);

@@ -34,14 +34,31 @@ export interface RouteSpec {
 }
 
 const maxBodyBytes = 256 * 1024;
+/** A body that sends nothing for this long is dropped: a stalled client must not hold a request open forever. */
+export const BODY_IDLE_MS = 15_000;
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage, idleMs: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) throw failures.missingArguments("body too large");
-    chunks.push(chunk as Buffer);
+  let idle: NodeJS.Timeout | undefined;
+  const restartIdle = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => req.destroy(), idleMs);
+  };
+  restartIdle();
+  try {
+    for await (const chunk of req) {
+      restartIdle();
+      size += (chunk as Buffer).length;
+      if (size > maxBodyBytes) throw failures.missingArguments("body too large");
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (error instanceof SandboxFailure) throw error;
+    // Stalled (dropped above) or gone: nobody is left to answer; the router's send() skips a destroyed socket.
+    throw failures.noBody(408);
+  } finally {
+    clearTimeout(idle);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
@@ -124,7 +141,7 @@ function refusal(req: IncomingMessage, url: URL, allowedHosts: readonly string[]
 export function createRouter(
   specs: readonly RouteSpec[],
   board: FaultBoard,
-  options: { allowedHosts?: readonly string[] } = {},
+  options: { allowedHosts?: readonly string[]; bodyIdleMs?: number } = {},
 ) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://sandbox.local");
@@ -160,7 +177,7 @@ export function createRouter(
     let answer: Answer;
     try {
       // The whole request is read first: a call delayed by a fault still acts, late, after its client gave up.
-      const body = await readBody(req);
+      const body = await readBody(req, options.bodyIdleMs ?? BODY_IDLE_MS);
       if (fault !== null && !fault.after && (await suffer(fault, res))) return;
       answer = await spec.handle(makeCall(req, res, url, params, body));
     } catch (error) {

@@ -47,6 +47,8 @@ export interface SandboxOptions {
    * DNS rebinding. Add the name a reverse proxy or a container network uses, if any.
    */
   readonly allowedHosts?: readonly string[];
+  /** How long a request body may stall before the request is dropped; default 15 s. */
+  readonly bodyIdleMs?: number;
 }
 
 /** A running sandbox. */
@@ -145,7 +147,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const route = createRouter(
     [...apiRoutes(world, apps, board), ...adminRoutes(world, admin), ...pageRoutes(world, admin)],
     board,
-    { allowedHosts: [...(options.allowedHosts ?? []), ...(options.host === undefined ? [] : [options.host])] },
+    {
+      allowedHosts: [...(options.allowedHosts ?? []), ...(options.host === undefined ? [] : [options.host])],
+      ...(options.bodyIdleMs === undefined ? {} : { bodyIdleMs: options.bodyIdleMs }),
+    },
   );
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
