@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { View } from "../../src/engine/views.ts";
+import type { TranscriptStore } from "./transcripts.ts";
 
 /** What a person sent, as the page shows it back (the file's bytes are never kept). */
 export interface PersonContent {
@@ -29,6 +30,8 @@ export interface ChatHubOptions {
   readonly maxChats?: number;
   /** Messages kept per chat; older ones fall off the top. */
   readonly maxEntries?: number;
+  /** Where each chat's transcript is kept, so a restart shows the same chat; none keeps it in memory only. */
+  readonly store?: TranscriptStore;
 }
 
 interface Room {
@@ -48,10 +51,34 @@ export class ChatHub {
   readonly #rooms = new Map<string, Room>();
   readonly #maxChats: number;
   readonly #maxEntries: number;
+  readonly #store: TranscriptStore | undefined;
+  /** Chats being read from the store: every change to one waits for its transcript first. */
+  readonly #loading = new Map<string, Promise<void>>();
 
   constructor(options: ChatHubOptions = {}) {
     this.#maxChats = options.maxChats ?? 1000;
     this.#maxEntries = options.maxEntries ?? 200;
+    this.#store = options.store;
+  }
+
+  /**
+   * Resolves once the chat's transcript is in memory (read from the store the first time a chat is touched
+   * after a start or after it was forgotten). Call it before anything that shows or changes a chat.
+   */
+  ready(chatId: string): Promise<void> {
+    if (this.#store === undefined || this.#rooms.has(chatId)) return Promise.resolve();
+    let loading = this.#loading.get(chatId);
+    if (loading === undefined) {
+      const store = this.#store;
+      loading = store
+        .load(chatId)
+        .then((entries) => {
+          if (!this.#rooms.has(chatId)) this.#room(chatId).entries = entries.slice(-this.#maxEntries);
+        })
+        .finally(() => this.#loading.delete(chatId));
+      this.#loading.set(chatId, loading);
+    }
+    return loading;
   }
 
   /** Watches a chat: the listener gets a snapshot at once, then every change. Returns the unsubscribe function. */
@@ -77,17 +104,18 @@ export class ChatHub {
       const edited: ChatEntry = { ...previous, view };
       room.entries[at] = edited;
       this.#emit(room, { type: "entry", entry: edited });
+      this.#store?.save(chatId, room.entries);
       return edited.id;
     }
     const entry: ChatEntry = { id: this.#nextId(), author: "bot", view, ...this.#replyTo(room, options.replyTo) };
-    this.#append(room, entry);
+    this.#append(chatId, room, entry);
     return entry.id;
   }
 
   /** Shows what a person sent, to every page watching the chat. */
   postPerson(chatId: string, sender: { userId: string; name: string }, content: PersonContent): string {
     const entry: ChatEntry = { id: this.#nextId(), author: "person", sender, ...content };
-    this.#append(this.#room(chatId), entry);
+    this.#append(chatId, this.#room(chatId), entry);
     return entry.id;
   }
 
@@ -105,10 +133,11 @@ export class ChatHub {
     return replyTo !== undefined && room.entries.some((e) => e.id === replyTo) ? { replyTo } : {};
   }
 
-  #append(room: Room, entry: ChatEntry): void {
+  #append(chatId: string, room: Room, entry: ChatEntry): void {
     room.entries.push(entry);
     if (room.entries.length > this.#maxEntries) room.entries = room.entries.slice(-this.#maxEntries);
     this.#emit(room, { type: "entry", entry });
+    this.#store?.save(chatId, room.entries);
   }
 
   #emit(room: Room, event: HubEvent): void {

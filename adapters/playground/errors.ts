@@ -6,6 +6,11 @@ export type PlaygroundErrorCode =
   | "body_too_large" // a JSON body over its small cap
   | "upload_too_large" // a file over the upload cap: refused before its bytes are read
   | "upload_incomplete" // the browser went away mid-upload
+  | "body_timeout" // a body that stalled (sent nothing for a while)
+  | "unsupported_media_type" // a body that is not the type the route takes (cross-site forms send text/plain)
+  | "too_many_uploads" // more uploads in flight from one client (or in all) than the playground takes at once
+  | "forbidden_host" // a Host header that is not this machine's (DNS rebinding)
+  | "cross_site" // a browser request from another site
   | "not_found"
   | "conflict" // the sandbox refused a panel action (an approval already decided)
   | "sandbox_unavailable"; // a sandbox route while pagobot talks to a real DropPay
@@ -19,6 +24,11 @@ export const statusOf: Record<PlaygroundErrorCode, number> = {
   body_too_large: 413,
   upload_too_large: 413,
   upload_incomplete: 400,
+  body_timeout: 408,
+  unsupported_media_type: 415,
+  too_many_uploads: 429,
+  forbidden_host: 403,
+  cross_site: 403,
   not_found: 404,
   conflict: 409,
   sandbox_unavailable: 404,

@@ -9,6 +9,7 @@ export function createPlaygroundPort(hub: ChatHub): ChatPort {
     async deliver(to, view, options = {}) {
       // The engine routes by platform; a foreign chat here is a wiring bug, and retrying cannot fix it.
       if (to.platform !== "playground") throw new ChatDeliveryError(`not a playground chat: ${to.platform}`, true);
+      await hub.ready(to.chatId);
       return { messageId: hub.postBot(to.chatId, view, options) };
     },
     async showActivity(to) {

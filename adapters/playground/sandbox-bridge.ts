@@ -1,5 +1,6 @@
+import { randomInt } from "node:crypto";
 import type { SandboxAdmin } from "../../src/droppay/sandbox/index.ts";
-import { sandboxTestNotices } from "../../src/droppay/sandbox/index.ts";
+import { freshNoticeNumber, sandboxTestNotices } from "../../src/droppay/sandbox/index.ts";
 import { SandboxFailure } from "../../src/droppay/sandbox/world.ts";
 import { formatCents } from "../../src/notice/money.ts";
 import { formatNoticeNumber } from "../../src/notice/notice-number.ts";
@@ -28,6 +29,29 @@ export function playgroundSandboxFrom(admin: SandboxAdmin): PlaygroundSandbox {
   }));
   return {
     testNotices: () => notices,
+    freshNotice(id) {
+      const notice = notices.find((n) => n.id === id);
+      // Serials under 1 000 are the documented sample notices; a random one above is new with near certainty
+      // (1 in a billion per send), and a repeat would only meet the node's "already paid" for that one send.
+      return notice === undefined ? undefined : { ...notice, noticeNumber: freshNoticeNumber(randomInt(1000, 1e9)) };
+    },
+    async topUp(accountId, cents) {
+      try {
+        admin.credit(accountId, cents);
+      } catch (error) {
+        if (error instanceof SandboxFailure) throw new PlaygroundError("not_found", error.message, { cause: error });
+        throw error;
+      }
+    },
+    async reset() {
+      return admin.reset();
+    },
+    async nameHolders(names) {
+      for (const account of admin.accounts()) {
+        const name = account.holderRef === null ? undefined : names.get(account.holderRef);
+        if (name !== undefined && account.ownerName !== name) admin.nameAccount(account.id, name);
+      }
+    },
     async accounts() {
       return admin.accounts().map((a) => ({
         id: a.id,
@@ -35,6 +59,7 @@ export function playgroundSandboxFrom(admin: SandboxAdmin): PlaygroundSandbox {
         iban: a.iban,
         balanceCents: a.balanceCents,
         ...(a.availableCents === a.balanceCents ? {} : { availableCents: a.availableCents }),
+        ...(a.holderRef === null ? {} : { holder: a.holderRef }),
       }));
     },
     async approvals() {
@@ -45,7 +70,8 @@ export function playgroundSandboxFrom(admin: SandboxAdmin): PlaygroundSandbox {
           (c): PanelApproval => ({
             id: `connection:${c.id}`,
             kind: "connection",
-            summary: `DropPay Connection ${c.id}`,
+            // Words for a person (the id only to tell two requests apart): what granting it does.
+            summary: `pagobot chiede di usare un conto DropPay per pagare (richiesta ${c.id})`,
           }),
         ),
         ...pending.dispositions.map(

@@ -23,6 +23,14 @@ export interface PanelAccount {
   readonly balanceCents: Cents;
   /** The balance less what booked and scheduled payments hold, when it differs. */
   readonly availableCents?: Cents;
+  /** Whose demo account it is: pagobot's person key (`playground:<user id>`), when the account was made for one. */
+  readonly holder?: string;
+}
+
+/** What a sandbox reset cleared. */
+export interface PanelResetSummary {
+  readonly noticesForgotten: number;
+  readonly accountsRefilled: number;
 }
 
 /** Something waiting for the account owner's approval in "the DropPay app": a Connection or a payment. */
@@ -39,6 +47,17 @@ export interface PanelApproval {
  */
 export interface PlaygroundSandbox {
   testNotices(): readonly PanelTestNotice[];
+  /**
+   * The test notice `id` with a notice number never issued before (same payee, so the same behaviour): each
+   * "Invia in chat" is a new notice, so a demo can be repeated. Undefined for an unknown id.
+   */
+  freshNotice(id: string): PanelTestNotice | undefined;
+  /** Adds money to an account. */
+  topUp(accountId: string, cents: Cents): Promise<void>;
+  /** Starts the demo again: notices payable again, balances back to their opening amounts. */
+  reset(): Promise<PanelResetSummary>;
+  /** Names the demo accounts of these people (person key → name): accounts made for nobody are left alone. */
+  nameHolders(names: ReadonlyMap<string, string>): Promise<void>;
   accounts(): Promise<readonly PanelAccount[]>;
   approvals(): Promise<readonly PanelApproval[]>;
   decideApproval(id: string, grant: boolean): Promise<void>;

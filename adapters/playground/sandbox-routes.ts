@@ -1,8 +1,9 @@
 import { z } from "zod";
-import type { Locale } from "../../src/notice/money.ts";
+import type { Cents, Locale } from "../../src/notice/money.ts";
 import { formatCents } from "../../src/notice/money.ts";
 import { formatNoticeNumber } from "../../src/notice/notice-number.ts";
 import { PlaygroundError } from "./errors.ts";
+import type { PeopleDirectory } from "./people.ts";
 import { readJson } from "./read-body.ts";
 import { type Route, securityHeaders, sendJson } from "./respond.ts";
 import { renderSampleNotice } from "./sample-notice.ts";
@@ -10,12 +11,15 @@ import type { PlaygroundSandbox } from "./sandbox-port.ts";
 
 const decisionSchema = z.object({ grant: z.boolean() });
 const chaosSchema = z.object({ enabled: z.boolean() });
+/** A top-up from the panel: 1 cent to 100 000 € at a time (the panel's button sends 500 €). */
+const topUpSchema = z.object({ amountCents: z.number().int().min(1).max(10_000_000) });
+const sessionSchema = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/);
 
 /**
  * The side panel's HTTP side: the test notices with their sample images, accounts and balances, pending
  * approvals and the chaos switch. Without a sandbox (pagobot talks to the real DropPay) the panel says so.
  */
-export function createSandboxRoutes(sandbox: PlaygroundSandbox | undefined): Route[] {
+export function createSandboxRoutes(sandbox: PlaygroundSandbox | undefined, people: PeopleDirectory): Route[] {
   // Few test notices, each rendered at most once per process: a render costs a few hundred milliseconds.
   const images = new Map<string, Promise<Buffer>>();
   const need = (): PlaygroundSandbox => {
@@ -29,6 +33,11 @@ export function createSandboxRoutes(sandbox: PlaygroundSandbox | undefined): Rou
       async handle(_req, res, _match, url) {
         if (sandbox === undefined) return sendJson(res, 200, { available: false });
         const locale: Locale = url.searchParams.get("locale") === "en" ? "en" : "it";
+        // Demo accounts carry the name of the person they were made for (the panel and the /collega page show it).
+        await sandbox.nameHolders(people.names());
+        const session = sessionSchema.safeParse(url.searchParams.get("session"));
+        const mine = (holder: string | undefined) =>
+          session.success && (holder?.startsWith(`playground:${session.data}.`) ?? false);
         const [accounts, approvals, chaos] = await Promise.all([
           sandbox.accounts(),
           sandbox.approvals(),
@@ -47,8 +56,9 @@ export function createSandboxRoutes(sandbox: PlaygroundSandbox | undefined): Rou
             description: n.description,
             image: `/api/sandbox/notices/${encodeURIComponent(n.id)}.png`,
           })),
-          accounts: accounts.map((a) => ({
+          accounts: accounts.map(({ holder, ...a }) => ({
             ...a,
+            mine: mine(holder),
             balance: formatCents(a.balanceCents, locale),
             available: a.availableCents === undefined ? "" : formatCents(a.availableCents, locale),
           })),
@@ -62,16 +72,22 @@ export function createSandboxRoutes(sandbox: PlaygroundSandbox | undefined): Rou
       path: /^\/api\/sandbox\/notices\/([A-Za-z0-9_-]{1,40})\.png$/,
       async handle(_req, res, match, url) {
         const id = match[1] ?? "";
-        const notice = need()
-          .testNotices()
-          .find((n) => n.id === id);
+        // "?fresh": a notice number never issued before, rendered for this request only ("Invia in chat").
+        const fresh = url.searchParams.has("fresh");
+        const notice = fresh
+          ? need().freshNotice(id)
+          : need()
+              .testNotices()
+              .find((n) => n.id === id);
         if (notice === undefined) throw new PlaygroundError("not_found", `no test notice ${id}`);
-        let image = images.get(id);
+        let image = fresh ? undefined : images.get(id);
         if (image === undefined) {
           image = renderSampleNotice(notice);
-          images.set(id, image);
-          // A failed render is not cached, so the next request tries again.
-          image.catch(() => images.delete(id));
+          if (!fresh) {
+            images.set(id, image);
+            // A failed render is not cached, so the next request tries again.
+            image.catch(() => images.delete(id));
+          }
         }
         const body = await image;
         const disposition = url.searchParams.has("download") ? "attachment" : "inline";
@@ -93,6 +109,23 @@ export function createSandboxRoutes(sandbox: PlaygroundSandbox | undefined): Rou
         const { grant } = await readJson(req, decisionSchema);
         await need().decideApproval(id, grant);
         sendJson(res, 200, { ok: true });
+      },
+    },
+    {
+      method: "POST",
+      path: /^\/api\/sandbox\/accounts\/([A-Za-z0-9_-]{1,40})\/top-up$/,
+      async handle(req, res, match) {
+        const { amountCents } = await readJson(req, topUpSchema);
+        await need().topUp(match[1] ?? "", amountCents as Cents);
+        sendJson(res, 200, { ok: true });
+      },
+    },
+    {
+      method: "POST",
+      path: /^\/api\/sandbox\/reset$/,
+      async handle(req, res) {
+        await readJson(req, z.object({}));
+        sendJson(res, 200, { ok: true, ...(await need().reset()) });
       },
     },
     {

@@ -32,7 +32,8 @@ export async function receiveUpload(req: IncomingMessage, maxBytes: number): Pro
     }
     throw error;
   }
-  if (bytes.length === 0) throw new PlaygroundError("bad_request", "empty upload");
+  // An empty file goes to the engine like any other: the scanner says it is empty, in the chat, in the person's
+  // language (a refusal here would only be a toast, and retrying the same empty file cannot help).
   const file: IncomingFile = {
     name,
     sizeBytes: bytes.length,

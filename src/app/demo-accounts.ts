@@ -11,7 +11,8 @@ export interface DemoAccount {
 
 /** Creates demo accounts (embedded mode only: the sandbox's own API, not DropPay's). */
 export interface DemoAccounts {
-  create(): Promise<DemoAccount>;
+  /** `personKey` (`platform:userId`) is recorded as the account's holder, so a panel can say whose it is. */
+  create(personKey?: string): Promise<DemoAccount>;
 }
 
 const reply = z.object({
@@ -28,11 +29,15 @@ const DEMO_BALANCE_EURO = 5000;
 /** Demo accounts through the sandbox's `POST /sandbox/v1/accounts`. */
 export function createSandboxDemoAccounts(sandboxUrl: string, fetchImpl: typeof fetch = fetch): DemoAccounts {
   return {
-    async create() {
+    async create(personKey) {
       const response = await fetchImpl(new URL("/sandbox/v1/accounts", sandboxUrl), {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ balance: DEMO_BALANCE_EURO, owner_name: "Demo pagobot" }),
+        body: JSON.stringify({
+          balance: DEMO_BALANCE_EURO,
+          owner_name: "Demo pagobot",
+          ...(personKey === undefined ? {} : { holder_ref: personKey }),
+        }),
         signal: AbortSignal.timeout(10_000),
       });
       if (!response.ok) throw new Error(`the sandbox refused a demo account (${response.status})`);

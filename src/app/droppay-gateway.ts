@@ -118,7 +118,7 @@ export function createDropPayGateway(deps: {
     }
     if (payer.kind === "linked" || deps.demo === null)
       throw new PspError("psp_not_linked", "no DropPay credential for this person");
-    const created = await deps.demo.create();
+    const created = await deps.demo.create(payer.personKey);
     const sealed: SealedTokens = { connectionCode: created.connectionCode, refreshToken: created.refreshToken };
     const credential = { secrets: { ...sealed }, info: { accountId: created.accountId } };
     // Another replica may have made this person's demo account meanwhile: theirs wins, ours goes unused.

@@ -55,9 +55,16 @@ export const en: Messages = {
   noQr:
     "I couldn't find a pagoPA QR code in this file.\n" +
     "Try this:\n" +
-    "• frame the box with the QR code, in focus and in good light;\n" +
-    "• send it as a file, so that no detail is lost;\n" +
-    "• or type the codes: the notice number (18 digits) and the payee's fiscal code (11 digits).",
+    "• send an image where the notice's QR code is whole and sharp;\n" +
+    "• or type the codes: the notice number (18 digits) and the payee's fiscal code (11 digits), printed next to the QR code.",
+  noQrFor: (kind: "photo" | "pdf", surface: "telegram" | "other") =>
+    "I couldn't find a pagoPA QR code in this file.\n" +
+    "Try this:\n" +
+    (kind === "pdf"
+      ? "• send the payee's original PDF, not a scan or a photo of a printout;\n"
+      : "• take the photo again with the whole QR box in it, in focus and in good light;\n" +
+        (surface === "telegram" ? "• send it as a file, so that Telegram does not shrink it;\n" : "")) +
+    "• or type the codes: the notice number (18 digits) and the payee's fiscal code (11 digits), printed next to the QR code.",
   typeCodesButton: "Type the codes",
   typeCodesPrompt:
     "Type the notice number (18 digits) and the payee's fiscal code (11 digits), for example:\n" +
@@ -138,10 +145,15 @@ export const en: Messages = {
   promised: (amount: string, payee: string) =>
     `Payment of ${amount} to ${payee} accepted: the final confirmation will follow shortly.`,
   failed: (payee: string, reason: string) =>
-    `❌ The payment to ${payee} failed: ${reason}. You can try again with the Try again button.`,
-  failedNoReason: (payee: string) => `❌ The payment to ${payee} failed. You can try again with the Try again button.`,
+    `❌ The payment to ${payee} failed: ${reason}.\n` +
+    "You paid nothing: the money is back in your account. You can try again with the Try again button.",
+  failedNoReason: (payee: string) =>
+    `❌ The payment to ${payee} failed.\n` +
+    "You paid nothing: the money is back in your account. You can try again with the Try again button.",
   cancelled: (payee: string) => `Payment to ${payee} cancelled.`,
-  aborted: (payee: string) => `The payment to ${payee} was stopped by DropPay.`,
+  aborted: (payee: string) => `The payment to ${payee} was stopped by DropPay: the money is back in your account.`,
+  alreadyPaidHere: (date: string, iur: string) =>
+    `This notice was already paid in this chat on ${date} (IUR ${iur}): no need to pay it again.`,
   scheduled: (amount: string, date: string) => `Payment of ${amount} scheduled for ${date}.`,
   link: {
     intro: "To pay from your DropPay account, open the link and confirm in the DropPay app.",
@@ -198,7 +210,8 @@ export const en: Messages = {
     fileTooLarge: (maxMb: number) => `The file is too large: the limit is ${maxMb} MB.`,
     tooManyPixels: "The image is too large to read: send a normal photo, or crop it to the QR code.",
     unsupportedType: "I can't read this kind of file: send a photo (JPEG, PNG…) or a PDF.",
-    corruptFile: "The file looks damaged: try sending it again.",
+    corruptFile: "The file is empty or damaged: check you picked the right one, or send a photo of the notice.",
+    emptyFile: "The file is empty: check you picked the right one, or send a photo of the notice.",
     pdfEncrypted: "The PDF is password-protected: send me a photo of the notice.",
     pdfTooManyPages: "The PDF has too many pages: send me just the notice's page.",
     scannerBusy: "I'm reading a lot of notices right now: try again in a minute.",

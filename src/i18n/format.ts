@@ -10,9 +10,20 @@ const dayFormats: Record<Locale, Intl.DateTimeFormat> = {
   it: new Intl.DateTimeFormat("it-IT", { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" }),
   en: new Intl.DateTimeFormat("en-IE", { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" }),
 };
+// Days always as dd/mm/yyyy, in both languages and everywhere (card, messages, history): `dateStyle: "short"`
+// wrote 29/11/26 in Italian and 29/11/2026 in English.
+const momentOptions: Intl.DateTimeFormatOptions = {
+  day: "2-digit",
+  month: "2-digit",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+  timeZone: TIME_ZONE,
+};
 const momentFormats: Record<Locale, Intl.DateTimeFormat> = {
-  it: new Intl.DateTimeFormat("it-IT", { dateStyle: "short", timeStyle: "short", timeZone: TIME_ZONE }),
-  en: new Intl.DateTimeFormat("en-IE", { dateStyle: "short", timeStyle: "short", timeZone: TIME_ZONE }),
+  it: new Intl.DateTimeFormat("it-IT", momentOptions),
+  en: new Intl.DateTimeFormat("en-IE", momentOptions),
 };
 
 /** A calendar day (YYYY-MM-DD, as DropPay writes dates) as people write it: "15/03/2026". */
@@ -22,7 +33,7 @@ export function formatDay(isoDay: string, locale: Locale): string {
   return dayFormats[locale].format(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
 }
 
-/** A moment (ISO 8601 with time, or epoch ms) in Italian time: "15/03/26, 14:05". */
+/** A moment (ISO 8601 with time, or epoch ms) in Italian time: "15/03/2026, 14:05" in both languages. */
 export function formatMoment(moment: string | number, locale: Locale): string {
   const ms = typeof moment === "number" ? moment : Date.parse(moment);
   if (Number.isNaN(ms)) return String(moment);

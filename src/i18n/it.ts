@@ -55,12 +55,21 @@ export const it = {
   reading: "Sto leggendo l'avviso…",
   readingQueued: "Tanti avvisi in arrivo: il tuo è il prossimo…",
   preparing: "Preparo il pagamento…",
+  /** The no-QR answer when the engine does not say what the file was: nothing about cameras or one platform. */
   noQr:
     "Non ho trovato il codice QR di un avviso pagoPA in questo file.\n" +
     "Prova così:\n" +
-    "• inquadra bene il riquadro con il QR, a fuoco e con buona luce;\n" +
-    "• mandala come file, così non perde dettagli;\n" +
-    "• oppure scrivi i codici: codice avviso (18 cifre) e codice fiscale dell'ente (11 cifre).",
+    "• manda un'immagine in cui il QR dell'avviso si veda intero e nitido;\n" +
+    "• oppure scrivi i codici: codice avviso (18 cifre) e codice fiscale dell'ente (11 cifre), stampati accanto al QR.",
+  /** The no-QR answer for what the file was (a photo or a PDF) and where it came from (Telegram shrinks photos). */
+  noQrFor: (kind: "photo" | "pdf", surface: "telegram" | "other") =>
+    "Non ho trovato il codice QR di un avviso pagoPA in questo file.\n" +
+    "Prova così:\n" +
+    (kind === "pdf"
+      ? "• manda il PDF originale dell'ente, non una scansione o una foto stampata;\n"
+      : "• rifai la foto con il riquadro del QR intero, a fuoco e con buona luce;\n" +
+        (surface === "telegram" ? "• mandala come file, così Telegram non la rimpicciolisce;\n" : "")) +
+    "• oppure scrivi i codici: codice avviso (18 cifre) e codice fiscale dell'ente (11 cifre), stampati accanto al QR.",
   typeCodesButton: "Scrivi i codici",
   typeCodesPrompt:
     "Scrivi il codice avviso (18 cifre) e il codice fiscale dell'ente (11 cifre), per esempio:\n" +
@@ -141,11 +150,17 @@ export const it = {
   promised: (amount: string, payee: string) =>
     `Pagamento di ${amount} a ${payee} accettato: la conferma definitiva arriverà a breve.`,
   failed: (payee: string, reason: string) =>
-    `❌ Il pagamento a ${payee} non è riuscito: ${reason}. Puoi riprovare con il pulsante Riprova.`,
+    `❌ Il pagamento a ${payee} non è riuscito: ${reason}.\n` +
+    "Non hai pagato nulla: l'importo è tornato sul tuo conto. Puoi riprovare con il pulsante Riprova.",
   failedNoReason: (payee: string) =>
-    `❌ Il pagamento a ${payee} non è riuscito. Puoi riprovare con il pulsante Riprova.`,
+    `❌ Il pagamento a ${payee} non è riuscito.\n` +
+    "Non hai pagato nulla: l'importo è tornato sul tuo conto. Puoi riprovare con il pulsante Riprova.",
   cancelled: (payee: string) => `Pagamento a ${payee} annullato.`,
-  aborted: (payee: string) => `Il pagamento a ${payee} è stato interrotto da DropPay.`,
+  aborted: (payee: string) =>
+    `Il pagamento a ${payee} è stato interrotto da DropPay: l'importo è tornato sul tuo conto.`,
+  /** The same notice sent again after it was paid in this chat (needs the engine to look in the chat's history). */
+  alreadyPaidHere: (date: string, iur: string) =>
+    `Questo avviso è già stato pagato in questa chat il ${date} (IUR ${iur}): non serve pagarlo di nuovo.`,
   scheduled: (amount: string, date: string) => `Pagamento di ${amount} programmato per il ${date}.`,
   link: {
     intro: "Per pagare dal tuo conto DropPay, apri il link e conferma il collegamento nell'app DropPay.",
@@ -202,7 +217,10 @@ export const it = {
     fileTooLarge: (maxMb: number) => `Il file è troppo grande: il massimo è ${maxMb} MB.`,
     tooManyPixels: "L'immagine è troppo grande da leggere: manda una foto normale o ritaglia il QR.",
     unsupportedType: "Non so leggere questo tipo di file: manda una foto (JPEG, PNG…) o un PDF.",
-    corruptFile: "Il file sembra danneggiato: prova a mandarlo di nuovo.",
+    corruptFile:
+      "Il file è vuoto o danneggiato: controlla di aver scelto quello giusto, oppure manda una foto dell'avviso.",
+    /** A 0-byte file (needs the scanner to tell an empty file from a damaged one). */
+    emptyFile: "Il file è vuoto: controlla di aver scelto quello giusto, oppure manda una foto dell'avviso.",
     pdfEncrypted: "Il PDF è protetto da password: mandami una foto dell'avviso.",
     pdfTooManyPages: "Il PDF ha troppe pagine: mandami solo la pagina dell'avviso.",
     scannerBusy: "Sto leggendo tanti avvisi in questo momento: riprova tra un minuto.",

@@ -50,3 +50,14 @@ export async function launchChromium(): Promise<{ context: BrowserContext; page:
     },
   };
 }
+
+/** The two sizes the playground is tried at: a laptop, and a phone (390×844, touch, as Playwright's iPhone 13). */
+export const viewports = {
+  desktop: { viewport: { width: 1280, height: 860 } },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+} as const;
+
+/** A headless Chromium to open contexts of either size in (each context is a fresh browser profile). */
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args, timeout: 30_000 });
+}

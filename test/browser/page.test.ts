@@ -31,6 +31,22 @@ const sandbox: PlaygroundSandbox = {
     panelCalls.push(`${id}:${grant}`);
     pending = [];
   },
+  // A fresh notice number per send, as the sandbox gives one: the image carries it.
+  freshNotice: (id) =>
+    id === "paid"
+      ? {
+          id: "paid",
+          label: { it: "Termina PAGATO", en: "Ends PAID" },
+          payeeName: "Comune di Prova",
+          payeeFiscalCode: "01234567890",
+          noticeNumber: "301000000000099911",
+          amountCents: 4200 as Cents,
+          description: "Mensa scolastica",
+        }
+      : undefined,
+  topUp: async () => {},
+  reset: async () => ({ noticesForgotten: 0, accountsRefilled: 0 }),
+  nameHolders: async () => {},
   chaos: async () => panelCalls.includes("chaos:true"),
   setChaos: async (enabled) => {
     panelCalls.push(`chaos:${enabled}`);
@@ -139,7 +155,8 @@ describe.skipIf(!hasChromium)("playground page in Chromium (scripted engine)", (
     const event = app.engine.events[before];
     if (event?.type !== "files") throw new Error("expected the notice image as a file");
     const bytes = await event.files[0]?.download(1024 * 1024);
-    expect(await readQr(Buffer.from(bytes ?? []))).toBe("PAGOPA|002|301000000000000456|01234567890|4200");
+    // Not the listed sample number: each send is a new notice of the same payee.
+    expect(await readQr(Buffer.from(bytes ?? []))).toBe("PAGOPA|002|301000000000099911|01234567890|4200");
   });
 
   it("lets the person approve a pending DropPay request and switch webhook chaos on from the panel", async () => {

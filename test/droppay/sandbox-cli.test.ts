@@ -62,6 +62,47 @@ describe("npm run sandbox", () => {
     await expect(startCli(["--port", port])).rejects.toThrow(/exited with 1[\s\S]*port \d+ is already in use/);
   });
 
+  it("`sandbox reset` makes a paid test notice payable again in a running sandbox", async () => {
+    const { output } = await startCli(["--port", "0", "--log-level", "warn", "--settle-ms", "10"]);
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1] ?? "";
+    const token = /Test token: ([0-9a-f]{32})/.exec(output())?.[1] ?? "";
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const create = () =>
+      call("POST", "/payments/v3/methods/pagopa/form", {
+        codice_avviso: "301202600000000103",
+        codice_ente: "99999000013",
+      });
+    const { id } = (await (await create()).json()) as { id: string };
+    await call("PATCH", `/payments/v3/methods/pagopa/form/${id}`, { status: "READY" });
+    await call("POST", `/payments/v3/methods/pagopa/form/disposition/${id}`, {});
+    for (let i = 0; i < 100; i++) {
+      const form = (await (await call("GET", `/payments/v3/methods/pagopa/form/${id}`)).json()) as { status: string };
+      if (form.status === "PAID") break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect((await create()).status).toBe(409);
+
+    const reset = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "sandbox", "reset", "--url", url], {
+      cwd: process.cwd(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let printed = "";
+    reset.stdout?.on("data", (chunk: Buffer) => {
+      printed += chunk.toString("utf8");
+    });
+    const code = await new Promise<number | null>((resolve) => reset.once("exit", resolve));
+    expect([code, printed.trim()]).toEqual([
+      0,
+      "Sandbox reset: 1 paid notice(s) payable again, 1 account(s) back to their opening balance.",
+    ]);
+    expect((await create()).status).toBe(200);
+  });
+
   it("refuses a bad option with its usage", async () => {
     await expect(startCli(["--port", "not-a-port"])).rejects.toThrow(/exited with 2[\s\S]*Usage: pagobot sandbox/);
   });

@@ -75,7 +75,11 @@ describe("sandbox accounts and the /sandbox/v1 API", () => {
 
   it("refuses a balance with three decimals", async () => {
     const sb = await sandbox();
-    const response = await fetch(`${sb.url}/sandbox/v1/accounts`, { method: "POST", body: '{"balance": 1.005}' });
+    const response = await fetch(`${sb.url}/sandbox/v1/accounts`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"balance": 1.005}',
+    });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { code: string }).code).toBe("100");
   });
@@ -86,6 +90,7 @@ describe("sandbox accounts and the /sandbox/v1 API", () => {
     const admin = (path: string, method: string, body?: unknown) =>
       fetch(`${sb.url}/sandbox/v1${path}`, {
         method,
+        headers: { "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
       }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }));
     expect((await admin("/faults", "POST", { route: "create", kind: "error", status: 503, times: 1 })).status).toBe(

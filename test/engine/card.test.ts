@@ -151,7 +151,7 @@ describe("the payment card", () => {
     const text = viewText(view);
     expect(text).toContain("Pagato ✅");
     expect(text).toContain("IUR: z77MlnNNpoRRy");
-    expect(text).toContain("Pagato il: 02/03/26, 10:05");
+    expect(text).toContain("Pagato il: 02/03/2026, 10:05");
     expect(text).not.toContain("Saldo disponibile");
   });
 });

@@ -61,7 +61,8 @@ describe("dates", () => {
   it("are written day first in both languages", () => {
     expect(formatDay("2026-03-15", "it")).toBe("15/03/2026");
     expect(formatDay("2026-03-15", "en")).toBe("15/03/2026");
-    expect(formatMoment("2026-03-02T09:05:00Z", "it")).toBe("02/03/26, 10:05");
+    expect(formatMoment("2026-03-02T09:05:00Z", "it")).toBe("02/03/2026, 10:05");
+    expect(formatMoment("2026-03-02T09:05:00Z", "en")).toBe("02/03/2026, 10:05");
   });
 
   it("are read as people type them, day first, and 15/3 means the next 15 March", () => {

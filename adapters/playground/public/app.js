@@ -1,7 +1,17 @@
 // The playground page: one chat with pagobot (private, or a family group where you play two members), fed by
 // server-sent events, plus the sandbox panel. No build step: plain ES modules served as they are.
 
-import { chatIdOf, loadConfig, members, newId, pressButton, sendCommand, sendText, uploadFile } from "./api.js";
+import {
+  chatIdOf,
+  loadConfig,
+  members,
+  newId,
+  pressButton,
+  RequestError,
+  sendCommand,
+  sendText,
+  uploadFile,
+} from "./api.js";
 import { createChatView } from "./chat-view.js";
 import { wireComposer } from "./composer.js";
 import { applyPageText, text } from "./page-text.js";
@@ -96,15 +106,42 @@ async function sendFiles(files) {
   for (const file of files) {
     try {
       showAck(await uploadFile(state, file, config.maxUploadBytes));
-    } catch {
-      failed("uploadFailed")();
+    } catch (error) {
+      // Too many files at once is the only failure that waiting fixes; the rest are worth a retry.
+      failed(error instanceof RequestError && error.status === 429 ? "tooManyUploads" : "uploadFailed")();
     }
   }
 }
 
-const panel = createSandboxPanel($("sandbox"), {
+// On a narrow screen the panel is a drawer under the top bar (never over its own toggle): the × button, Escape,
+// a tap outside it and "Invia in chat" all close it. On a wide screen it is always shown and these do nothing.
+const panelToggle = $("panel-toggle");
+function setPanelOpen(open) {
+  document.body.classList.toggle("panel-open", open);
+  panelToggle.setAttribute("aria-expanded", String(open));
+}
+panelToggle.addEventListener("click", () => setPanelOpen(!document.body.classList.contains("panel-open")));
+$("panel-close").addEventListener("click", () => {
+  setPanelOpen(false);
+  panelToggle.focus();
+});
+$("panel-backdrop").addEventListener("click", () => setPanelOpen(false));
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && document.body.classList.contains("panel-open")) setPanelOpen(false);
+});
+// The drawer starts where the top bar ends, whatever the bar's height once its switches wrap.
+new ResizeObserver(() => {
+  document.documentElement.style.setProperty("--topbar-height", `${$("topbar").offsetHeight}px`);
+}).observe($("topbar"));
+
+const panel = createSandboxPanel($("sandbox-body"), {
   locale: () => state.locale,
-  sendNotice: (file) => sendFiles([file]),
+  session: () => state.sessionId,
+  onDone: (message) => toast(message),
+  sendNotice: (file) => {
+    setPanelOpen(false);
+    return sendFiles([file]);
+  },
   onError: failed("requestFailed"),
 });
 
@@ -118,8 +155,11 @@ $("messages").addEventListener("click", async (event) => {
   try {
     showAck(await pressButton(state, button.dataset.ref ?? "", messageId), messageId);
   } catch {
-    chatView.setBusy(messageId, false);
     failed("requestFailed")();
+  } finally {
+    // Whatever the answer (a question asked, a refusal, a toast), the card's buttons work again: an edit of the
+    // card arrives as a fresh message anyway, and a second press is the engine's to refuse, never the page's.
+    chatView.setBusy(messageId, false);
   }
 });
 
@@ -165,8 +205,6 @@ document.addEventListener("change", (event) => {
   save();
   syncSwitches();
 });
-
-$("panel-toggle").addEventListener("click", () => document.body.classList.toggle("panel-open"));
 
 syncSwitches();
 connect();

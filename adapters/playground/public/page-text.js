@@ -19,7 +19,8 @@ export const pageText = {
     requestFailed: "Qualcosa è andato storto, riprova.",
     sandboxTitle: "Sandbox DropPay",
     sandboxIntro:
-      "Avvisi di prova: scarica l'immagine e fotografala con il telefono, oppure inviala direttamente in chat.",
+      "Avvisi di prova: ogni «Invia in chat» manda un avviso nuovo, che fa quello che c'è scritto. " +
+      "Puoi anche scaricare l'immagine e fotografarla con il telefono.",
     sandboxOff: "pagobot sta usando DropPay reale: niente sandbox.",
     notices: "Avvisi di prova",
     sendToChat: "Invia in chat",
@@ -31,6 +32,14 @@ export const pageText = {
     refuse: "Rifiuta",
     chaos: "Caos webhook (duplica, ritarda, riordina)",
     you: "Tu",
+    yours: "tuo",
+    noAccounts: "Nessun conto ancora: il primo pagamento ne crea uno, con 5.000 € di prova.",
+    topUp: "Ricarica 500 €",
+    reset: "Ricomincia la demo",
+    resetHint: "Tutti gli avvisi tornano pagabili e i conti tornano al saldo iniziale.",
+    resetDone: "Demo ricominciata: avvisi di nuovo pagabili, saldi iniziali.",
+    closePanel: "Chiudi il pannello",
+    tooManyUploads: "Troppi file in invio insieme: aspetta che finiscano e riprova.",
     empty: "Invia la foto di un avviso pagoPA, il PDF, oppure i suoi codici. Nessun pagamento reale: è il sandbox.",
   },
   en: {
@@ -49,7 +58,8 @@ export const pageText = {
     requestFailed: "Something went wrong, please try again.",
     sandboxTitle: "DropPay sandbox",
     sandboxIntro:
-      "Test notices: download the image and photograph it with your phone, or send it straight to the chat.",
+      "Test notices: each “Send to chat” sends a new notice that does what it says. " +
+      "You can also download the image and photograph it with your phone.",
     sandboxOff: "pagobot is using the real DropPay: no sandbox.",
     notices: "Test notices",
     sendToChat: "Send to chat",
@@ -61,6 +71,14 @@ export const pageText = {
     refuse: "Refuse",
     chaos: "Webhook chaos (duplicate, delay, reorder)",
     you: "You",
+    yours: "yours",
+    noAccounts: "No account yet: the first payment makes one, with €5,000 of test money.",
+    topUp: "Top up €500",
+    reset: "Start the demo again",
+    resetHint: "Every notice becomes payable again and accounts go back to their opening balance.",
+    resetDone: "Demo started again: notices payable again, opening balances.",
+    closePanel: "Close the panel",
+    tooManyUploads: "Too many files at once: wait for them to finish and try again.",
     empty: "Send a photo of a pagoPA notice, its PDF, or its codes. No real payment: this is the sandbox.",
   },
 };

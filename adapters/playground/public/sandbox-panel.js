@@ -12,16 +12,21 @@ function el(tag, className, content) {
   return node;
 }
 
+/** What the panel's top-up button adds: enough for several large notices. */
+const TOP_UP_CENTS = 50_000;
+
 /**
  * @param {HTMLElement} root
- * @param {{ locale: () => "it" | "en", sendNotice: (file: File) => Promise<void>, onError: () => void }} options
+ * @param {{ locale: () => "it" | "en", session: () => string, sendNotice: (file: File) => Promise<void>,
+ *   onError: () => void, onDone: (message: string) => void }} options
  */
 export function createSandboxPanel(root, options) {
   let lastJson = "";
   let timer = 0;
 
+  // Each send is a notice never issued before (same payee, same behaviour), so a demo can be repeated.
   async function sendToChat(/** @type {{ id: string, image: string }} */ notice) {
-    const response = await fetch(notice.image);
+    const response = await fetch(`${notice.image}?fresh=1`);
     if (!response.ok) throw new Error(`sample image: ${response.status}`);
     const blob = await response.blob();
     await options.sendNotice(new File([blob], `avviso-${notice.id}.png`, { type: "image/png" }));
@@ -74,16 +79,33 @@ export function createSandboxPanel(root, options) {
 
     const accounts = section("accounts");
     const table = el("ul", "account-list");
-    for (const account of data.accounts) {
-      const item = el("li", "account");
+    // This browser's accounts first, marked as such; then everyone else's.
+    const ordered = [...data.accounts.filter((a) => a.mine), ...data.accounts.filter((a) => !a.mine)];
+    if (ordered.length === 0) accounts.append(el("p", "muted", t("noAccounts")));
+    for (const account of ordered) {
+      const item = el("li", account.mine ? "account mine" : "account");
+      item.dataset.accountId = account.id;
+      const name = el("strong", "account-owner", account.owner);
+      if (account.mine) name.append(el("span", "badge", t("yours")));
+      const topUp = el("button", "btn small secondary top-up", t("topUp"));
+      topUp.type = "button";
+      topUp.addEventListener("click", () => {
+        topUp.disabled = true;
+        postJson(`/api/sandbox/accounts/${encodeURIComponent(account.id)}/top-up`, { amountCents: TOP_UP_CENTS })
+          .then(refresh, options.onError)
+          .finally(() => {
+            topUp.disabled = false;
+          });
+      });
       item.append(
-        el("strong", "", account.owner),
+        name,
         el(
           "span",
           "balance",
           account.available ? `${account.balance} (${t("available")} ${account.available})` : account.balance,
         ),
         el("code", "", account.iban),
+        topUp,
       );
       table.append(item);
     }
@@ -126,15 +148,33 @@ export function createSandboxPanel(root, options) {
       });
     });
     chaos.append(box, el("span", "", t("chaos")));
+
+    const reset = el("section", "panel-section reset");
+    const resetButton = el("button", "btn small secondary", t("reset"));
+    resetButton.type = "button";
+    resetButton.id = "sandbox-reset";
+    resetButton.addEventListener("click", () => {
+      resetButton.disabled = true;
+      postJson("/api/sandbox/reset", {})
+        .then(() => {
+          options.onDone(t("resetDone"));
+          return refresh();
+        }, options.onError)
+        .finally(() => {
+          resetButton.disabled = false;
+        });
+    });
+    reset.append(resetButton, el("p", "muted", t("resetHint")));
     // What waits for a decision comes first, and only when there is something; the long list of notices after.
     if (data.approvals.length > 0) parts.push(approvals);
-    parts.push(accounts, notices, chaos);
+    parts.push(accounts, notices, chaos, reset);
     root.replaceChildren(...parts);
   }
 
   async function refresh() {
     try {
-      const response = await fetch(`/api/sandbox?locale=${options.locale()}`);
+      const query = new URLSearchParams({ locale: options.locale(), session: options.session() });
+      const response = await fetch(`/api/sandbox?${query}`);
       if (!response.ok) return;
       const json = await response.text();
       // Re-render only on change, so a poll never resets a button the person is about to press.

@@ -17,7 +17,12 @@ export interface CreatedAccount {
 /** Creates a funded account, already connected (its connection code works for any application). */
 export function createAccount(
   world: SandboxWorld,
-  options: { balanceCents: number; ownerName?: string; accountClass?: "PERSONAL" | "BUSINESS" },
+  options: {
+    balanceCents: number;
+    ownerName?: string;
+    accountClass?: "PERSONAL" | "BUSINESS";
+    holderRef?: string;
+  },
 ): CreatedAccount {
   if (!Number.isSafeInteger(options.balanceCents) || options.balanceCents < 0) {
     throw failures.missingArguments("balance must be a non-negative amount");
@@ -33,6 +38,8 @@ export function createAccount(
     balanceCents: options.balanceCents,
     reservedCents: 0,
     createdAt: world.now(),
+    openingBalanceCents: options.balanceCents,
+    holderRef: options.holderRef ?? null,
   };
   world.state.accounts[account.id] = account;
   const connectionCode = world.random.token();

@@ -24,6 +24,16 @@ export interface SandboxAccountView {
   /** Held by BOOKED and SCHEDULED forms. */
   readonly reservedCents: Cents;
   readonly availableCents: Cents;
+  /** Whose it is in the app that asked for it (pagobot's person key), when it said. */
+  readonly holderRef: string | null;
+}
+
+/** What a reset cleared. */
+export interface SandboxResetSummary {
+  /** Notices the node had recorded as paid, payable again. */
+  readonly noticesForgotten: number;
+  /** Accounts whose balance went back to their opening balance. */
+  readonly accountsRefilled: number;
 }
 
 /** A sandbox form: what DropPay's GET shows, plus whose it is and whether it waits for the owner's approval. */
@@ -61,7 +71,16 @@ export interface SandboxAdmin {
     balanceCents: number;
     ownerName?: string;
     accountClass?: "PERSONAL" | "BUSINESS";
+    holderRef?: string;
   }): SandboxAccountCredentials;
+  /** Renames an account (the playground names demo accounts after the person they belong to). */
+  nameAccount(accountId: string, ownerName: string): SandboxAccountView;
+  /**
+   * Starts a demo again without breaking anyone's credentials: the node forgets which notices were paid, every
+   * account gets its opening balance back, injected faults are cleared and webhook chaos is turned off.
+   * Accounts, tokens, Connections and forms stay (pagobot keeps working with what it holds).
+   */
+  reset(): SandboxResetSummary;
   accounts(): SandboxAccountView[];
   /** Adds (or, negative, removes) money. */
   credit(accountId: string, cents: number): SandboxAccountView;
@@ -127,6 +146,7 @@ export function createSandboxAdmin(deps: {
     balanceCents: a.balanceCents as Cents,
     reservedCents: a.reservedCents as Cents,
     availableCents: availableCents(a) as Cents,
+    holderRef: a.holderRef ?? null,
   });
   const formOut = (f: FormRecord): SandboxFormView => ({
     ...formView(world, f),
@@ -160,6 +180,33 @@ export function createSandboxAdmin(deps: {
       };
     },
     accounts: () => byCreation(world.state.accounts).map(accountView),
+    nameAccount(accountId, ownerName) {
+      const account = world.state.accounts[accountId];
+      if (account === undefined) throw failures.notFound();
+      if (account.ownerName !== ownerName) {
+        account.ownerName = ownerName;
+        world.changed();
+      }
+      return accountView(account);
+    },
+    reset() {
+      let noticesForgotten = 0;
+      for (const notice of Object.values(world.state.notices)) {
+        if (notice.paidByFormId === null) continue;
+        notice.paidByFormId = null;
+        noticesForgotten += 1;
+      }
+      let accountsRefilled = 0;
+      for (const account of Object.values(world.state.accounts)) {
+        if (account.openingBalanceCents === undefined || account.balanceCents === account.openingBalanceCents) continue;
+        account.balanceCents = account.openingBalanceCents;
+        accountsRefilled += 1;
+      }
+      board.clear();
+      webhooks.setChaos({ duplicate: false, reorder: false, delayMs: 0 });
+      world.changed();
+      return { noticesForgotten, accountsRefilled };
+    },
     credit: (accountId, cents) => accountView(adjustBalance(world, accountId, cents)),
     forms: () => byCreation(world.state.forms).map(formOut),
     form: (id) => {

@@ -6,14 +6,57 @@ import { startSandbox } from "./server.ts";
 
 const usage = `Usage: pagobot sandbox [--port 4010] [--data-file path.json] [--balance 500.00] [--second-factor]
                        [--seed N] [--settle-ms 1500] [--log-level info]
+       pagobot sandbox reset [--url http://127.0.0.1:4010]
 
 Starts the DropPay sandbox alone on 127.0.0.1 and prints its URL and a ready test token
-(a funded test account). Stop it with Ctrl+C. (npm run sandbox -- --port 4010)`;
+(a funded test account). Stop it with Ctrl+C. (npm run sandbox -- --port 4010)
+
+"reset" tells a running sandbox to start its demo again: every notice can be paid again and
+every account gets its opening balance back (accounts, tokens and forms are kept).`;
+
+/** `pagobot sandbox reset`: POSTs /sandbox/v1/reset to a running sandbox and prints what it cleared. */
+async function resetRunning(args: readonly string[], io: Parameters<CliCommand["run"]>[1]): Promise<number> {
+  let url: string;
+  try {
+    const { values } = parseArgs({
+      args: [...args],
+      options: { url: { type: "string" } },
+      strict: true,
+      allowPositionals: false,
+    });
+    url = new URL("/sandbox/v1/reset", values.url ?? "http://127.0.0.1:4010").href;
+  } catch (error) {
+    io.err(`pagobot sandbox reset: ${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) {
+      io.err(`pagobot sandbox reset: the sandbox answered ${response.status}`);
+      return 1;
+    }
+    const body = (await response.json()) as { notices_forgotten?: number; accounts_refilled?: number };
+    io.out(
+      `Sandbox reset: ${body.notices_forgotten ?? 0} paid notice(s) payable again, ` +
+        `${body.accounts_refilled ?? 0} account(s) back to their opening balance.`,
+    );
+    return 0;
+  } catch (error) {
+    io.err(`pagobot sandbox reset: no sandbox answered at ${url} (${(error as Error).message})`);
+    return 1;
+  }
+}
 
 /** `pagobot sandbox`: runs the sandbox until SIGINT/SIGTERM. */
 export const sandboxCommand: CliCommand = {
   usage,
   async run(args, io) {
+    if (args[0] === "reset") return resetRunning(args.slice(1), io);
     let values: ReturnType<typeof parse>;
     try {
       values = parse(args);

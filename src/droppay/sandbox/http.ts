@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { changesState, isAllowedHost, isCrossSite, isJsonRequest } from "../../http/request-guards.ts";
 import type { DropPayRoute } from "../errors.ts";
 import type { FaultBoard, SandboxFault } from "./faults.ts";
 import { failures, SandboxFailure } from "./world.ts";
@@ -33,14 +34,31 @@ export interface RouteSpec {
 }
 
 const maxBodyBytes = 256 * 1024;
+/** A body that sends nothing for this long is dropped: a stalled client must not hold a request open forever. */
+export const BODY_IDLE_MS = 15_000;
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage, idleMs: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) throw failures.missingArguments("body too large");
-    chunks.push(chunk as Buffer);
+  let idle: NodeJS.Timeout | undefined;
+  const restartIdle = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => req.destroy(), idleMs);
+  };
+  restartIdle();
+  try {
+    for await (const chunk of req) {
+      restartIdle();
+      size += (chunk as Buffer).length;
+      if (size > maxBodyBytes) throw failures.missingArguments("body too large");
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (error instanceof SandboxFailure) throw error;
+    // Stalled (dropped above) or gone: nobody is left to answer; the router's send() skips a destroyed socket.
+    throw failures.noBody(408);
+  } finally {
+    clearTimeout(idle);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
@@ -99,8 +117,32 @@ async function suffer(fault: SandboxFault, res: ServerResponse): Promise<boolean
   return true;
 }
 
+/**
+ * Why a request to the sandbox's own routes (the admin API and the pages standing in for the DropPay app, which
+ * have no authentication) is refused, or null. DropPay's routes are left alone: bearer tokens protect them.
+ * See src/http/request-guards.ts for the attacks: DNS rebinding (the Host check) and cross-site requests.
+ */
+function refusal(req: IncomingMessage, url: URL, allowedHosts: readonly string[]): Answer | null {
+  if (!isAllowedHost(req.headers.host, allowedHosts)) {
+    return { status: 403, json: { code: "101", description: "Access denied: this host name is not the sandbox's" } };
+  }
+  if (!changesState(req.method)) return null;
+  if (isCrossSite(req)) return { status: 403, json: { code: "101", description: "Access denied: cross-site request" } };
+  if (url.pathname.startsWith("/sandbox/v1/") && !isJsonRequest(req)) {
+    return {
+      status: 415,
+      json: { code: "100", description: "Missing arguments: Content-Type must be application/json" },
+    };
+  }
+  return null;
+}
+
 /** Routes requests; for DropPay routes, counts the call and applies injected faults before or after the effect. */
-export function createRouter(specs: readonly RouteSpec[], board: FaultBoard) {
+export function createRouter(
+  specs: readonly RouteSpec[],
+  board: FaultBoard,
+  options: { allowedHosts?: readonly string[]; bodyIdleMs?: number } = {},
+) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://sandbox.local");
     const matching = specs.filter((s) => s.path.test(url.pathname));
@@ -114,13 +156,28 @@ export function createRouter(specs: readonly RouteSpec[], board: FaultBoard) {
       );
       return;
     }
-    const params = (spec.path.exec(url.pathname) ?? []).slice(1).map((p) => decodeURIComponent(p ?? ""));
+    if (spec.route === undefined) {
+      const refused = refusal(req, url, options.allowedHosts ?? []);
+      if (refused !== null) {
+        req.resume();
+        send(res, refused);
+        return;
+      }
+    }
+    let params: string[];
+    try {
+      params = (spec.path.exec(url.pathname) ?? []).slice(1).map((p) => decodeURIComponent(p ?? ""));
+    } catch {
+      // A malformed percent-escape in an id is the caller's mistake, not the sandbox's.
+      send(res, failureAnswer(failures.missingArguments("malformed percent-encoding in the path")));
+      return;
+    }
     const formId = spec.formParam === undefined ? null : (params[spec.formParam] ?? null);
     const fault = spec.route === undefined ? null : board.take(spec.route, formId);
     let answer: Answer;
     try {
       // The whole request is read first: a call delayed by a fault still acts, late, after its client gave up.
-      const body = await readBody(req);
+      const body = await readBody(req, options.bodyIdleMs ?? BODY_IDLE_MS);
       if (fault !== null && !fault.after && (await suffer(fault, res))) return;
       answer = await spec.handle(makeCall(req, res, url, params, body));
     } catch (error) {

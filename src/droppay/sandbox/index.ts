@@ -9,6 +9,12 @@ export type {
 export type { SandboxApp } from "./auth-state.ts";
 export type { CallCounts, FaultRule, SandboxFault } from "./faults.ts";
 export { defaultSandboxApp, type SandboxHandle, type SandboxOptions, startSandbox } from "./server.ts";
-export { type SandboxTestNotice, sandboxTestNotices, type TestBehaviour, testNoticeFor } from "./test-notices.ts";
+export {
+  freshNoticeNumber,
+  type SandboxTestNotice,
+  sandboxTestNotices,
+  type TestBehaviour,
+  testNoticeFor,
+} from "./test-notices.ts";
 export type { WebhookChaos, WebhookLogEntry, WebhookRetryPolicy } from "./webhooks.ts";
 export type { SandboxTiming } from "./world.ts";

@@ -51,9 +51,10 @@ export function presentNotice(
   if (notice === undefined) {
     const details = payeeDetails(codes.fiscalCode, codes.noticeNumber);
     const sample = test !== undefined && test.noticeNumber === codes.noticeNumber ? test.amountCents : null;
-    let amountCents = sample ?? qrAmount ?? deterministicAmountCents(rptId);
+    const invented = () => deterministicAmountCents(codes.fiscalCode, codes.noticeNumber);
+    let amountCents = sample ?? qrAmount ?? invented();
     // The node has a newer amount than any printed one (a surcharge added after issuance).
-    if (behaviour === "amount_changed") amountCents = (sample ?? deterministicAmountCents(rptId)) + amountChangeCents;
+    if (behaviour === "amount_changed") amountCents = (sample ?? invented()) + amountChangeCents;
     notice = {
       amountCents,
       payeeName: test?.payeeName ?? details.payeeName,

@@ -93,7 +93,31 @@ export function nodePayerFor(rptId: string, presented: NoticePayer | null): Noti
   };
 }
 
-/** A deterministic amount for a notice presented by its codes alone: 10,00 € to 499,99 €. */
-export function deterministicAmountCents(rptId: string): number {
-  return 1000 + (stableHash(`amount:${rptId}`) % 49_000);
+/** Road-fine amounts as Italian municipalities print them (the reduced and full amounts of common offences). */
+const fineAmounts = [2940, 4200, 5880, 8700, 17300, 4130, 9800];
+
+/**
+ * What a notice of each catalogue entry plausibly costs, from a hash `h` of its notice number: a road fine from
+ * the usual amounts, a TARI instalment, a car tax, a health ticket, a school contribution in whole or half euro,
+ * a university instalment in whole euro. Same order as the catalogue.
+ */
+const plausibleAmounts: readonly ((h: number) => number)[] = [
+  (h) => fineAmounts[h % fineAmounts.length] ?? 4200,
+  (h) => 6_000 + (h % 34_000),
+  (h) => 8_000 + (h % 37_000),
+  (h) => 1_800 + (h % 5_200),
+  (h) => 1_500 + (h % 211) * 50,
+  (h) => 15_000 + (h % 1_051) * 100,
+];
+
+/**
+ * The amount the node gives a notice it does not know, presented by its codes alone: stable (a hash of the notice
+ * number and payee, so typing the same codes twice gives the same amount) and plausible for the payee's kind of
+ * notice (a fine of 42,00 €, a ticket of 36,15 €, never 163,99 € for everything).
+ */
+export function deterministicAmountCents(fiscalCode: string, noticeNumber: string): number {
+  const kind = stableHash(fiscalCode) % catalogue.length;
+  const amount = plausibleAmounts[kind] ?? plausibleAmounts[0];
+  // biome-ignore lint/style/noNonNullAssertion: the table is a non-empty constant
+  return amount!(stableHash(`amount:${fiscalCode}${noticeNumber}`));
 }

@@ -24,6 +24,7 @@ const accountRequest = z.object({
   balance: euroIn.refine((c) => c >= 0, "must not be negative"),
   owner_name: z.string().min(1).max(80).optional(),
   account_class: z.enum(["PERSONAL", "BUSINESS"]).optional(),
+  holder_ref: z.string().min(1).max(120).optional(),
 });
 const faultRequest = z.object({
   route: z.enum([
@@ -71,6 +72,7 @@ export function accountJson(a: SandboxAccountView) {
     balance: euroNumber(a.balanceCents),
     balance_available: euroNumber(a.availableCents),
     reserved: euroNumber(a.reservedCents),
+    ...(a.holderRef === null ? {} : { holder_ref: a.holderRef }),
   };
 }
 
@@ -95,6 +97,7 @@ export function adminRoutes(world: SandboxWorld, admin: SandboxAdmin): RouteSpec
         balanceCents: body.balance,
         ownerName: body.owner_name,
         accountClass: body.account_class,
+        holderRef: body.holder_ref,
       });
       return ok({
         account: accountJson(created.account),
@@ -106,6 +109,10 @@ export function adminRoutes(world: SandboxWorld, admin: SandboxAdmin): RouteSpec
       });
     }),
     route("GET", "/accounts", () => ok({ accounts: admin.accounts().map(accountJson) })),
+    route("POST", "/reset", () => {
+      const summary = admin.reset();
+      return ok({ notices_forgotten: summary.noticesForgotten, accounts_refilled: summary.accountsRefilled });
+    }),
     route("POST", "/accounts/([^/]+)/credit", async (call) => {
       const { amount } = await input(call, z.object({ amount: euroIn }));
       return ok({ account: accountJson(admin.credit(call.params[0] ?? "", amount)) });

@@ -42,6 +42,13 @@ export interface SandboxOptions {
   readonly schedulerIntervalMs?: number;
   /** How webhooks are sent; default the global fetch. */
   readonly fetch?: FetchLike;
+  /**
+   * Host names (or URLs) the admin API and pages answer to besides loopback names: the rest are refused, against
+   * DNS rebinding. Add the name a reverse proxy or a container network uses, if any.
+   */
+  readonly allowedHosts?: readonly string[];
+  /** How long a request body may stall before the request is dropped; default 15 s. */
+  readonly bodyIdleMs?: number;
 }
 
 /** A running sandbox. */
@@ -140,6 +147,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const route = createRouter(
     [...apiRoutes(world, apps, board), ...adminRoutes(world, admin), ...pageRoutes(world, admin)],
     board,
+    {
+      allowedHosts: [...(options.allowedHosts ?? []), ...(options.host === undefined ? [] : [options.host])],
+      ...(options.bodyIdleMs === undefined ? {} : { bodyIdleMs: options.bodyIdleMs }),
+    },
   );
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {

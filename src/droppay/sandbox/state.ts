@@ -14,6 +14,10 @@ export interface AccountRecord {
   balanceCents: number;
   reservedCents: number;
   createdAt: number;
+  /** What the account started with: a reset gives it back (absent in data files written before resets). */
+  openingBalanceCents?: number;
+  /** Whose it is in the app that asked for it (pagobot's person key, e.g. `playground:<user>`), when it said. */
+  holderRef?: string | null;
 }
 
 /** A sandbox form. `reservedCents` is held on the account; `chargedCents` has left it (refunded on FAILED/ABORTED). */

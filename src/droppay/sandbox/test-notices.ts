@@ -1,4 +1,5 @@
 import type { Cents } from "../../notice/money.ts";
+import { computeCheckDigit } from "../../notice/notice-number.ts";
 
 /** What the sandbox does with every notice of a test payee. */
 export type TestBehaviour =
@@ -27,7 +28,7 @@ export interface SandboxTestNotice {
   readonly qrText: string;
   /** A short label for lists. */
   readonly label: { readonly it: string; readonly en: string };
-  /** What happens when it is paid. */
+  /** What happens when it is paid, in words for the person trying it (no status names, no error codes). */
   readonly effect: { readonly it: string; readonly en: string };
 }
 
@@ -41,7 +42,10 @@ const rows: readonly Row[] = [
     amountCents: 12050 as Cents,
     payeeName: "Comune di Borgo Sereno",
     label: { it: "Pagato", en: "Paid" },
-    effect: { it: "RUNNING, poi PAID con IUR", en: "RUNNING, then PAID with an IUR" },
+    effect: {
+      it: "Il pagamento va a buon fine: arriva la ricevuta con lo IUR.",
+      en: "The payment goes through: a receipt with its IUR arrives.",
+    },
   },
   {
     behaviour: "failed",
@@ -50,7 +54,10 @@ const rows: readonly Row[] = [
     amountCents: 7500 as Cents,
     payeeName: "Comune di Valfallita",
     label: { it: "Fallito", en: "Failed" },
-    effect: { it: "RUNNING, poi FAILED; l'importo torna sul conto", en: "RUNNING, then FAILED; the money is refunded" },
+    effect: {
+      it: "Il pagamento non riesce: l'importo torna sul conto.",
+      en: "The payment fails: the money goes back to the account.",
+    },
   },
   {
     behaviour: "promised",
@@ -59,7 +66,10 @@ const rows: readonly Row[] = [
     amountCents: 4990 as Cents,
     payeeName: "ASL Sandbox 3",
     label: { it: "Promesso, poi pagato", en: "Promised, then paid" },
-    effect: { it: "RUNNING, PROMISED, poi PAID", en: "RUNNING, PROMISED, then PAID" },
+    effect: {
+      it: "L'ente accetta subito il pagamento, la conferma definitiva arriva qualche secondo dopo.",
+      en: "The payee accepts the payment at once; the final confirmation follows a few seconds later.",
+    },
   },
   {
     behaviour: "expired",
@@ -68,7 +78,10 @@ const rows: readonly Row[] = [
     amountCents: 3000 as Cents,
     payeeName: "Comune di Scadenza Vecchia",
     label: { it: "Scaduto", en: "Expired" },
-    effect: { it: "la creazione risponde 409/312", en: "create answers 409/312" },
+    effect: {
+      it: "L'avviso è scaduto: non si può pagare.",
+      en: "The notice has expired: it cannot be paid.",
+    },
   },
   {
     behaviour: "unknown",
@@ -77,7 +90,10 @@ const rows: readonly Row[] = [
     amountCents: 1000 as Cents,
     payeeName: "Ente Sconosciuto",
     label: { it: "Sconosciuto", en: "Unknown" },
-    effect: { it: "la creazione risponde 404/310", en: "create answers 404/310" },
+    effect: {
+      it: "pagoPA non trova l'avviso.",
+      en: "pagoPA cannot find the notice.",
+    },
   },
   {
     behaviour: "already_paid",
@@ -86,7 +102,10 @@ const rows: readonly Row[] = [
     amountCents: 6400 as Cents,
     payeeName: "Istituto Comprensivo Sandbox",
     label: { it: "Già pagato", en: "Already paid" },
-    effect: { it: "la creazione risponde 409/310", en: "create answers 409/310" },
+    effect: {
+      it: "L'avviso risulta già pagato altrove.",
+      en: "The notice has already been paid elsewhere.",
+    },
   },
   {
     behaviour: "amount_changed",
@@ -96,8 +115,8 @@ const rows: readonly Row[] = [
     payeeName: "Comune di Importo Nuovo",
     label: { it: "Importo cambiato", en: "Amount changed" },
     effect: {
-      it: "con il QR: 409/313; con i soli codici: bozza con l'importo aggiornato (+5,40 €)",
-      en: "with the QR: 409/313; by codes alone: a DRAFT with the updated amount (+€5.40)",
+      it: "L'ente ha aggiornato l'importo (+5,40 €): il riepilogo mostra entrambi gli importi.",
+      en: "The payee has updated the amount (+€5.40): the summary shows both amounts.",
     },
   },
   {
@@ -107,7 +126,10 @@ const rows: readonly Row[] = [
     amountCents: 2200 as Cents,
     payeeName: "Regione Nodo Spento",
     label: { it: "Nodo non disponibile", en: "Node unavailable" },
-    effect: { it: "la creazione risponde 500/310", en: "create answers 500/310" },
+    effect: {
+      it: "Il sistema pagoPA non risponde: riprova più tardi.",
+      en: "The pagoPA system does not answer: try again later.",
+    },
   },
   {
     behaviour: "node_rejected",
@@ -116,7 +138,10 @@ const rows: readonly Row[] = [
     amountCents: 1800 as Cents,
     payeeName: "Consorzio Rifiutato",
     label: { it: "Rifiutato dal nodo", en: "Rejected by the node" },
-    effect: { it: "la creazione risponde 500/311", en: "create answers 500/311" },
+    effect: {
+      it: "pagoPA non accetta il pagamento in questo momento.",
+      en: "pagoPA does not accept the payment right now.",
+    },
   },
   {
     behaviour: "slow",
@@ -126,8 +151,8 @@ const rows: readonly Row[] = [
     payeeName: "Università Lenta di Sandbox",
     label: { it: "Lento", en: "Slow" },
     effect: {
-      it: "creazione e disposizione rispondono dopo alcuni secondi; poi PAID",
-      en: "create and disposition answer after a few seconds; then PAID",
+      it: "DropPay risponde dopo alcuni secondi; poi il pagamento va a buon fine.",
+      en: "DropPay answers after a few seconds; then the payment goes through.",
     },
   },
 ];
@@ -147,3 +172,14 @@ export function testNoticeFor(fiscalCode: string): SandboxTestNotice | undefined
 
 /** What a test payee adds to the node's amount for `amount_changed` (a late-payment surcharge, say). */
 export const amountChangeCents = 540;
+
+/**
+ * A new notice number of a test payee, never issued before: aux digit 3, segregation code 01, an IUV base made of
+ * the year and `serial`, and its mod-93 check digit. Every notice of a test payee behaves as the payee does, so a
+ * demo can send "the paid notice" again and again, each time a notice nobody has paid yet.
+ */
+export function freshNoticeNumber(serial: number, year = 2026): string {
+  if (!Number.isSafeInteger(serial) || serial < 0 || serial >= 1e9) throw new RangeError("serial out of range");
+  const first16 = `301${year}${String(serial).padStart(9, "0")}`;
+  return `${first16}${computeCheckDigit(first16)}`;
+}

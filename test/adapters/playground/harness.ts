@@ -1,11 +1,13 @@
 import { request } from "node:http";
-import { createPlaygroundAdapter, type PlaygroundSandbox } from "../../../adapters/playground/index.ts";
+import { createPlaygroundAdapter, type PlaygroundAdapterOptions } from "../../../adapters/playground/index.ts";
 import { createHttpServer } from "../../../src/http/server.ts";
 import { silentLogger } from "../../../src/log/logger.ts";
 import { ScriptedEngine } from "./scripted-engine.ts";
 
 /** A playground on a real loopback HTTP server, driven by the scripted engine. */
-export async function startPlayground(options: { sandbox?: PlaygroundSandbox; maxUploadBytes?: number } = {}) {
+export async function startPlayground(
+  options: Partial<Omit<PlaygroundAdapterOptions, "engine" | "http" | "logger">> = {},
+) {
   const engine = new ScriptedEngine();
   const http = createHttpServer(silentLogger);
   const playground = createPlaygroundAdapter({ engine, http, logger: silentLogger, ...options });

@@ -8,18 +8,17 @@ import { readQr } from "./read-qr.ts";
 function fakeSandbox() {
   const calls: string[] = [];
   let chaos = false;
+  const notice = {
+    id: "fails",
+    label: { it: "Termina FALLITO", en: "Ends FAILED" },
+    payeeName: "ASL Roma 1",
+    payeeFiscalCode: "13664791004",
+    noticeNumber: "301000000000000123",
+    amountCents: 123456 as Cents,
+    description: "Ticket sanitario",
+  };
   const sandbox: PlaygroundSandbox = {
-    testNotices: () => [
-      {
-        id: "fails",
-        label: { it: "Termina FALLITO", en: "Ends FAILED" },
-        payeeName: "ASL Roma 1",
-        payeeFiscalCode: "13664791004",
-        noticeNumber: "301000000000000123",
-        amountCents: 123456 as Cents,
-        description: "Ticket sanitario",
-      },
-    ],
+    testNotices: () => [notice],
     accounts: async () => [
       { id: "a1", owner: "Anna Rossi", iban: "IT60X0542811101000000123456", balanceCents: 50000 as Cents },
     ],
@@ -27,6 +26,15 @@ function fakeSandbox() {
     decideApproval: async (id, grant) => {
       calls.push(`${id}:${grant}`);
     },
+    freshNotice: (id) => (id === "fails" ? { ...notice, noticeNumber: "301000000000099977" } : undefined),
+    topUp: async (id, cents) => {
+      calls.push(`top-up:${id}:${cents}`);
+    },
+    reset: async () => {
+      calls.push("reset");
+      return { noticesForgotten: 1, accountsRefilled: 1 };
+    },
+    nameHolders: async () => {},
     chaos: async () => chaos,
     setChaos: async (enabled) => {
       chaos = enabled;

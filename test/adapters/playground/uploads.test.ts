@@ -76,7 +76,7 @@ describe("playground uploads", () => {
     });
     const response = await fetch(`${app.url}/api/files?${query}`, {
       method: "POST",
-      headers: { "content-type": "image/png" },
+      headers: { "content-type": "image/png", "x-file-name": "big.png" },
       body: chunks,
       duplex: "half",
     } as RequestInit);
@@ -84,10 +84,30 @@ describe("playground uploads", () => {
     expect(filesEvent(app.engine.events[0]).files[0]?.sizeBytes).toBeGreaterThan(1024);
   });
 
-  it("refuses an empty upload and one without a chat", async () => {
-    const empty = await fetch(`${app.url}/api/files?${query}`, { method: "POST", body: new Uint8Array(0) });
-    const noChat = await fetch(`${app.url}/api/files`, { method: "POST", body: new Uint8Array(10) });
-    expect([empty.status, noChat.status]).toEqual([400, 400]);
+  it("refuses an upload without a chat, and one without the page's X-File-Name header (a cross-site form)", async () => {
+    const noChat = await fetch(`${app.url}/api/files`, {
+      method: "POST",
+      headers: { "x-file-name": "a.png" },
+      body: new Uint8Array(10),
+    });
+    const noName = await fetch(`${app.url}/api/files?${query}`, {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=x" },
+      body: new Uint8Array(10),
+    });
+    expect([noChat.status, noName.status]).toEqual([400, 415]);
     expect(app.engine.events).toEqual([]);
+  });
+
+  it("hands an empty file to the engine like any other, so the chat can say it is empty", async () => {
+    const response = await fetch(`${app.url}/api/files?${query}`, {
+      method: "POST",
+      headers: { "content-type": "application/pdf", "x-file-name": "vuoto.pdf" },
+      body: new Uint8Array(0),
+    });
+    expect(response.status).toBe(200);
+    const file = filesEvent(app.engine.events[0]).files[0];
+    expect(file?.sizeBytes).toBe(0);
+    expect(await file?.download(1024)).toHaveLength(0);
   });
 });
