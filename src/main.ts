@@ -22,13 +22,20 @@ async function main(): Promise<void> {
   // Adapters register their ChatPort and routes here, before start. Each running surface adds one line to what
   // the terminal shows once pagobot listens.
   const surfaces: { name: string; detail: (url: string) => string }[] = [];
-  if (config.PLAYGROUND === "on") {
-    createPlaygroundAdapter({
-      engine: app.engine,
-      http: app.http,
-      logger: app.logger,
-      ...(app.sandbox === undefined ? {} : { sandbox: playgroundSandboxFrom(app.sandbox.admin) }),
-    });
+  const playground =
+    config.PLAYGROUND === "on"
+      ? createPlaygroundAdapter({
+          engine: app.engine,
+          http: app.http,
+          logger: app.logger,
+          // The chat's transcript lives in the store, so a restart does not empty the page.
+          kv: app.kv,
+          // Behind a public URL the page is reached by that host name too (the Host check refuses others).
+          allowedHosts: config.PUBLIC_URL === undefined ? [] : [config.PUBLIC_URL],
+          ...(app.sandbox === undefined ? {} : { sandbox: playgroundSandboxFrom(app.sandbox.admin) }),
+        })
+      : undefined;
+  if (playground !== undefined) {
     surfaces.push({ name: "playground", detail: (url) => `${url}/  <- open it in your browser` });
   }
   const telegram = telegramFromConfig(config, app);
@@ -54,6 +61,8 @@ async function main(): Promise<void> {
   const stop = async () => {
     await telegram?.stop();
     await slack?.stop();
+    // Before the store closes: the last transcript lines are written behind a short delay.
+    await playground?.flush();
     await app.stop();
     process.exit(0);
   };
