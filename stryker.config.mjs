@@ -7,7 +7,8 @@
  */
 export default {
   testRunner: "vitest",
-  plugins: ["@stryker-mutator/vitest-runner"],
+  plugins: ["@stryker-mutator/vitest-runner", "./stryker.ignore-logs.mjs"],
+  ignorers: ["log-calls"],
   vitest: { configFile: "vitest.mutation.config.ts", related: false },
   mutate: [
     "src/engine/flows/confirm-payment.ts",
