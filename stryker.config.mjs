@@ -22,6 +22,8 @@ export default {
     "src/store/engine-store.ts",
   ],
   coverageAnalysis: "perTest",
+  // A static mutant (one in code that runs at import) would need the whole suite run for it alone: left out.
+  ignoreStatic: true,
   // The machine running this is usually shared: two workers at most.
   concurrency: 2,
   // A mutant that makes a test wait (a loop that never settles) is cut this long after the test's normal time.

@@ -73,7 +73,6 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
     await kv.set("payment:1", "d");
     expect((await kv.keys("outbox:")).sort()).toEqual(["outbox:1", "outbox:2"]);
   });
-
 });
 
 // Only the backends that outlive a connection: memory is per process by design, so nothing survives its restart.
