@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { PagobotError } from "../errors.ts";
 import { type Config, configKeys, configSchema, requiredWith } from "./schema.ts";
+import { findUnusedSettings } from "./unused.ts";
 
 /** A start-up failure naming every bad or missing variable; it never carries a value. */
 export class ConfigError extends PagobotError<"config_invalid"> {
@@ -12,11 +13,55 @@ export class ConfigError extends PagobotError<"config_invalid"> {
   }
 }
 
+export interface LoadConfigOptions {
+  /**
+   * The .env file read into the process's environment when no `env` is given. Default `.env` in the working
+   * directory; null reads none.
+   */
+  envFile?: string | null;
+  /**
+   * Told one line per setting that is present but unused (named, never with its value). Default: written to
+   * stderr when reading the process's own environment, ignored for an `env` passed in.
+   */
+  warn?: (line: string) => void;
+}
+
 /**
- * Reads pagobot's settings from an environment (by default the process's own). Empty strings count as unset,
- * so `PORT=` in a .env file means "use the default". Throws ConfigError listing every problem at once.
+ * Reads pagobot's settings from an environment. Without one, it reads the process's own, after loading `.env`
+ * (Node's own loader: a missing file is fine, and a variable already set in the real environment wins over the
+ * file). Empty strings count as unset, so `PORT=` in a .env file means "use the default". Throws ConfigError
+ * listing every problem at once; reports each setting that is present but has no effect through `warn`.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env?: NodeJS.ProcessEnv, options: LoadConfigOptions = {}): Config {
+  if (env === undefined) loadEnvFile(options.envFile === undefined ? ".env" : options.envFile);
+  const source = env ?? process.env;
+  const warn = options.warn ?? (env === undefined ? writeWarning : () => {});
+  const config = parseSettings(source);
+  for (const unused of findUnusedSettings(source)) warn(`${unused.key} is set but unused: it ${unused.why}`);
+  return config;
+}
+
+/**
+ * Loads a .env file into process.env with Node's own loader (process.loadEnvFile), which never replaces a
+ * variable the real environment already has. True when a file was read; a missing one is not an error.
+ */
+export function loadEnvFile(path: string | null): boolean {
+  if (path === null) return false;
+  try {
+    process.loadEnvFile(path);
+    return true;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === "ENOENT") return false;
+    throw new ConfigError([`${path} could not be read${typeof code === "string" ? ` (${code})` : ""}`]);
+  }
+}
+
+function writeWarning(line: string): void {
+  process.stderr.write(`warning: ${line}\n`);
+}
+
+function parseSettings(env: NodeJS.ProcessEnv): Config {
   const input: Record<string, string> = {};
   for (const key of configKeys) {
     const value = env[key];

@@ -7,7 +7,7 @@ const boolSwitch = z.enum(["on", "off"]);
  * Every setting pagobot reads, with its default. Unset variables give the embedded mode: the web
  * playground, the DropPay sandbox and an SQLite store under ./data, with no token at all.
  */
-export const configSchema = z
+const settingsSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_URL: optionalUrl,
@@ -39,11 +39,24 @@ export const configSchema = z
     SLACK_SIGNING_SECRET: z.string().optional(),
     SLACK_APP_TOKEN: z.string().startsWith("xapp-", "must start with xapp-").optional(),
     SLACK_API_URL: optionalUrl,
-    PLAYGROUND: boolSwitch.default("on"),
+    // Default: on with the embedded sandbox, off with a real DropPay (see withDerivedDefaults).
+    PLAYGROUND: boolSwitch.optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     DEFAULT_LOCALE: z.enum(["it", "en"]).default("it"),
   })
   .strict();
+
+/**
+ * Defaults that depend on other settings. The playground is a local demo surface with no sign-in: beside the
+ * embedded sandbox it is the way to try pagobot, but with a real DropPay (DROPPAY_BASE_URL set) it moves real
+ * money, so it is off unless PLAYGROUND=on asks for it.
+ */
+function withDerivedDefaults(settings: z.infer<typeof settingsSchema>) {
+  const playground: "on" | "off" = settings.PLAYGROUND ?? (settings.DROPPAY_BASE_URL === undefined ? "on" : "off");
+  return { ...settings, PLAYGROUND: playground };
+}
+
+export const configSchema = settingsSchema.transform(withDerivedDefaults);
 
 /**
  * Settings that only make sense together: when the first is set, the second must be too. Checked on which
@@ -59,9 +72,9 @@ export const requiredWith: readonly { when: ConfigKey; needs: ConfigKey; why?: s
 ];
 
 /** The validated settings, as the rest of pagobot sees them. */
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
 
-type ConfigKey = keyof z.infer<typeof configSchema>;
+export type ConfigKey = keyof z.infer<typeof settingsSchema>;
 
 /** The names of every environment variable pagobot reads. */
-export const configKeys = Object.keys(configSchema.shape) as ConfigKey[];
+export const configKeys = Object.keys(settingsSchema.shape) as ConfigKey[];

@@ -81,16 +81,50 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 function scrubFields(value: unknown): unknown {
-  if (value instanceof Error) return { type: value.name, message: redactText(value.message) };
+  if (value instanceof Error) return serializeError(value);
   if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
     if (typeof field === "string") out[key] = redactText(field);
-    else if (field instanceof Error) {
-      const code = (field as { code?: unknown }).code;
-      out[key] = { type: field.name, message: redactText(field.message), ...(code === undefined ? {} : { code }) };
-    } else out[key] = field;
+    else if (field instanceof Error) out[key] = serializeError(field);
+    else out[key] = field;
   }
+  return out;
+}
+
+/** How many causes deep an error is written; a longer (or circular) chain ends with a note. */
+const MAX_CAUSE_DEPTH = 5;
+
+/** A logged error as JSON: what an operator needs to find the fault, with the same scrubbing as free text. */
+export interface SerializedError {
+  type: string;
+  message: string;
+  stack?: string;
+  code?: unknown;
+  cause?: SerializedError | string;
+  errors?: (SerializedError | string)[];
+}
+
+/**
+ * Writes an error with its stack, code and cause chain (and an AggregateError's errors): without them a log says
+ * only "fetch failed". Only those fields are taken, never the error's other properties (a client error can carry
+ * a whole response), and the message and stack go through redactText, as the stack repeats the message.
+ */
+export function serializeError(error: Error, depth = 0, seen: Set<unknown> = new Set()): SerializedError {
+  seen.add(error);
+  const out: SerializedError = { type: error.name, message: redactText(error.message) };
+  if (typeof error.stack === "string") out.stack = redactText(error.stack);
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" || typeof code === "number") out.code = code;
+  const nested = (inner: unknown): SerializedError | string => {
+    if (seen.has(inner)) return "[circular]";
+    if (depth + 1 >= MAX_CAUSE_DEPTH) return "[cause chain too deep]";
+    if (inner instanceof Error) return serializeError(inner, depth + 1, seen);
+    // A non-error cause is written only when it is plain text: an object could hold a token under any name.
+    return typeof inner === "string" || typeof inner === "number" ? redactText(String(inner)) : `[${typeof inner}]`;
+  };
+  if (error.cause !== undefined) out.cause = nested(error.cause);
+  if (error instanceof AggregateError) out.errors = error.errors.map(nested);
   return out;
 }
 

@@ -85,3 +85,75 @@ describe(".env.example", () => {
     }
   });
 });
+
+describe("the playground's default", () => {
+  const realDropPay = {
+    DROPPAY_BASE_URL: "https://api.drop-pay.io",
+    DROPPAY_APP_KEY: "app-key",
+    DROPPAY_APP_SECRET: "app-secret",
+  };
+
+  it("is on with the embedded sandbox, off with a real DropPay, and PLAYGROUND decides when set", () => {
+    expect(loadConfig({}).PLAYGROUND).toBe("on");
+    expect(loadConfig(realDropPay).PLAYGROUND).toBe("off");
+    expect(loadConfig({ ...realDropPay, PLAYGROUND: "on" }).PLAYGROUND).toBe("on");
+    expect(loadConfig({ PLAYGROUND: "off" }).PLAYGROUND).toBe("off");
+    expect(loadConfig({ ...realDropPay, PLAYGROUND: "" }).PLAYGROUND).toBe("off");
+  });
+});
+
+describe("settings that are present but unused", () => {
+  const warnings = (env: Record<string, string>) => {
+    const lines: string[] = [];
+    loadConfig(env, { warn: (line) => lines.push(line) });
+    return lines;
+  };
+
+  it("reports none for the embedded mode, a full Telegram webhook set-up, or variables that are not ours", () => {
+    expect(warnings({})).toEqual([]);
+    expect(
+      warnings({
+        TELEGRAM_BOT_TOKEN: "123456:ABC-def",
+        TELEGRAM_WEBHOOK_URL: "https://bot.example.it/telegram",
+        TELEGRAM_WEBHOOK_SECRET: "s3cret",
+        TELEGRAM_API_ROOT: "http://127.0.0.1:9000/",
+        HOME: "/home/maria",
+        PAGOBOT_SHARED_DIR: "../shared",
+        DROPPAY_BASE_URL: "https://api.drop-pay.io",
+        DROPPAY_APP_KEY: "k",
+        DROPPAY_APP_SECRET: "s",
+      }),
+    ).toEqual([]);
+  });
+
+  it("reports Telegram webhook settings without a token, and a webhook secret in long-polling mode", () => {
+    expect(warnings({ TELEGRAM_WEBHOOK_SECRET: "s3cret-value", TELEGRAM_API_ROOT: "http://127.0.0.1:9000/" })).toEqual([
+      "TELEGRAM_API_ROOT is set but unused: it has no effect without TELEGRAM_BOT_TOKEN: the Telegram adapter starts only with a token",
+      "TELEGRAM_WEBHOOK_SECRET is set but unused: it has no effect without TELEGRAM_BOT_TOKEN: the Telegram adapter starts only with a token",
+    ]);
+    expect(warnings({ TELEGRAM_BOT_TOKEN: "123456:ABC-def", TELEGRAM_WEBHOOK_SECRET: "s3cret-value" })).toEqual([
+      "TELEGRAM_WEBHOOK_SECRET is set but unused: it has no effect without TELEGRAM_WEBHOOK_URL: without a webhook URL the bot uses long polling",
+    ]);
+  });
+
+  it("reports Slack settings without a bot token", () => {
+    expect(warnings({ SLACK_SIGNING_SECRET: "sig-value", SLACK_API_URL: "http://127.0.0.1:9001/api/" })).toEqual([
+      "SLACK_SIGNING_SECRET is set but unused: it has no effect without SLACK_BOT_TOKEN: the Slack adapter starts only with a bot token",
+      "SLACK_API_URL is set but unused: it has no effect without SLACK_BOT_TOKEN: the Slack adapter starts only with a bot token",
+    ]);
+  });
+
+  it("reports a variable with one of our prefixes that is not a setting, suggesting the near one, never the value", () => {
+    const lines = warnings({ DROPPAY_APP_SECERT: "very-secret-value", TELEGRAM_FOO: "x", PLAYGROUND_PORT: "8080" });
+    expect(lines).toEqual([
+      "DROPPAY_APP_SECERT is set but unused: it is not a pagobot setting (did you mean DROPPAY_APP_SECRET?)",
+      "PLAYGROUND_PORT is set but unused: it is not a pagobot setting",
+      "TELEGRAM_FOO is set but unused: it is not a pagobot setting",
+    ]);
+    expect(lines.join("\n")).not.toContain("very-secret-value");
+  });
+
+  it("ignores empty values, as loadConfig does", () => {
+    expect(warnings({ TELEGRAM_WEBHOOK_SECRET: "", SLACK_APP_TOKEN: "  ", DROPPAY_TYPO: "" })).toEqual([]);
+  });
+});

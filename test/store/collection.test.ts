@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Collection, EngineStore } from "../../src/engine/store-port.ts";
-import { createCollection } from "../../src/store/collection.ts";
+import { createCollection, StoreConflictError } from "../../src/store/collection.ts";
 import { createEngineStore } from "../../src/store/engine-store.ts";
+import type { AtomicKv } from "../../src/store/kv.ts";
+import { createMemoryKv } from "../../src/store/memory-kv.ts";
 import { createTestBackend, type TestBackend, testBackends } from "../helpers/backends.ts";
 
 interface Doc {
@@ -58,5 +60,43 @@ describe.each(testBackends())("collections on %s", (name) => {
     await replicaA.pendingDeliveries.put("d2", { at: 2 });
     await replicaA.leases.put("d3", { owner: "x" });
     expect((await replicaB.pendingDeliveries.ids()).sort()).toEqual(["d1", "d2"]);
+  });
+});
+
+describe("a collection under endless contention", () => {
+  // Every compare-and-set loses (another writer always got there first): an update or a conditional delete must
+  // give up with StoreConflictError after a bounded number of re-reads, not spin for ever.
+  const alwaysLosing = (): { kv: AtomicKv; attempts: () => number } => {
+    const inner = createMemoryKv();
+    let attempts = 0;
+    const kv: AtomicKv = {
+      ...inner,
+      compareAndSet: async () => {
+        attempts++;
+        return false;
+      },
+      compareAndDelete: async () => {
+        attempts++;
+        return false;
+      },
+    };
+    return { kv, attempts: () => attempts };
+  };
+
+  it("gives up an update with StoreConflictError after 200 lost races, leaving the record as it was", async () => {
+    const { kv, attempts } = alwaysLosing();
+    const docs = createCollection<Doc>(kv, "doc");
+    await docs.put("p1", { state: "open", by: null });
+    await expect(docs.update("p1", () => ({ state: "confirming", by: "maria" }))).rejects.toThrow(StoreConflictError);
+    expect(attempts()).toBe(200);
+    expect(await docs.get("p1")).toEqual({ state: "open", by: null });
+  });
+
+  it("gives up a conditional delete the same way", async () => {
+    const { kv, attempts } = alwaysLosing();
+    const docs = createCollection<Doc>(kv, "doc");
+    await docs.put("p1", { state: "open", by: null });
+    await expect(docs.deleteIf("p1", () => true)).rejects.toThrow(/doc: delete kept conflicting/);
+    expect(attempts()).toBe(200);
   });
 });
