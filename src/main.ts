@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const payments = app.sandbox ? `DropPay sandbox at ${app.sandbox.url} (no real money)` : "DropPay";
   const lines = surfaces.map((s) => `  ${s.name.padEnd(12)}${s.detail(url)}`);
   if (lines.length === 0)
-    lines.push("  no chat surface is running: set TELEGRAM_BOT_TOKEN or SLACK_BOT_TOKEN, or leave PLAYGROUND on");
+    lines.push("  no chat surface is running: set TELEGRAM_BOT_TOKEN or SLACK_BOT_TOKEN, or PLAYGROUND=on");
   process.stdout.write(`\npagobot is running\n${lines.join("\n")}\n  ${"payments".padEnd(12)}${payments}\n\n`);
   const stop = async () => {
     await telegram?.stop();
