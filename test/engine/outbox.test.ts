@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createManualClock } from "../../src/droppay/index.ts";
 import type { ChatRef } from "../../src/engine/events.ts";
+import { createLeaseKeeper } from "../../src/engine/lease.ts";
 import { createOutbox } from "../../src/engine/outbox.ts";
 import { silentLogger } from "../../src/log/logger.ts";
 import { createEngineStore } from "../../src/store/engine-store.ts";
@@ -17,7 +18,7 @@ function setup(options: { sleep?: (ms: number) => Promise<void>; kv?: ReturnType
     store,
     clock: createManualClock(),
     logger: silentLogger,
-    replicaId: "r1",
+    leases: createLeaseKeeper(store, "r1"),
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
   });
   return { kv, store, outbox };
@@ -115,7 +116,7 @@ describe("the outbox", () => {
       store,
       clock: createManualClock(),
       logger: silentLogger,
-      replicaId: "r1",
+      leases: createLeaseKeeper(store, "r1"),
       maxAttempts: 4,
       sleep: async (ms) => void waits.push(ms),
     });
