@@ -8,7 +8,6 @@ import { flowLease } from "../lease.ts";
 import { transition } from "../payment-machine.ts";
 import { figuresOf, sameFigures } from "../payment-status.ts";
 import type { PaymentRecord } from "../records.ts";
-import type { UpdateResult } from "../store-port.ts";
 import { applyForm } from "./apply-status.ts";
 
 /** Why a press on a payment's button is refused, as the toast the presser sees; null when it may go on. */
@@ -44,33 +43,25 @@ export async function pressPay(
   const refused = await refusePress(ctx, p, from, cardVersion);
   if (refused !== null || p === undefined) return refused ?? {};
   const m = messagesFor(await paymentLocale(ctx, p));
-  const lease = await ctx.leases.take(flowLease(paymentId));
-  // Someone is working on this payment right now (another press, a recovery): this press is not the one.
-  if (lease === undefined) return { toast: m.toast.alreadyInProgress };
-  let claim: UpdateResult<PaymentRecord>;
-  try {
-    const now = ctx.clock.now();
-    claim = await transition(ctx, paymentId, (cur) =>
-      cur.phase === "open" && cur.cardVersion === cardVersion && cur.ownerId === from.userId
-        ? { ...cur, phase: "confirming", confirmedBy: from.userId, confirmedAt: now, note: null }
-        : undefined,
-    );
-  } catch (error) {
-    await lease.release();
-    throw error;
-  }
-  if (!claim.applied) {
-    await lease.release();
+  const now = ctx.clock.now();
+  const claim = await transition(ctx, paymentId, (cur) =>
+    cur.phase === "open" && cur.cardVersion === cardVersion && cur.ownerId === from.userId
+      ? { ...cur, phase: "confirming", confirmedBy: from.userId, confirmedAt: now, note: null }
+      : undefined,
+  );
+  if (!claim.applied)
     return (await refusePress(ctx, claim.value, from, cardVersion)) ?? { toast: m.toast.alreadyInProgress };
-  }
-  ctx.background("confirm", async () => {
-    try {
-      await continueConfirm(ctx, paymentId);
-    } finally {
-      await lease.release();
-    }
-  });
+  ctx.background("confirm", () => carryOn(ctx, paymentId, () => continueConfirm(ctx, paymentId)));
   return { toast: m.toast.inProgress };
+}
+
+/**
+ * Runs the rest of a claimed flow under the payment's flow lease (renewed while it runs), so that recovery
+ * takes it over only if this process dies. When the lease is taken already, a recovery got to the claimed
+ * payment first and carries it on itself.
+ */
+export async function carryOn(ctx: EngineContext, paymentId: string, work: () => Promise<void>): Promise<void> {
+  await ctx.leases.under(flowLease(paymentId), work);
 }
 
 /** Back to the card with its buttons, with a message saying why (nothing was executed). */

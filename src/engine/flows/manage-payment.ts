@@ -5,13 +5,12 @@ import { errorText } from "../error-to-view.ts";
 import type { EventAck, Sender } from "../events.ts";
 import { PspError } from "../gateway-port.ts";
 import { chatKey } from "../ids.ts";
-import { flowLease } from "../lease.ts";
 import { transition } from "../payment-machine.ts";
 import { figuresOf, isFinal, sameFigures } from "../payment-status.ts";
 import type { PaymentRecord } from "../records.ts";
 import { upsert } from "../upsert.ts";
 import { applyForm } from "./apply-status.ts";
-import { refusePress } from "./confirm-payment.ts";
+import { carryOn, refusePress } from "./confirm-payment.ts";
 import { openPayment } from "./open-payment.ts";
 
 /** Undoes a short phase (cancelling, updating) that did not go through, showing the card's buttons again. */
@@ -34,29 +33,15 @@ export async function pressCancel(ctx: EngineContext, paymentId: string, from: S
   const cancellable = p.phase === "open" || (p.phase === "executing" && p.status === "SCHEDULED");
   if (!cancellable)
     return p.phase === "executing" ? { toast: m.cannotCancel, alert: true } : { toast: m.toast.alreadyInProgress };
-  const lease = await ctx.leases.take(flowLease(paymentId));
-  if (lease === undefined) return { toast: m.toast.alreadyInProgress };
   // The cancel claim: one press of all that race moves the payment to cancelling; a Paga that won first stops it.
   const claim = await transition(ctx, paymentId, (cur) =>
     cur.phase === "open" || (cur.phase === "executing" && cur.status === "SCHEDULED")
       ? { ...cur, phase: "cancelling" }
       : undefined,
-  ).catch(async (error: unknown) => {
-    await lease.release();
-    throw error;
-  });
-  if (!claim.applied) {
-    await lease.release();
-    return { toast: m.toast.alreadyInProgress };
-  }
+  );
+  if (!claim.applied) return { toast: m.toast.alreadyInProgress };
   const claimed = claim.value;
-  ctx.background("cancel", async () => {
-    try {
-      await cancelForm(ctx, claimed);
-    } finally {
-      await lease.release();
-    }
-  });
+  ctx.background("cancel", () => carryOn(ctx, paymentId, () => cancelForm(ctx, claimed)));
   return { toast: m.toast.cancelling };
 }
 
@@ -95,41 +80,33 @@ export async function pressBook(
   const refused = await refusePress(ctx, p, from, cardVersion);
   if (refused !== null || p === undefined || p.formId === null) return refused ?? {};
   const m = messagesFor(await paymentLocale(ctx, p));
-  const lease = await ctx.leases.take(flowLease(paymentId));
-  if (lease === undefined) return { toast: m.toast.alreadyInProgress };
   const claim = await transition(ctx, paymentId, (cur) =>
     cur.phase === "open" && cur.cardVersion === cardVersion ? { ...cur, phase: "updating" } : undefined,
-  ).catch(async (error: unknown) => {
-    await lease.release();
-    throw error;
-  });
-  if (!claim.applied) {
-    await lease.release();
-    return { toast: m.toast.alreadyInProgress };
-  }
+  );
+  if (!claim.applied) return { toast: m.toast.alreadyInProgress };
   const formId = p.formId;
-  ctx.background("book", async () => {
-    try {
-      const form = await ctx.gateway.updateForm(p.payer, formId, { status: "BOOKED" });
-      await transition(ctx, paymentId, (cur) =>
-        cur.phase === "updating"
-          ? {
-              ...cur,
-              phase: "open",
-              booked: true,
-              form,
-              status: form.status,
-              shown: figuresOf(form),
-              note: sameFigures(cur.shown, figuresOf(form)) ? null : m.card.amountDiffers,
-            }
-          : undefined,
-      );
-    } catch (error) {
-      await revert(ctx, claim.value, errorText(error, m));
-    } finally {
-      await lease.release();
-    }
-  });
+  ctx.background("book", () =>
+    carryOn(ctx, paymentId, async () => {
+      try {
+        const form = await ctx.gateway.updateForm(p.payer, formId, { status: "BOOKED" });
+        await transition(ctx, paymentId, (cur) =>
+          cur.phase === "updating"
+            ? {
+                ...cur,
+                phase: "open",
+                booked: true,
+                form,
+                status: form.status,
+                shown: figuresOf(form),
+                note: sameFigures(cur.shown, figuresOf(form)) ? null : m.card.amountDiffers,
+              }
+            : undefined,
+        );
+      } catch (error) {
+        await revert(ctx, claim.value, errorText(error, m));
+      }
+    }),
+  );
   return { toast: m.toast.booking };
 }
 
