@@ -95,6 +95,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   };
 
   const enqueue = (chat: ChatRef, id: string) => {
+    // Stopped: the delivery stays pending in the store, for the next process (or another replica) to send.
+    if (stopping.signal.aborted) return;
     const queue = queueOf(chatKey(chat));
     if (!queue.ids.includes(id)) queue.ids.push(id);
     void run(chatKey(chat), queue);
