@@ -55,10 +55,12 @@ export interface EngineRuntime extends Engine {
   /** Sends what the outbox kept from before a restart. */
   start(): Promise<void>;
   /**
-   * Stops sending and hands over what is under way: the leases this process holds are let go (the work stays
-   * marked in flight, and the next process or another replica takes it over at once).
+   * Stops: waits up to `graceMs` (default 0) for the work already accepted (a scan, a press's flow) and for the
+   * outbox to flush, then stops sending and hands over what is still under way: the leases this process holds
+   * are let go (the work stays marked in flight and its deliveries pending, and the next process or another
+   * replica takes it over at once).
    */
-  stop(): Promise<void>;
+  stop(options?: { readonly graceMs?: number }): Promise<void>;
 }
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
@@ -238,7 +240,13 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
     async start() {
       await outbox.resume();
     },
-    async stop() {
+    async stop(options = {}) {
+      const graceMs = options.graceMs ?? 0;
+      if (graceMs > 0) {
+        const timeout = new AbortController();
+        await Promise.race([runtime.drain(), sleep(graceMs, timeout.signal)]);
+        timeout.abort();
+      }
       outbox.stop();
       await leases.releaseAll();
     },
