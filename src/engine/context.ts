@@ -13,6 +13,9 @@ import type { EngineStore } from "./store-port.ts";
 import type { Button } from "./views.ts";
 import type { WebhookUrls } from "./webhook-port.ts";
 
+/** Days after which an open card nobody paid is closed (README, "How a payment flows"). */
+export const STALE_CARD_DAYS = 7;
+
 /** The engine's timings; tests shorten them, production keeps the defaults. */
 export interface EngineTiming {
   /** First reconciler read of a new open form. */
@@ -31,6 +34,11 @@ export interface EngineTiming {
    * it: the POST never reached DropPay (the client gives up on it after 10 s), so it is sent once more.
    */
   readonly deadSenderGraceMs: number;
+  /**
+   * A card nobody pays is closed after this long: its form deleted at DropPay, the card edited to say why and
+   * how to send the notice again (it is no longer re-read every 6 hours forever).
+   */
+  readonly staleCardMs: number;
   /** Waits before retrying a create that met "pagoPA node unavailable" (500/310). */
   readonly createRetryDelaysMs: readonly number[];
 }
@@ -41,6 +49,7 @@ export const defaultTiming: EngineTiming = {
   confirmationTtlMs: 10 * 60_000,
   reExecuteAfterMs: 2 * 60_000,
   deadSenderGraceMs: 10_000,
+  staleCardMs: STALE_CARD_DAYS * 24 * 60 * 60_000,
   createRetryDelaysMs: [1_000, 3_000],
 };
 

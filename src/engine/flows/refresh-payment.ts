@@ -1,8 +1,11 @@
-import type { EngineContext } from "../context.ts";
-import { PspError } from "../gateway-port.ts";
-import { catchUp } from "../payment-machine.ts";
+import { messagesFor } from "../../i18n/t.ts";
+import { type EngineContext, paymentLocale } from "../context.ts";
+import { type PaymentForm, PspError } from "../gateway-port.ts";
+import { catchUp, transition } from "../payment-machine.ts";
 import { isFinal } from "../payment-status.ts";
+import type { PaymentRecord } from "../records.ts";
 import { applyForm } from "./apply-status.ts";
+import { carryOn } from "./confirm-payment.ts";
 
 /**
  * What a re-read found: nothing more to follow; still moving (read again later); waiting for the person (read
@@ -38,5 +41,49 @@ export async function refreshPayment(ctx: EngineContext, paymentId: string): Pro
   }
   const after = await applyForm(ctx, paymentId, form);
   if (after === undefined || isFinal(after.status) || after.phase === "closed") return "settled";
+  if (after.phase === "open" && ctx.clock.now() - after.createdAt >= ctx.timing.staleCardMs) {
+    await closeStale(ctx, after);
+    const closed = await ctx.store.payments.get(paymentId);
+    return closed === undefined || closed.phase === "closed" ? "settled" : "idle";
+  }
   return after.phase === "open" ? "idle" : "open";
+}
+
+/**
+ * A card nobody paid for STALE_CARD_DAYS: the same claim as Annulla (a Paga pressed at that moment wins or
+ * loses it cleanly), the form deleted at DropPay, and the card closed with a line saying why and how to send
+ * the notice again. A DELETE refused because the form moved on leaves it to the usual reads.
+ */
+async function closeStale(ctx: EngineContext, p: PaymentRecord): Promise<void> {
+  const claim = await transition(ctx, p.id, (cur) =>
+    cur.phase === "open" && cur.cardVersion === p.cardVersion ? { ...cur, phase: "cancelling" } : undefined,
+  );
+  if (!claim.applied || p.formId === null) return;
+  const formId = p.formId;
+  const m = messagesFor(await paymentLocale(ctx, p));
+  const days = Math.round(ctx.timing.staleCardMs / (24 * 60 * 60_000));
+  await carryOn(ctx, p.id, async () => {
+    let form: PaymentForm | undefined;
+    try {
+      form = await ctx.gateway.deleteForm(p.payer, formId);
+    } catch (error) {
+      ctx.logger.warn("could not delete a stale form", { paymentId: p.id, error });
+      form = await ctx.gateway.getForm(p.payer, formId).catch(() => undefined);
+    }
+    const deleted = form !== undefined && (form.status === "DELETED" || form.status === "CANCELLED") ? form : null;
+    await transition(ctx, p.id, (cur) =>
+      cur.phase !== "cancelling"
+        ? undefined
+        : deleted !== null
+          ? {
+              ...cur,
+              phase: "closed",
+              status: deleted.status,
+              form: deleted,
+              closedReason: "stale",
+              note: m.card.staleClosed(days),
+            }
+          : { ...cur, phase: "open" },
+    );
+  });
 }
