@@ -57,7 +57,11 @@ export interface App {
   readonly sandbox?: SandboxHandle;
   /** Listens (PORT; 0 picks a free port), resends what the outbox kept, and re-reads every open form. */
   start(): Promise<{ url: string }>;
-  stop(): Promise<void>;
+  /**
+   * Stops the reconciler, lets the engine finish or hand over what it accepted (up to `graceMs`: main.ts
+   * passes 10 s on SIGTERM/SIGINT; tests stop at once), then closes the server, the scanner and the store.
+   */
+  stop(options?: { readonly graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -153,9 +157,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await reconciler.start();
       return { url };
     },
-    async stop() {
+    async stop(options = {}) {
       reconciler.stop();
-      await engine.stop();
+      await engine.stop(options);
       await http.close();
       await ownScanner?.close();
       if (ownSandbox) await sandbox?.close();

@@ -6,6 +6,9 @@ import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 
+/** How long a SIGTERM/SIGINT waits for work already accepted before handing the rest over. */
+const STOP_GRACE_MS = 10_000;
+
 /** `npm start`: loads the settings, assembles pagobot (createApp), starts each surface and listens. */
 async function main(): Promise<void> {
   let config: Config;
@@ -58,12 +61,14 @@ async function main(): Promise<void> {
   if (lines.length === 0)
     lines.push("  no chat surface is running: set TELEGRAM_BOT_TOKEN or SLACK_BOT_TOKEN, or PLAYGROUND=on");
   process.stdout.write(`\npagobot is running\n${lines.join("\n")}\n  ${"payments".padEnd(12)}${payments}\n\n`);
+  // Graceful stop: no more updates (Telegram's poller stops; what it confirmed is in the engine), then up to
+  // 10 s for accepted work and the outbox; what is still under way is handed over through the store.
   const stop = async () => {
     await telegram?.stop();
     await slack?.stop();
     // Before the store closes: the last transcript lines are written behind a short delay.
     await playground?.flush();
-    await app.stop();
+    await app.stop({ graceMs: STOP_GRACE_MS });
     process.exit(0);
   };
   process.once("SIGINT", stop);

@@ -5,12 +5,16 @@ import type { Clock } from "./clock.ts";
 import type { ChatRef, Platform, Sender } from "./events.ts";
 import type { PaymentGateway } from "./gateway-port.ts";
 import { newId, personKey } from "./ids.ts";
+import type { LeaseKeeper } from "./lease.ts";
 import type { Outbox } from "./outbox.ts";
 import type { ButtonRecord, PaymentRecord } from "./records.ts";
 import type { NoticeScanner } from "./scanner-port.ts";
 import type { EngineStore } from "./store-port.ts";
 import type { Button } from "./views.ts";
 import type { WebhookUrls } from "./webhook-port.ts";
+
+/** Days after which an open card nobody paid is closed (README, "How a payment flows"). */
+export const STALE_CARD_DAYS = 7;
 
 /** The engine's timings; tests shorten them, production keeps the defaults. */
 export interface EngineTiming {
@@ -20,10 +24,21 @@ export interface EngineTiming {
   readonly webhookWaitMs: number;
   /** A confirmation interrupted by a crash is carried out only if younger than this; older ones ask again. */
   readonly confirmationTtlMs: number;
-  /** A flow (confirm, create, book) untouched this long is taken over by recovery: its process died. */
-  readonly staleFlowMs: number;
-  /** A disposition with no visible effect after this long is sent once more (payments.md R8). */
+  /**
+   * A disposition a live process sent without an answer (timeout, 5xx), with no visible effect after this long,
+   * is sent once more (payments.md R8).
+   */
   readonly reExecuteAfterMs: number;
+  /**
+   * A disposition whose sender died (its flow's lease ran out) with the form still READY/BOOKED this long after
+   * it: the POST never reached DropPay (the client gives up on it after 10 s), so it is sent once more.
+   */
+  readonly deadSenderGraceMs: number;
+  /**
+   * A card nobody pays is closed after this long: its form deleted at DropPay, the card edited to say why and
+   * how to send the notice again (it is no longer re-read every 6 hours forever).
+   */
+  readonly staleCardMs: number;
   /** Waits before retrying a create that met "pagoPA node unavailable" (500/310). */
   readonly createRetryDelaysMs: readonly number[];
 }
@@ -32,8 +47,9 @@ export const defaultTiming: EngineTiming = {
   firstCheckMs: 30_000,
   webhookWaitMs: 2_000,
   confirmationTtlMs: 10 * 60_000,
-  staleFlowMs: 60_000,
   reExecuteAfterMs: 2 * 60_000,
+  deadSenderGraceMs: 10_000,
+  staleCardMs: STALE_CARD_DAYS * 24 * 60 * 60_000,
   createRetryDelaysMs: [1_000, 3_000],
 };
 
@@ -48,6 +64,8 @@ export interface EngineContext {
   readonly outbox: Outbox;
   readonly timing: EngineTiming;
   readonly defaultLocale: Locale;
+  /** The leases this process holds (a payment's flow): renewed while it lives, let go when it stops. */
+  readonly leases: LeaseKeeper;
   /** Runs work after the event is acknowledged; drain() waits for it; failures are logged. */
   background(label: string, work: () => Promise<void>): void;
   /** Waits (between create retries); injected so tests need not wait. */

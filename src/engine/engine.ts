@@ -12,9 +12,11 @@ import { pressPay } from "./flows/confirm-payment.ts";
 import { handleFiles, handleText, pressTypeCodes, showReading } from "./flows/intake.ts";
 import { refreshLink } from "./flows/linking.ts";
 import { pressBook, pressCancel, pressRetry, pressSchedule } from "./flows/manage-payment.ts";
+import { recoverPayment } from "./flows/recover-payment.ts";
 import { type RefreshOutcome, type RefreshTrigger, refreshPayment } from "./flows/refresh-payment.ts";
 import type { PaymentGateway } from "./gateway-port.ts";
 import { chatKey, newId } from "./ids.ts";
+import { createLeaseKeeper } from "./lease.ts";
 import { createOutbox } from "./outbox.ts";
 import type { ScheduleEntry } from "./records.ts";
 import type { NoticeScanner } from "./scanner-port.ts";
@@ -43,10 +45,22 @@ export interface EngineRuntime extends Engine {
   onLinkChanged(linkId: string): void;
   /** Re-reads one scheduled item (the reconciler's unit of work). */
   refresh(entry: Pick<ScheduleEntry, "kind" | "id">, trigger: RefreshTrigger): Promise<RefreshOutcome>;
+  /** Payments in flight (a flow under way, or views not all queued): what `recover` is for. */
+  inflight(): Promise<string[]>;
+  /**
+   * Takes over one payment in flight if its flow's holder is gone (dead or stopped), and brings it and its chat
+   * to where its record says. False when a live holder has it.
+   */
+  recover(paymentId: string): Promise<boolean>;
   /** Sends what the outbox kept from before a restart. */
   start(): Promise<void>;
-  /** Stops sending; work in flight is abandoned (a restart recovers it from the store). */
-  stop(): Promise<void>;
+  /**
+   * Stops: waits up to `graceMs` (default 0) for the work already accepted (a scan, a press's flow) and for the
+   * outbox to flush, then stops sending and hands over what is still under way: the leases this process holds
+   * are let go (the work stays marked in flight and its deliveries pending, and the next process or another
+   * replica takes it over at once).
+   */
+  stop(options?: { readonly graceMs?: number }): Promise<void>;
 }
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
@@ -61,7 +75,8 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
   const chains = new Map<string, Promise<void>>();
   const refreshing = new Map<string, { again: boolean }>();
   const locks = new Map<string, Promise<unknown>>();
-  const outbox = createOutbox({ store: deps.store, clock, logger, replicaId: newId(), sleep });
+  const leases = createLeaseKeeper(deps.store, newId());
+  const outbox = createOutbox({ store: deps.store, clock, logger, leases, sleep });
 
   const track = (promise: Promise<void>) => {
     tasks.add(promise);
@@ -80,6 +95,7 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
     outbox,
     timing: { ...defaultTiming, ...deps.timing },
     defaultLocale: deps.defaultLocale ?? "it",
+    leases,
     background,
     sleep: (ms) => sleep(ms),
     exclusive(key, work) {
@@ -161,8 +177,14 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
 
   const runtime: EngineRuntime = {
     async handle(event) {
-      if (event.eventId !== undefined) {
-        const first = await deps.store.events.create(`${event.chat.platform}:${event.eventId}`, { at: clock.now() });
+      const seenKey = event.eventId === undefined ? undefined : `${event.chat.platform}:${event.eventId}`;
+      if (seenKey !== undefined) {
+        // A press is marked seen once its claim is recorded (a kill before that, and the platform's redelivery
+        // is pressed again); its claim makes a second run harmless. Other events are queued in order at once.
+        const first =
+          event.type === "button"
+            ? (await deps.store.events.get(seenKey)) === undefined
+            : await deps.store.events.create(seenKey, { at: clock.now() });
         if (!first) return {};
       }
       const locale = await localeOf(ctx, event.chat.platform, event.from);
@@ -170,7 +192,9 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
       switch (event.type) {
         case "button":
           try {
-            return await pressButton(event, locale);
+            const ack = await pressButton(event, locale);
+            if (seenKey !== undefined) await deps.store.events.create(seenKey, { at: clock.now() });
+            return ack;
           } catch (error) {
             logger.error("button failed", { error });
             return { toast: messagesFor(locale).errors.generic };
@@ -208,14 +232,23 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
     onLinkChanged(linkId) {
       refreshOnce("link", linkId, "webhook");
     },
-    refresh(entry, trigger) {
-      return entry.kind === "payment" ? refreshPayment(ctx, entry.id, trigger) : refreshLink(ctx, entry.id);
+    refresh(entry) {
+      return entry.kind === "payment" ? refreshPayment(ctx, entry.id) : refreshLink(ctx, entry.id);
     },
+    inflight: () => deps.store.inflight.ids(),
+    recover: (paymentId) => recoverPayment(ctx, paymentId),
     async start() {
       await outbox.resume();
     },
-    async stop() {
+    async stop(options = {}) {
+      const graceMs = options.graceMs ?? 0;
+      if (graceMs > 0) {
+        const timeout = new AbortController();
+        await Promise.race([runtime.drain(), sleep(graceMs, timeout.signal)]);
+        timeout.abort();
+      }
       outbox.stop();
+      await leases.releaseAll();
     },
   };
   return runtime;

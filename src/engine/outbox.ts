@@ -3,6 +3,7 @@ import type { Logger } from "../log/logger.ts";
 import type { Clock } from "./clock.ts";
 import type { ChatRef, Platform } from "./events.ts";
 import { chatKey, newId } from "./ids.ts";
+import type { LeaseKeeper } from "./lease.ts";
 import { ChatDeliveryError, type ChatPort, ChatRateLimitError } from "./ports.ts";
 import type { Delivery } from "./records.ts";
 import type { EngineStore } from "./store-port.ts";
@@ -43,8 +44,8 @@ export interface OutboxDeps {
   readonly store: EngineStore;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Distinguishes this process's leases from another replica's. */
-  readonly replicaId: string;
+  /** This process's leases (a delivery is sent under one, so that two replicas never send it at once). */
+  readonly leases: LeaseKeeper;
   /** Waits between retries (injected so that tests of backoff can use fake timers). */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Attempts before a delivery that keeps failing (not rate-limited) is given up. */
@@ -94,6 +95,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   };
 
   const enqueue = (chat: ChatRef, id: string) => {
+    // Stopped: the delivery stays pending in the store, for the next process (or another replica) to send.
+    if (stopping.signal.aborted) return;
     const queue = queueOf(chatKey(chat));
     if (!queue.ids.includes(id)) queue.ids.push(id);
     void run(chatKey(chat), queue);
@@ -120,15 +123,16 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
   /** Tries one delivery; "next" moves the queue on, "again" retries the same one. */
   const attempt = async (id: string, queue: ChatQueue): Promise<"next" | "again"> => {
-    const leaseId = `delivery:${id}`;
-    if (!(await store.leases.create(leaseId, { owner: deps.replicaId }))) {
-      // Another replica is sending it, or a process died holding the lease (it expires): look again shortly.
+    const lease = await deps.leases.take(`delivery:${id}`);
+    if (lease === undefined) {
+      // Another replica is sending it, or a process died holding the lease (it expires within seconds, as its
+      // holder no longer renews it): look again shortly.
       const entry = await store.outbox.get(id);
       if (entry === undefined || entry.state === "sent") return "next";
       await sleep(LEASE_RETRY_MS, stopping.signal);
       return "again";
     }
-    const release = () => store.leases.delete(leaseId);
+    const release = () => lease.release();
     const entry = await store.outbox.get(id);
     if (entry === undefined || entry.state === "sent") {
       await store.pendingDeliveries.delete(id);

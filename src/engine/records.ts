@@ -84,6 +84,14 @@ export interface PaymentRecord {
   readonly executeAnswered: boolean;
   /** Statuses already announced with a message (each once, in order). */
   readonly announced: readonly PspStatus[];
+  /**
+   * What of this record's views is already in the outbox: the card of `cardVersion` and the first `announced`
+   * announcements. Behind the record, the projection (payment-machine.ts) queues the rest under fixed delivery
+   * ids. Unset on records written before it existed: they count as fully queued.
+   */
+  readonly queued?: { readonly cardVersion: number; readonly announced: number };
+  /** A live process sent the disposition and got no answer (timeout, 5xx): a re-POST waits the full R8 delay. */
+  readonly executeLost?: boolean;
   /** Why the payment closed without a form (a create error code), for the history. */
   readonly closedReason: string | null;
   readonly createdAt: number;

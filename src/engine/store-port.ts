@@ -52,7 +52,15 @@ export interface EngineStore {
   /** Ids of deliveries not yet sent (the outbox's work list, read again after a restart). */
   readonly pendingDeliveries: Collection<{ readonly at: number }>;
   readonly slots: Collection<SlotRecord>;
-  /** Short-lived leases so that two replicas do not send the same delivery at once. */
+  /**
+   * Short-lived leases (seconds), renewed by their live holder: a delivery being sent, a payment's flow being
+   * run. A holder that dies stops renewing, and the lease is free for a takeover within seconds.
+   */
   readonly leases: Collection<{ readonly owner: string }>;
   readonly schedule: Collection<ScheduleEntry>;
+  /**
+   * Payments with a flow under way or views not yet queued (written before the state changes, removed once the
+   * payment rests with its views queued): what recovery looks at after a crash, a few records, never every form.
+   */
+  readonly inflight: Collection<{ readonly nonce: string }>;
 }

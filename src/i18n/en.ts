@@ -106,6 +106,8 @@ export const en: Messages = {
     statusPaid: "Paid ✅",
     statusFailed: "Payment failed ❌",
     statusCancelled: "Cancelled",
+    staleClosed: (days: number) =>
+      `Closed after ${days} days without payment. To pay it, send the notice again (photo, PDF or codes).`,
     statusAborted: "Stopped by DropPay",
     statusAwaitingLink: "Waiting for your DropPay account to be linked (/link).",
     balanceLow: "⚠️ The available balance does not cover this payment.",

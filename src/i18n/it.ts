@@ -111,6 +111,8 @@ export const it = {
     statusPaid: "Pagato ✅",
     statusFailed: "Pagamento non riuscito ❌",
     statusCancelled: "Annullato",
+    staleClosed: (days: number) =>
+      `Chiuso dopo ${days} giorni senza pagamento. Per pagarlo, manda di nuovo l'avviso (foto, PDF o codici).`,
     statusAborted: "Interrotto da DropPay",
     statusAwaitingLink: "In attesa del collegamento del conto DropPay (/collega).",
     balanceLow: "⚠️ Il saldo disponibile non basta per questo pagamento.",

@@ -23,5 +23,6 @@ export function createEngineStore(kv: AtomicKv): EngineStore {
     slots: collection("slots"),
     leases: collection("leases"),
     schedule: collection("schedule"),
+    inflight: collection("inflight"),
   };
 }

@@ -19,8 +19,12 @@ export const areas = {
   outbox: { area: "outbox", ttlMs: 30 * DAY_MS },
   pendingDeliveries: { area: "outbox-pending" },
   slots: { area: "slot", ttlMs: 180 * DAY_MS },
-  leases: { area: "lease", ttlMs: 60_000 },
+  // Held by a live process and renewed every ~1.5 s (src/engine/lease.ts): a dead holder's lease is gone
+  // within 5 s, so a crashed flow is taken over, and a chat's queue moves on, seconds after a restart.
+  leases: { area: "lease", ttlMs: 5_000 },
   schedule: { area: "reconcile" },
+  // Payments whose flow is under way or whose views are not all queued yet: the reconciler's recovery list.
+  inflight: { area: "inflight" },
   webhookCredentials: { area: "webhook-credential" },
   credentials: { area: "credential" },
 } as const satisfies Record<string, { area: string; ttlMs?: number }>;

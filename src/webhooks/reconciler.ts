@@ -15,27 +15,51 @@ export const LINK_BACKOFF_MS: readonly number[] = [5 * SECOND, 10 * SECOND, 30 *
 /** A form open longer than this raises an alert in the log (it keeps being read). */
 export const STUCK_AFTER_MS = 7 * 24 * HOUR;
 
+/** How many items a pass works on at once (a slow PSP answer must not hold up every other form). */
+const PASS_CONCURRENCY = 4;
+
 export interface Reconciler {
-  /** Re-reads everything on the list at once (start-up: a restart never loses a PAID), then keeps going. */
+  /**
+   * Starts the timer at once; in the background, takes over the flows a stopped process left (within seconds:
+   * their leases run out) and re-reads every form on the list once (a PAID that came while the bot was down is
+   * announced), without counting that read as a retry.
+   */
   start(): Promise<void>;
-  /** Re-reads what is due now (the timer calls it; tests call it after moving their clock). */
+  /** Recovers what is in flight, then re-reads what is due now (the timer calls it; tests after moving their clock). */
   runDue(): Promise<void>;
+  /**
+   * Stops the timer; a pass under way stops before its next item (not awaited: a hung PSP call must not hold a
+   * stop up; what it leaves is in flight, and the next process recovers it).
+   */
   stop(): void;
 }
 
 export interface ReconcilerDeps {
   readonly store: EngineStore;
-  readonly engine: Pick<EngineRuntime, "refresh">;
+  readonly engine: Pick<EngineRuntime, "refresh" | "inflight" | "recover">;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** How often the timer looks for due items. */
+  /** How often the timer looks for due items and flows to recover. */
   readonly tickMs?: number;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /**
  * The reconciler: every form that is not final, and every pending Connection, is re-read on a backoff schedule
- * kept in the store, so a lost webhook, a crash or a restart never leaves a payment unannounced. Time comes
- * from the injected clock; the timer only wakes it.
+ * kept in the store, so a lost webhook, a crash or a restart never leaves a payment unannounced; and every
+ * second, the payments in flight whose process died are taken over (engine.recover). Time comes from the
+ * injected clock; the timer only wakes it.
  */
 export function createReconciler(deps: ReconcilerDeps): Reconciler {
   const logger = deps.logger.child({ module: "reconciler" });
@@ -44,11 +68,12 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   let running: Promise<void> | undefined;
   let stopped = false;
 
-  const runEntry = async (entry: ScheduleEntry) => {
+  /** One re-read. At start-up (`counted` false) it neither counts as an attempt nor pushes the next read away. */
+  const runEntry = async (entry: ScheduleEntry, counted: boolean) => {
     const key = `${entry.kind}:${entry.id}`;
     let outcome: Awaited<ReturnType<typeof deps.engine.refresh>>;
     try {
-      outcome = await deps.engine.refresh(entry, "reconcile");
+      outcome = await deps.engine.refresh(entry, counted ? "reconcile" : "startup");
     } catch (error) {
       logger.error("re-read failed", { kind: entry.kind, id: entry.id, error });
       outcome = "open";
@@ -58,6 +83,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       await deps.store.schedule.delete(key);
       return;
     }
+    if (!counted) return;
     const backoff = entry.kind === "payment" ? PAYMENT_BACKOFF_MS : LINK_BACKOFF_MS;
     await deps.store.schedule.update(key, (e) => {
       const attempt = outcome === "wait" ? e.attempt : e.attempt + 1;
@@ -69,23 +95,38 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     }
   };
 
-  const run = async (all: boolean) => {
-    const now = deps.clock.now();
-    const entries: ScheduleEntry[] = [];
+  const entries = async (due: (entry: ScheduleEntry) => boolean) => {
+    const found: ScheduleEntry[] = [];
     for (const key of await deps.store.schedule.ids()) {
       const entry = await deps.store.schedule.get(key);
-      if (entry !== undefined && (all || entry.dueAt <= now)) entries.push(entry);
+      if (entry !== undefined && due(entry)) found.push(entry);
     }
-    for (const entry of entries) {
+    return found;
+  };
+
+  const recoverInflight = async () => {
+    await eachLimited(await deps.engine.inflight(), PASS_CONCURRENCY, async (id) => {
       if (stopped) return;
-      await runEntry(entry);
-    }
+      try {
+        await deps.engine.recover(id);
+      } catch (error) {
+        logger.error("recovery failed", { paymentId: id, error });
+      }
+    });
+  };
+
+  const run = async () => {
+    await recoverInflight();
+    const now = deps.clock.now();
+    await eachLimited(await entries((e) => e.dueAt <= now), PASS_CONCURRENCY, async (entry) => {
+      if (!stopped) await runEntry(entry, true);
+    });
   };
 
   // One pass at a time: a slow PSP must not pile passes up.
-  const exclusive = (all: boolean) => {
+  const exclusive = () => {
     if (running !== undefined) return running;
-    running = run(all).finally(() => {
+    running = run().finally(() => {
       running = undefined;
     });
     return running;
@@ -93,7 +134,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
 
   const tick = () => {
     timer = setTimeout(() => {
-      exclusive(false)
+      exclusive()
         .catch((error: unknown) => logger.error("reconciler pass failed", { error }))
         .finally(() => {
           if (!stopped) tick();
@@ -104,10 +145,18 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
 
   return {
     async start() {
-      await exclusive(true);
-      if (!stopped) tick();
+      // The list is taken now; the work goes on in the background: start-up never waits for a pass over every
+      // old form, and the timer (recovery every tick) runs from the start.
+      const all = await entries(() => true);
+      void (async () => {
+        await exclusive();
+        await eachLimited(all, PASS_CONCURRENCY, async (entry) => {
+          if (!stopped) await runEntry(entry, false);
+        });
+      })().catch((error: unknown) => logger.error("start-up pass failed", { error }));
+      tick();
     },
-    runDue: () => exclusive(false),
+    runDue: () => exclusive(),
     stop() {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);

@@ -9,6 +9,9 @@ import { createReconciler, PAYMENT_BACKOFF_MS } from "../../src/webhooks/reconci
 import { type Harness, startHarness } from "../helpers/harness.ts";
 import { testNotice } from "../helpers/notices.ts";
 
+/** An engine with no flow to recover (these tests are about the schedule). */
+const nothingInFlight = { inflight: async () => [], recover: async () => false };
+
 describe("the reconciler", () => {
   let h: Harness | undefined;
   afterEach(async () => {
@@ -49,6 +52,7 @@ describe("the reconciler", () => {
       clock,
       logger: silentLogger,
       engine: {
+        ...nothingInFlight,
         async refresh(): Promise<RefreshOutcome> {
           reads.push(clock.now());
           return "open";
@@ -80,6 +84,7 @@ describe("the reconciler", () => {
       logger: silentLogger,
       tickMs: 5,
       engine: {
+        ...nothingInFlight,
         async refresh(e): Promise<RefreshOutcome> {
           seen.push(e.id);
           return "settled";

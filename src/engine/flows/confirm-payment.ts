@@ -4,10 +4,11 @@ import { type EngineContext, paymentLocale, say } from "../context.ts";
 import { errorText } from "../error-to-view.ts";
 import type { EventAck, Sender } from "../events.ts";
 import { type PaymentForm, PspError } from "../gateway-port.ts";
+import { flowLease } from "../lease.ts";
+import { transition } from "../payment-machine.ts";
 import { figuresOf, sameFigures } from "../payment-status.ts";
 import type { PaymentRecord } from "../records.ts";
 import { applyForm } from "./apply-status.ts";
-import { showCard } from "./show-card.ts";
 
 /** Why a press on a payment's button is refused, as the toast the presser sees; null when it may go on. */
 export async function refusePress(
@@ -29,7 +30,8 @@ export async function refusePress(
 /**
  * "Paga": the presser must be the owner and the card current; then one atomic claim (open → confirming) lets
  * exactly one press through, however many presses, people or replicas race. The card loses its buttons at
- * once; the rest runs after the toast.
+ * once (the claim's card version is queued with it); the rest runs after the toast, under the payment's flow
+ * lease, so that a process that dies meanwhile is taken over within seconds.
  */
 export async function pressPay(
   ctx: EngineContext,
@@ -42,38 +44,40 @@ export async function pressPay(
   if (refused !== null || p === undefined) return refused ?? {};
   const m = messagesFor(await paymentLocale(ctx, p));
   const now = ctx.clock.now();
-  const claim = await ctx.store.payments.update(paymentId, (cur) =>
+  const claim = await transition(ctx, paymentId, (cur) =>
     cur.phase === "open" && cur.cardVersion === cardVersion && cur.ownerId === from.userId
-      ? { ...cur, phase: "confirming", confirmedBy: from.userId, confirmedAt: now, note: null, updatedAt: now }
+      ? { ...cur, phase: "confirming", confirmedBy: from.userId, confirmedAt: now, note: null }
       : undefined,
   );
   if (!claim.applied)
     return (await refusePress(ctx, claim.value, from, cardVersion)) ?? { toast: m.toast.alreadyInProgress };
-  const claimed = claim.value;
-  ctx.background("confirm", async () => {
-    await showCard(ctx, claimed);
-    await continueConfirm(ctx, paymentId);
-  });
+  ctx.background("confirm", () => carryOn(ctx, paymentId, () => continueConfirm(ctx, paymentId)));
   return { toast: m.toast.inProgress };
+}
+
+/**
+ * Runs the rest of a claimed flow under the payment's flow lease (renewed while it runs), so that recovery
+ * takes it over only if this process dies. When the lease is taken already, a recovery got to the claimed
+ * payment first and carries it on itself.
+ */
+export async function carryOn(ctx: EngineContext, paymentId: string, work: () => Promise<void>): Promise<void> {
+  await ctx.leases.under(flowLease(paymentId), work);
 }
 
 /** Back to the card with its buttons, with a message saying why (nothing was executed). */
 async function reopen(ctx: EngineContext, p: PaymentRecord, text: string, form?: PaymentForm): Promise<void> {
-  const reopened = await ctx.store.payments.update(p.id, (cur) =>
+  const reopened = await transition(ctx, p.id, (cur) =>
     cur.phase === "confirming" || cur.phase === "executing"
       ? {
           ...cur,
           phase: "open",
           ...(form === undefined ? {} : { form, status: form.status, shown: figuresOf(form) }),
           confirmedBy: null,
-          cardVersion: cur.cardVersion + 1,
           note: form === undefined ? null : text,
-          updatedAt: ctx.clock.now(),
         }
       : undefined,
   );
   if (!reopened.applied) return;
-  await showCard(ctx, reopened.value);
   await say(ctx, p.chat, text);
 }
 
@@ -117,18 +121,23 @@ export async function continueConfirm(ctx: EngineContext, paymentId: string): Pr
   }
   const committed = form;
   const now = ctx.clock.now();
-  const claim = await ctx.store.payments.update(paymentId, (cur) =>
-    cur.phase === "confirming"
-      ? {
-          ...cur,
-          phase: "executing",
-          form: committed,
-          status: committed.status,
-          executedAt: now,
-          executePosts: cur.executePosts + 1,
-          updatedAt: now,
-        }
-      : undefined,
+  // The second claim (confirming → executing): only one flow, of all that may have read the form, sends it. The
+  // card keeps saying "In corso…" until DropPay answers.
+  const claim = await transition(
+    ctx,
+    paymentId,
+    (cur) =>
+      cur.phase === "confirming"
+        ? {
+            ...cur,
+            phase: "executing",
+            form: committed,
+            status: committed.status,
+            executedAt: now,
+            executePosts: cur.executePosts + 1,
+          }
+        : undefined,
+    { shown: false },
   );
   if (claim.applied) await execute(ctx, claim.value);
 }
@@ -142,18 +151,22 @@ export async function execute(ctx: EngineContext, p: PaymentRecord): Promise<voi
   const m = messagesFor(await paymentLocale(ctx, p));
   try {
     const { form, outcome } = await ctx.gateway.executeForm(p.payer, p.formId);
-    if (outcome !== "unconfirmed") {
-      // DropPay has it (even if it waits for the owner's approval): recovery must never send it again.
-      await ctx.store.payments.update(p.id, (cur) =>
-        cur.executeAnswered ? undefined : { ...cur, executeAnswered: true },
-      );
-    }
-    const latest = await applyForm(ctx, p.id, form);
-    if (outcome !== "accepted" && latest?.phase === "executing") {
-      // Still READY/BOOKED: the owner must approve it in the DropPay app, or the answer was lost; the card says
-      // so and the reconciler (or the webhook) follows it.
-      await showCard(ctx, latest);
-    }
+    // DropPay has it (even if it waits for the owner's approval): recovery must never send it again. Or the
+    // answer was lost: a re-POST waits the full R8 delay. Either way the card says it is being checked.
+    await transition(
+      ctx,
+      p.id,
+      (cur) =>
+        cur.phase !== "executing"
+          ? undefined
+          : outcome === "unconfirmed"
+            ? { ...cur, executeLost: true }
+            : { ...cur, executeAnswered: true },
+      // Accepted: the form's new status is the card's next change. Otherwise the card says to approve it in the
+      // DropPay app (or that the outcome is being checked).
+      { shown: outcome !== "accepted" },
+    );
+    await applyForm(ctx, p.id, form);
     return;
   } catch (error) {
     const refused =
@@ -172,6 +185,9 @@ export async function execute(ctx: EngineContext, p: PaymentRecord): Promise<voi
       await reopen(ctx, p, errorText(error, m));
       return;
     }
+    await transition(ctx, p.id, (cur) => (cur.phase === "executing" ? { ...cur, executeLost: true } : undefined), {
+      shown: false,
+    });
     ctx.logger.warn("disposition outcome unknown; the reconciler follows it", { paymentId: p.id, error });
   }
 }

@@ -4,6 +4,8 @@ import { type EngineContext, say, slots } from "../context.ts";
 import { errorText } from "../error-to-view.ts";
 import type { ChatRef, Sender } from "../events.ts";
 import { newId, personKey } from "../ids.ts";
+import { flowLease } from "../lease.ts";
+import { transition } from "../payment-machine.ts";
 import type { PersonRecord } from "../records.ts";
 import { upsert } from "../upsert.ts";
 import { watch } from "./apply-status.ts";
@@ -83,20 +85,22 @@ export async function refreshLink(ctx: EngineContext, linkId: string): Promise<R
   await say(ctx, request.chat, state.accountName ? m.link.linked(state.accountName) : m.link.linkedNoName);
   if (waiting.length > 0) await say(ctx, request.chat, m.link.resumed(waiting.length));
   for (const paymentId of waiting) {
-    const resumed = await ctx.store.payments.update(paymentId, (cur) =>
-      cur.phase === "awaiting_link"
-        ? {
-            ...cur,
-            phase: "creating",
-            payer: { kind: "linked", personKey: request.personKey },
-            cardSlot: slots.card(paymentId),
-            updatedAt: ctx.clock.now(),
-          }
-        : undefined,
-    );
-    if (!resumed.applied) continue;
-    await watch(ctx, paymentId, ctx.timing.staleFlowMs);
-    await createForm(ctx, paymentId);
+    // Under the payment's flow lease: were this process to die in the create, recovery takes it over.
+    await ctx.leases.under(flowLease(paymentId), async () => {
+      const resumed = await transition(ctx, paymentId, (cur) =>
+        cur.phase === "awaiting_link"
+          ? {
+              ...cur,
+              phase: "creating",
+              payer: { kind: "linked", personKey: request.personKey },
+              cardSlot: slots.card(paymentId),
+            }
+          : undefined,
+      );
+      if (!resumed.applied) return;
+      await watch(ctx, paymentId, ctx.timing.firstCheckMs);
+      await createForm(ctx, paymentId);
+    });
   }
   return "settled";
 }

@@ -5,27 +5,21 @@ import { errorText } from "../error-to-view.ts";
 import type { EventAck, Sender } from "../events.ts";
 import { PspError } from "../gateway-port.ts";
 import { chatKey } from "../ids.ts";
+import { transition } from "../payment-machine.ts";
 import { figuresOf, isFinal, sameFigures } from "../payment-status.ts";
 import type { PaymentRecord } from "../records.ts";
 import { upsert } from "../upsert.ts";
 import { applyForm } from "./apply-status.ts";
-import { refusePress } from "./confirm-payment.ts";
+import { carryOn, refusePress } from "./confirm-payment.ts";
 import { openPayment } from "./open-payment.ts";
-import { showCard } from "./show-card.ts";
 
 /** Undoes a short phase (cancelling, updating) that did not go through, showing the card's buttons again. */
 async function revert(ctx: EngineContext, p: PaymentRecord, text: string): Promise<void> {
-  const back = await ctx.store.payments.update(p.id, (cur) =>
+  await transition(ctx, p.id, (cur) =>
     cur.phase === "cancelling" || cur.phase === "updating"
-      ? {
-          ...cur,
-          phase: cur.status === "SCHEDULED" ? "executing" : "open",
-          cardVersion: cur.cardVersion + 1,
-          updatedAt: ctx.clock.now(),
-        }
+      ? { ...cur, phase: cur.status === "SCHEDULED" ? "executing" : "open" }
       : undefined,
   );
-  if (back.applied) await showCard(ctx, back.value);
   await say(ctx, p.chat, text);
 }
 
@@ -39,35 +33,40 @@ export async function pressCancel(ctx: EngineContext, paymentId: string, from: S
   const cancellable = p.phase === "open" || (p.phase === "executing" && p.status === "SCHEDULED");
   if (!cancellable)
     return p.phase === "executing" ? { toast: m.cannotCancel, alert: true } : { toast: m.toast.alreadyInProgress };
-  const claim = await ctx.store.payments.update(paymentId, (cur) =>
+  // The cancel claim: one press of all that race moves the payment to cancelling; a Paga that won first stops it.
+  const claim = await transition(ctx, paymentId, (cur) =>
     cur.phase === "open" || (cur.phase === "executing" && cur.status === "SCHEDULED")
-      ? { ...cur, phase: "cancelling", updatedAt: ctx.clock.now() }
+      ? { ...cur, phase: "cancelling" }
       : undefined,
   );
   if (!claim.applied) return { toast: m.toast.alreadyInProgress };
   const claimed = claim.value;
-  ctx.background("cancel", async () => {
-    await showCard(ctx, claimed);
-    if (claimed.formId === null) return;
-    try {
-      const form = await ctx.gateway.deleteForm(claimed.payer, claimed.formId);
-      const after = await applyForm(ctx, paymentId, form);
-      if (after?.phase === "cancelling") await revert(ctx, after, m.errors.pspGeneric);
-    } catch (error) {
-      // 409: the form moved on (it started running): read it and say so.
-      const form =
-        error instanceof PspError && error.is(409)
-          ? await ctx.gateway.getForm(claimed.payer, claimed.formId).catch(() => undefined)
-          : undefined;
-      if (form !== undefined && (isFinal(form.status) || form.status === "RUNNING" || form.status === "PROMISED")) {
-        await applyForm(ctx, paymentId, form);
-        if (!isFinal(form.status)) await revert(ctx, claimed, m.cannotCancel);
-        return;
-      }
-      await revert(ctx, claimed, errorText(error, m));
-    }
-  });
+  ctx.background("cancel", () => carryOn(ctx, paymentId, () => cancelForm(ctx, claimed)));
   return { toast: m.toast.cancelling };
+}
+
+/** DELETEs the form of a payment claimed for cancelling; also how recovery finishes an interrupted Annulla. */
+export async function cancelForm(ctx: EngineContext, claimed: PaymentRecord): Promise<void> {
+  const paymentId = claimed.id;
+  const m = messagesFor(await paymentLocale(ctx, claimed));
+  if (claimed.formId === null) return;
+  try {
+    const form = await ctx.gateway.deleteForm(claimed.payer, claimed.formId);
+    const after = await applyForm(ctx, paymentId, form);
+    if (after?.phase === "cancelling") await revert(ctx, after, m.errors.pspGeneric);
+  } catch (error) {
+    // 409: the form moved on (it started running): read it and say so.
+    const form =
+      error instanceof PspError && error.is(409)
+        ? await ctx.gateway.getForm(claimed.payer, claimed.formId).catch(() => undefined)
+        : undefined;
+    if (form !== undefined && (isFinal(form.status) || form.status === "RUNNING" || form.status === "PROMISED")) {
+      await applyForm(ctx, paymentId, form);
+      if (!isFinal(form.status)) await revert(ctx, claimed, m.cannotCancel);
+      return;
+    }
+    await revert(ctx, claimed, errorText(error, m));
+  }
 }
 
 /** "Prenota": PATCH the form to BOOKED, so the amount is reserved on the account until it is paid. */
@@ -81,37 +80,33 @@ export async function pressBook(
   const refused = await refusePress(ctx, p, from, cardVersion);
   if (refused !== null || p === undefined || p.formId === null) return refused ?? {};
   const m = messagesFor(await paymentLocale(ctx, p));
-  const claim = await ctx.store.payments.update(paymentId, (cur) =>
-    cur.phase === "open" && cur.cardVersion === cardVersion
-      ? { ...cur, phase: "updating", updatedAt: ctx.clock.now() }
-      : undefined,
+  const claim = await transition(ctx, paymentId, (cur) =>
+    cur.phase === "open" && cur.cardVersion === cardVersion ? { ...cur, phase: "updating" } : undefined,
   );
   if (!claim.applied) return { toast: m.toast.alreadyInProgress };
   const formId = p.formId;
-  ctx.background("book", async () => {
-    await showCard(ctx, claim.value);
-    try {
-      const form = await ctx.gateway.updateForm(p.payer, formId, { status: "BOOKED" });
-      const booked = await ctx.store.payments.update(paymentId, (cur) =>
-        cur.phase === "updating"
-          ? {
-              ...cur,
-              phase: "open",
-              booked: true,
-              form,
-              status: form.status,
-              shown: figuresOf(form),
-              note: sameFigures(cur.shown, figuresOf(form)) ? null : m.card.amountDiffers,
-              cardVersion: cur.cardVersion + 1,
-              updatedAt: ctx.clock.now(),
-            }
-          : undefined,
-      );
-      if (booked.applied) await showCard(ctx, booked.value);
-    } catch (error) {
-      await revert(ctx, claim.value, errorText(error, m));
-    }
-  });
+  ctx.background("book", () =>
+    carryOn(ctx, paymentId, async () => {
+      try {
+        const form = await ctx.gateway.updateForm(p.payer, formId, { status: "BOOKED" });
+        await transition(ctx, paymentId, (cur) =>
+          cur.phase === "updating"
+            ? {
+                ...cur,
+                phase: "open",
+                booked: true,
+                form,
+                status: form.status,
+                shown: figuresOf(form),
+                note: sameFigures(cur.shown, figuresOf(form)) ? null : m.card.amountDiffers,
+              }
+            : undefined,
+        );
+      } catch (error) {
+        await revert(ctx, claim.value, errorText(error, m));
+      }
+    }),
+  );
   return { toast: m.toast.booking };
 }
 
@@ -154,13 +149,10 @@ export async function answerScheduleDate(
   if (day <= today) return say(ctx, p.chat, m.datePast);
   if (day > addDays(today, 365)) return say(ctx, p.chat, m.dateTooLate);
   await ctx.store.chats.update(chatKey(p.chat), (c) => ({ ...c, awaiting: null }));
-  const set = await ctx.store.payments.update(paymentId, (cur) =>
-    cur.phase === "open" && cur.ownerId === from.userId
-      ? { ...cur, scheduledDate: day, cardVersion: cur.cardVersion + 1, updatedAt: ctx.clock.now() }
-      : undefined,
+  const set = await transition(ctx, paymentId, (cur) =>
+    cur.phase === "open" && cur.ownerId === from.userId ? { ...cur, scheduledDate: day } : undefined,
   );
   if (!set.applied) return;
-  await showCard(ctx, set.value);
   await say(ctx, p.chat, m.dateChosen(formatDay(day, locale)));
 }
 

@@ -5,10 +5,12 @@ import { errorText } from "../error-to-view.ts";
 import type { ChatRef, Sender } from "../events.ts";
 import { type PayerRef, type PaymentForm, PspError } from "../gateway-port.ts";
 import { chatKey, newId, openNoticeKey, personKey } from "../ids.ts";
+import { flowLease } from "../lease.ts";
+import { catchUp, markInFlight, transition } from "../payment-machine.ts";
 import { figuresOf } from "../payment-status.ts";
 import type { NoticeRef, PaymentRecord } from "../records.ts";
 import { upsert } from "../upsert.ts";
-import { settle, watch } from "./apply-status.ts";
+import { watch } from "./apply-status.ts";
 import { showCard } from "./show-card.ts";
 
 export interface OpenRequest {
@@ -64,40 +66,50 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
     executePosts: 0,
     executeAnswered: false,
     announced: [],
+    queued: { cardVersion: 0, announced: 0 },
     closedReason: null,
     createdAt: now,
     updatedAt: now,
   };
-  await ctx.store.payments.put(id, record);
-  const key = openNoticeKey(req.chat, req.notice.rptId);
-  for (let attempt = 0; ; attempt++) {
-    if (await ctx.store.openNotices.create(key, { paymentId: id })) break;
-    const holder = await ctx.store.openNotices.get(key);
-    const existing = holder === undefined ? undefined : await ctx.store.payments.get(holder.paymentId);
-    if (existing !== undefined && existing.phase !== "closed") {
-      await ctx.store.payments.delete(id);
-      await resume(ctx, req, existing);
+  // The flow's lease first (nobody else can know this id yet), then the in-flight mark, then the record: a kill
+  // at any point leaves either nothing, or a marked payment that recovery creates the form of.
+  const lease = await ctx.leases.take(flowLease(id));
+  try {
+    const nonce = await markInFlight(ctx, id);
+    await ctx.store.payments.put(id, record);
+    const key = openNoticeKey(req.chat, req.notice.rptId);
+    for (let attempt = 0; ; attempt++) {
+      if (await ctx.store.openNotices.create(key, { paymentId: id })) break;
+      const holder = await ctx.store.openNotices.get(key);
+      const existing = holder === undefined ? undefined : await ctx.store.payments.get(holder.paymentId);
+      if (existing !== undefined && existing.phase !== "closed") {
+        await ctx.store.payments.delete(id);
+        await catchUp(ctx, id, nonce);
+        await resume(ctx, req, existing);
+        return;
+      }
+      // The holder is over (or vanished with a crash): free the notice and claim it again.
+      if (holder !== undefined) await ctx.store.openNotices.deleteIf(key, (v) => v.paymentId === holder.paymentId);
+      if (attempt >= 3) throw new Error("could not claim the notice");
+    }
+    await upsert(ctx.store.chats, chatKey(req.chat), { awaiting: null, recent: [] }, (c) => ({
+      ...c,
+      recent: [id, ...c.recent].slice(0, RECENT_LIMIT),
+    }));
+    if (payer === null) {
+      await upsert(ctx.store.people, record.payer.personKey, { locale: null, linked: null, waiting: [] }, (person) => ({
+        ...person,
+        waiting: [...person.waiting, id],
+      }));
+      await say(ctx, req.chat, messagesFor(req.locale).link.first, { slot: record.cardSlot });
+      await catchUp(ctx, id, nonce);
       return;
     }
-    // The holder is over (or vanished with a crash): free the notice and claim it again.
-    if (holder !== undefined) await ctx.store.openNotices.deleteIf(key, (v) => v.paymentId === holder.paymentId);
-    if (attempt >= 3) throw new Error("could not claim the notice");
+    await watch(ctx, id, ctx.timing.firstCheckMs);
+    await createForm(ctx, id);
+  } finally {
+    await lease?.release();
   }
-  await upsert(ctx.store.chats, chatKey(req.chat), { awaiting: null, recent: [] }, (c) => ({
-    ...c,
-    recent: [id, ...c.recent].slice(0, RECENT_LIMIT),
-  }));
-  if (payer === null) {
-    await upsert(ctx.store.people, record.payer.personKey, { locale: null, linked: null, waiting: [] }, (person) => ({
-      ...person,
-      waiting: [...person.waiting, id],
-    }));
-    await say(ctx, req.chat, messagesFor(req.locale).link.first, { slot: record.cardSlot });
-    return;
-  }
-  // Should this process die before the form is saved, the reconciler picks the payment up.
-  await watch(ctx, id, ctx.timing.staleFlowMs);
-  await createForm(ctx, id);
 }
 
 /** The notice is already open in this chat: say so, and show its card again below. */
@@ -175,7 +187,7 @@ export async function createForm(ctx: EngineContext, paymentId: string): Promise
     return;
   }
   const created = form;
-  const saved = await ctx.store.payments.update(paymentId, (cur) =>
+  const saved = await transition(ctx, paymentId, (cur) =>
     cur.phase !== "creating"
       ? undefined
       : {
@@ -185,13 +197,9 @@ export async function createForm(ctx: EngineContext, paymentId: string): Promise
           form: created,
           status: created.status,
           shown: figuresOf(created),
-          cardVersion: cur.cardVersion + 1,
-          updatedAt: ctx.clock.now(),
         },
   );
-  if (!saved.applied) return;
-  await watch(ctx, paymentId, ctx.timing.firstCheckMs);
-  await showCard(ctx, saved.value);
+  if (saved.applied) await watch(ctx, paymentId, ctx.timing.firstCheckMs);
 }
 
 /** The form could not be created: tell the person why, and free the notice (or keep it until a link, on 401). */
@@ -200,8 +208,8 @@ async function failCreate(ctx: EngineContext, p: PaymentRecord, error: PspError)
   const m = messagesFor(locale);
   const linkBroken = p.payer.kind === "linked" && (error.code === "psp_not_linked" || error.is(401));
   if (linkBroken) {
-    const kept = await ctx.store.payments.update(p.id, (cur) =>
-      cur.phase === "creating" ? { ...cur, phase: "awaiting_link", updatedAt: ctx.clock.now() } : undefined,
+    const kept = await transition(ctx, p.id, (cur) =>
+      cur.phase === "creating" ? { ...cur, phase: "awaiting_link" } : undefined,
     );
     if (!kept.applied) return;
     await ctx.store.people.update(p.payer.personKey, (person) => ({
@@ -214,12 +222,10 @@ async function failCreate(ctx: EngineContext, p: PaymentRecord, error: PspError)
     return;
   }
   ctx.logger.info("form not created", { paymentId: p.id, code: error.code, ...error.details });
-  const closed = await ctx.store.payments.update(p.id, (cur) =>
+  // The message goes on the record: the transition shows it in the card's slot (and recovery would again).
+  await transition(ctx, p.id, (cur) =>
     cur.phase === "creating"
-      ? { ...cur, phase: "closed", closedReason: error.code, updatedAt: ctx.clock.now() }
+      ? { ...cur, phase: "closed", closedReason: error.code, note: errorText(error, m) }
       : undefined,
   );
-  if (!closed.applied) return;
-  await settle(ctx, closed.value);
-  await say(ctx, p.chat, errorText(error, m), { slot: p.cardSlot });
 }

@@ -1,0 +1,220 @@
+import { formatDay, formatMoment, formatMoney } from "../i18n/format.ts";
+import { type Messages, messagesFor } from "../i18n/t.ts";
+import type { Locale } from "../notice/money.ts";
+import { paymentCard } from "./card.ts";
+import { type EngineContext, paymentLocale } from "./context.ts";
+import type { PaymentForm, PspStatus } from "./gateway-port.ts";
+import { newId, openNoticeKey } from "./ids.ts";
+import { figuresOf } from "./payment-status.ts";
+import type { PaymentPhase, PaymentRecord } from "./records.ts";
+import type { UpdateResult } from "./store-port.ts";
+
+/**
+ * A payment's state machine, in one place: its phases, the moves allowed between them, and what the chat shows
+ * for each state. The record is the truth; the chat's messages are derived from it.
+ *
+ *   awaiting_link ──link granted──▶ creating ──form made──▶ open ──Paga──▶ confirming ──committed──▶ executing
+ *        │                             │  ▲                  │ ▲ │             │                       │
+ *        └────────────────▶ closed ◀───┘  └─ 401 ─ awaiting  │ │ └─Prenota─▶ updating ─▶ open           │
+ *                            ▲                               │ └──amount changed, refusal─┘             │
+ *                            │            Annulla ─▶ cancelling ─▶ closed (DELETED) / back             │
+ *                            └────────────────── a final PSP status (PAID, FAILED, …) ◀─────────────────┘
+ *
+ * Every change goes through `transition`: it refuses a move the table does not allow, bumps the card's
+ * version (the card of each version has a fixed delivery id), and before writing it marks the payment in
+ * flight, so that whatever a kill interrupts — between the write and the queueing of its card edit and
+ * announcement, or in the middle of a flow — the reconciler finds it and `project` queues what is missing.
+ * The PSP's status moves forward only (payment-status.ts `isForward`); the phase moves by this table only.
+ */
+export const PHASE_MOVES: Readonly<Record<PaymentPhase, readonly PaymentPhase[]>> = {
+  awaiting_link: ["creating", "closed"],
+  creating: ["open", "awaiting_link", "closed"],
+  open: ["open", "confirming", "updating", "cancelling", "executing", "closed"],
+  updating: ["updating", "open", "executing", "closed"],
+  confirming: ["confirming", "open", "executing", "closed"],
+  executing: ["executing", "open", "cancelling", "closed"],
+  cancelling: ["cancelling", "open", "executing", "closed"],
+  closed: [],
+};
+
+/**
+ * Whether a payment rests: nothing of ours is under way, only the person or the PSP can move it. A payment
+ * that does not rest is one a process is working on; if that process dies, recovery takes it over.
+ */
+export function rests(p: PaymentRecord): boolean {
+  switch (p.phase) {
+    case "open":
+    case "awaiting_link":
+    case "closed":
+      return true;
+    case "executing":
+      // The disposition was answered, or the form shows it reached DropPay, or it was sent twice already (never a
+      // third time: the schedule's re-reads follow it): only the PSP moves it on now.
+      return (
+        p.executeAnswered ||
+        p.executePosts >= 2 ||
+        !(p.status === "DRAFT" || p.status === "READY" || p.status === "BOOKED")
+      );
+    default:
+      return false;
+  }
+}
+
+/** What of a record's views is in the outbox (records from before `queued` existed count as fully queued). */
+function queuedOf(p: PaymentRecord): { cardVersion: number; announced: number } {
+  return p.queued ?? { cardVersion: p.cardVersion, announced: p.announced.length };
+}
+
+/** Whether every view the record calls for is queued. */
+export function projected(p: PaymentRecord): boolean {
+  const q = queuedOf(p);
+  return q.cardVersion >= p.cardVersion && q.announced >= p.announced.length;
+}
+
+/** The short message that goes with a status, besides the card's edit. */
+export function announcement(
+  p: PaymentRecord,
+  form: PaymentForm,
+  status: PspStatus,
+  m: Messages,
+  locale: Locale,
+): string {
+  const payee = form.payeeName ?? m.unknownPayee;
+  const total = formatMoney(figuresOf(form).totalCents, locale);
+  switch (status) {
+    case "SCHEDULED":
+      return m.scheduled(total, formatDay(form.scheduledDate ?? p.scheduledDate ?? "", locale));
+    case "PROMISED":
+      return m.promised(total, payee);
+    case "PAID": {
+      const when = form.lastModified ?? form.settlementDate;
+      const date = when === null ? "" : when.length > 10 ? formatMoment(when, locale) : formatDay(when, locale);
+      return m.paid(total, payee, form.iur ?? "—", date);
+    }
+    case "FAILED":
+      return form.failureReason === null ? m.failedNoReason(payee) : m.failed(payee, form.failureReason);
+    case "ABORTED":
+      return m.aborted(payee);
+    default:
+      return m.cancelled(payee);
+  }
+}
+
+/** The fixed delivery id of a card version, and of a status announcement: queued twice, stored (and sent) once. */
+export const deliveryIds = {
+  card: (paymentId: string, version: number) => `card:${paymentId}:${version}`,
+  status: (paymentId: string, status: PspStatus) => `status:${paymentId}:${status}`,
+};
+
+/**
+ * Queues what the record calls for and the outbox does not have yet: the card of the record's version (or, for
+ * a payment closed before it had a form, its note in the card's slot) and each announcement not yet queued.
+ * Idempotent: every delivery has a fixed id, so running it twice (two replicas, a retry after a crash) sends
+ * each view once.
+ */
+export async function project(ctx: EngineContext, paymentId: string): Promise<PaymentRecord | undefined> {
+  const p = await ctx.store.payments.get(paymentId);
+  if (p === undefined || projected(p)) return p;
+  const q = queuedOf(p);
+  const locale = await paymentLocale(ctx, p);
+  if (q.cardVersion < p.cardVersion) {
+    const id = deliveryIds.card(p.id, p.cardVersion);
+    const view =
+      p.form !== null
+        ? await paymentCard(ctx, p, locale)
+        : p.phase === "closed" && p.note !== null
+          ? { type: "text" as const, text: p.note }
+          : null;
+    if (view !== null) {
+      await ctx.outbox.send({ id, chat: p.chat, view, slot: p.cardSlot, version: p.cardVersion });
+    }
+  }
+  const m = messagesFor(locale);
+  for (const status of p.announced.slice(q.announced)) {
+    if (p.form === null) continue;
+    const text = announcement(p, p.form, status, m, locale);
+    await ctx.outbox.send({ id: deliveryIds.status(p.id, status), chat: p.chat, view: { type: "text", text } });
+  }
+  const done = await ctx.store.payments.update(paymentId, (cur) => {
+    const before = queuedOf(cur);
+    const after = {
+      cardVersion: Math.max(before.cardVersion, p.cardVersion),
+      announced: Math.max(before.announced, p.announced.length),
+    };
+    return after.cardVersion === before.cardVersion && after.announced === before.announced
+      ? undefined
+      : { ...cur, queued: after };
+  });
+  return done.value;
+}
+
+/** A payment is over: its notice may be sent again in the chat, and the reconciler forgets it. */
+export async function settle(ctx: EngineContext, payment: PaymentRecord): Promise<void> {
+  await ctx.store.openNotices.deleteIf(
+    openNoticeKey(payment.chat, payment.notice.rptId),
+    (v) => v.paymentId === payment.id,
+  );
+  await ctx.store.schedule.delete(`payment:${payment.id}`);
+}
+
+/** Marks a payment in flight before a change is written; the nonce lets only this marking be cleared. */
+export async function markInFlight(ctx: EngineContext, paymentId: string): Promise<string> {
+  const nonce = newId();
+  await ctx.store.inflight.put(paymentId, { nonce });
+  return nonce;
+}
+
+/**
+ * Brings the chat in line with the record (projection; a closed payment is also settled) and clears the
+ * in-flight mark when the payment rests with all its views queued. Recovery runs it too.
+ */
+export async function catchUp(
+  ctx: EngineContext,
+  paymentId: string,
+  nonce?: string,
+): Promise<PaymentRecord | undefined> {
+  const p = await project(ctx, paymentId);
+  if (p?.phase === "closed") await settle(ctx, p);
+  if (p === undefined || (rests(p) && projected(p))) {
+    await ctx.store.inflight.deleteIf(paymentId, (mark) => nonce === undefined || mark.nonce === nonce);
+  }
+  return p;
+}
+
+/**
+ * The one way a payment's record changes. `change` returns the next record (or undefined: the claim is lost,
+ * the state moved on); the move must be one PHASE_MOVES allows. Marked in flight first, then the
+ * compare-and-set, then the views: a kill anywhere leaves either no change, or a change the reconciler finds.
+ * The card's version is bumped on every change the card shows, so the card shown is always the record's.
+ */
+export function transition(
+  ctx: EngineContext,
+  paymentId: string,
+  change: (current: PaymentRecord) => PaymentRecord | undefined,
+  options: { readonly shown?: boolean } = {},
+): Promise<UpdateResult<PaymentRecord>> {
+  // `shown: false` for bookkeeping the card does not show (whether DropPay answered the disposition).
+  const bump = options.shown === false ? 0 : 1;
+  // One at a time per payment in this process, so that the views of two changes (the disposition's answer and
+  // a webhook) are queued in the order the changes were recorded.
+  return ctx.exclusive(`payment:${paymentId}`, async () => {
+    const nonce = await markInFlight(ctx, paymentId);
+    const result = await ctx.store.payments.update(paymentId, (cur) => {
+      const next = change(cur);
+      if (next === undefined) return undefined;
+      if (!PHASE_MOVES[cur.phase].includes(next.phase)) {
+        ctx.logger.debug("refused a move the payment's diagram does not allow", {
+          paymentId,
+          from: cur.phase,
+          to: next.phase,
+        });
+        return undefined;
+      }
+      // A record from before `queued` existed had everything up to now queued; this change's views are not.
+      const queued = cur.queued ?? { cardVersion: cur.cardVersion, announced: cur.announced.length };
+      return { ...next, queued, cardVersion: cur.cardVersion + bump, updatedAt: ctx.clock.now() };
+    });
+    const after = await catchUp(ctx, paymentId, nonce);
+    return result.applied && after !== undefined ? { applied: true, value: after } : result;
+  });
+}

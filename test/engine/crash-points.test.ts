@@ -1,0 +1,142 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createManualClock } from "../../src/droppay/index.ts";
+import { startSandbox } from "../../src/droppay/sandbox/index.ts";
+import type { PaymentRecord } from "../../src/engine/records.ts";
+import { createMemoryKv } from "../../src/store/memory-kv.ts";
+import { freezeAfterWrite } from "../helpers/freezing-kv.ts";
+import { type Harness, type HarnessOptions, startHarness } from "../helpers/harness.ts";
+import { testNotice } from "../helpers/notices.ts";
+
+const paid = testNotice("paid");
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The payment record a write is about, when it is one. */
+function paymentWritten(key: string, value: string): PaymentRecord | undefined {
+  return key.startsWith("payment:") ? (JSON.parse(value) as PaymentRecord) : undefined;
+}
+
+/**
+ * A process that dies right after a given write (its store connection freezes there, as a SIGKILL would leave
+ * it), and the same bot started again on the same store: whatever was recorded must show in the chat.
+ */
+describe("a kill right after a state change is recorded", () => {
+  const running: Harness[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    // A bot frozen by a failed test never finishes stopping: give each a moment, no more.
+    const moment = () => new Promise((resolve) => setTimeout(resolve, 2_000));
+    for (const h of running.splice(0).reverse()) await Promise.race([h.stop().catch(() => {}), moment()]);
+    for (const close of closers.splice(0)) await close();
+  });
+  const start = async (options: HarnessOptions) => {
+    const h = await startHarness(options);
+    running.push(h);
+    return h;
+  };
+  const world = async () => {
+    const clock = createManualClock(Date.now());
+    const sandbox = await startSandbox({ clock, timing: { settleMs: 30, promisedMs: 30, slowMs: 300 } });
+    closers.push(() => sandbox.close());
+    return { clock, sandbox, kv: createMemoryKv() };
+  };
+  /**
+   * The frozen bot's forms send their webhooks to its own address (a harness gets a new port on each start,
+   * unlike a deployment's PUBLIC_URL): the restarted one learns of PAID from its scheduled re-reads.
+   */
+  const paidAfterReads = async (h: Harness, clock: { advance(ms: number): void }) => {
+    // First the recovery (once the frozen bot's flow lease has run out: seconds) sends the disposition.
+    const executed = async () => {
+      for (const id of await h.app.store.payments.ids()) {
+        const phase = (await h.app.store.payments.get(id))?.phase;
+        if (phase === "executing" || phase === "closed") return true;
+      }
+      return false;
+    };
+    for (let waited = 0; !(await executed()) && waited < 12_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const started = Date.now();
+    while (!h.texts().some((t) => t.startsWith("✅ Pagato")) && Date.now() - started < 15_000) {
+      clock.advance(30_000);
+      await h.app.reconciler.runDue();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await h.see(/✅ Pagato/);
+  };
+  /** The frozen process is abandoned: its calls never return, its timers are stopped. */
+  const abandon = (h: Harness) => {
+    running.splice(running.indexOf(h), 1);
+    h.app.reconciler.stop();
+    void h.app.stop();
+  };
+
+  it("PAID recorded, its card edit and message not yet queued: the restarted bot shows both, once", async () => {
+    const w = await world();
+    const freezing = freezeAfterWrite(w.kv, (key, value) => paymentWritten(key, value)?.status === "PAID");
+    const a = await start({ ...w, kv: freezing.kv });
+    await a.send(paid.qrText);
+    await a.see(/Avviso pagoPA/);
+    await a.press(/^Paga /);
+    await until(freezing.frozen);
+    abandon(a);
+    expect(a.texts().some((t) => t.startsWith("✅ Pagato"))).toBe(false);
+
+    const b = await start({ ...w, port: a.port });
+    await b.see(/✅ Pagato/);
+    await b.port.waitFor(() => b.port.lastCard(b.chatId)?.view.lines?.[0] === "Pagato ✅", 10_000, "the PAID card");
+    // Not settle(): the sandbox keeps trying the frozen bot's webhooks.
+    await b.app.engine.drain();
+    expect(b.texts().filter((t) => t.startsWith("✅ Pagato"))).toHaveLength(1);
+    expect(await b.app.store.inflight.ids()).toEqual([]);
+  });
+
+  it("the new form recorded, its card not yet queued: the restarted bot shows the card", async () => {
+    const w = await world();
+    const freezing = freezeAfterWrite(w.kv, (key, value) => {
+      const p = paymentWritten(key, value);
+      return p?.phase === "open" && p.formId !== null;
+    });
+    const a = await start({ ...w, kv: freezing.kv });
+    await a.send(paid.qrText);
+    await until(freezing.frozen);
+    abandon(a);
+    expect(a.texts().some((t) => t.includes("Avviso pagoPA"))).toBe(false);
+
+    const b = await start({ ...w, port: a.port });
+    await b.see(/Avviso pagoPA/);
+    await b.press(/^Paga /);
+    await paidAfterReads(b, w.clock);
+    expect(w.sandbox.admin.forms()).toHaveLength(1);
+  }, 40_000);
+
+  it("the disposition claimed, the process gone before the POST: sent once after the restart, without waiting minutes", async () => {
+    const w = await world();
+    const freezing = freezeAfterWrite(w.kv, (key, value) => paymentWritten(key, value)?.phase === "executing");
+    const a = await start({ ...w, kv: freezing.kv });
+    await a.send(paid.qrText);
+    await a.see(/Avviso pagoPA/);
+    await a.press(/^Paga /);
+    await until(freezing.frozen);
+    abandon(a);
+    const formId = w.sandbox.admin.forms()[0]?.id ?? "";
+    expect(w.sandbox.admin.calls().byForm[formId]?.disposition ?? 0).toBe(0);
+
+    const b = await start({ ...w, port: a.port });
+    // The sender's grace (10 s after the claim, on the business clock): still nothing sent before it.
+    await b.app.reconciler.runDue();
+    expect(w.sandbox.admin.calls().byForm[formId]?.disposition ?? 0).toBe(0);
+    w.clock.advance(11_000);
+    await paidAfterReads(b, w.clock);
+    // Not settle(): the sandbox keeps trying the frozen bot's webhooks.
+    await b.app.engine.drain();
+    expect(w.sandbox.admin.calls().byForm[formId]?.disposition).toBe(1);
+    expect(b.texts().filter((t) => t.startsWith("✅ Pagato"))).toHaveLength(1);
+  }, 40_000);
+});
