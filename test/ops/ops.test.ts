@@ -8,7 +8,7 @@ import type { PaymentRecord } from "../../src/engine/records.ts";
 import { ScanFailure } from "../../src/engine/scanner-port.ts";
 import { createHttpServer } from "../../src/http/server.ts";
 import { silentLogger } from "../../src/log/logger.ts";
-import { collectEngineGauges, createMetrics, instrumentScanner, mountOps } from "../../src/ops/index.ts";
+import { collectEngineGauges, createMetrics, instrumentScanner, mountOps, timeWebhooks } from "../../src/ops/index.ts";
 import { createScanner } from "../../src/scanner/index.ts";
 import { createEngineStore } from "../../src/store/engine-store.ts";
 import type { AtomicKv } from "../../src/store/kv.ts";
@@ -161,5 +161,28 @@ describe("/metrics", () => {
     const ok = await fetch(`${url}/metrics`, { headers: { authorization: "Bearer scrape-secret" } });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain("# TYPE pagobot_scans_total counter");
+  });
+});
+
+describe("webhook timing", () => {
+  it("records each answer of a handler mounted through it, with its status, and leaves other routes alone", async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const http = createHttpServer(silentLogger);
+    timeWebhooks(http, metrics).mount("/droppay/hook", (req, res) => {
+      res.writeHead(req.headers.authorization === undefined ? 401 : 204).end();
+    });
+    mountOps(http, { kv: createMemoryKv(), pspUrl: await fakePsp(), metrics });
+    const url = await http.listen(0);
+    closers.push(() => http.close());
+
+    expect((await fetch(`${url}/droppay/hook/payment/f1`, { method: "POST" })).status).toBe(401);
+    const authorized = { method: "POST", headers: { authorization: "Basic Zjp4" } };
+    expect((await fetch(`${url}/droppay/hook/payment/f1`, authorized)).status).toBe(204);
+    expect((await fetch(`${url}/droppay/hook/payment/f2`, authorized)).status).toBe(204);
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(sample(text, 'pagobot_webhook_duration_seconds_count{status="204"}')).toBe(2);
+    expect(sample(text, 'pagobot_webhook_duration_seconds_count{status="401"}')).toBe(1);
+    // The scrape itself is not a webhook.
+    expect(text).not.toMatch(/pagobot_webhook_duration_seconds_count\{status="200"\}/);
   });
 });
