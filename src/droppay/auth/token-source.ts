@@ -144,6 +144,8 @@ export async function deleteSharedTokens(store: SharedTokenStore): Promise<void>
  * refreshes (another may have just done it), and the ones that wait read the stored result instead of refreshing
  * with a refresh token that has been rotated out. Tokens are sealed at rest like every credential; this replica
  * keeps them in memory for `memoryMs` at most, so that an unlink elsewhere is seen within that time.
+ * payments.md §4 would keep access tokens in memory only; they are stored here (sealed, 1 h lifetime) because
+ * otherwise every replica would refresh on its own, rotating the refresh token under the others' feet.
  */
 export function createSharedTokenSource(options: SharedTokenSourceOptions): UserTokenSource {
   const clock = options.clock ?? systemClock;
