@@ -38,6 +38,13 @@ const commands = new Map<string, CommandEntry>([
       load: async () => (await import("./scan-command.ts")).runScan,
     },
   ],
+  [
+    "worker",
+    {
+      summary: "scan the photos the replicas queue in Redis (REDIS_URL or STORE_URL=redis://)",
+      load: async () => (await import("./worker-command.ts")).runWorker,
+    },
+  ],
 ]);
 
 function help(): string {

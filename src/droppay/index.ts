@@ -2,9 +2,15 @@
 export { createDropPayAuth, type DropPayAuth, type DropPayAuthOptions, type UserTokens } from "./auth/auth.ts";
 export type { ConnectionStatus, DropPayConnection } from "./auth/schemas.ts";
 export {
+  createSharedTokenSource,
   createUserTokenSource,
+  deleteSharedTokens,
+  type SharedTokenSourceOptions,
+  type SharedTokenStore,
+  sharedTokenKeys,
   staticTokenSource,
   type TokenSource,
+  TokensForgottenError,
   type UserTokenSource,
   type UserTokenSourceOptions,
 } from "./auth/token-source.ts";

@@ -1,0 +1,47 @@
+import { scannerPort } from "../app/scanner-port.ts";
+import type { NoticeScanner } from "../engine/scanner-port.ts";
+import type { Logger } from "../log/logger.ts";
+import { createScanner } from "../scanner/index.ts";
+import { createQueuedScanner } from "./producer.ts";
+import { createScanWorker, type ScanWorker } from "./worker.ts";
+
+export interface ScanServiceOptions {
+  /** A Redis to queue scans in, or undefined for the embedded default (scans in this process's threads). */
+  readonly redisUrl: string | undefined;
+  readonly logger: Logger;
+  /** Scanner threads in this process (default 2); with Redis, 0 leaves every scan to `pagobot worker`s. */
+  readonly workers?: number;
+  readonly queueName?: string;
+}
+
+/** The engine's scanner, and what must be closed at shutdown. */
+export interface ScanService {
+  readonly scanner: NoticeScanner;
+  close(): Promise<void>;
+}
+
+/**
+ * One call for the composition root. Without Redis: today's in-process pool behind the port. With Redis: scans
+ * go through the queue, and this replica also takes jobs with its own threads (unless `workers` is 0), so a
+ * deployment scans with no dedicated worker and every `pagobot worker` added shares the load.
+ */
+export function createScanService(options: ScanServiceOptions): ScanService {
+  const workers = options.workers ?? 2;
+  if (options.redisUrl === undefined) {
+    const scanner = createScanner({ logger: options.logger, workers });
+    return { scanner: scannerPort(scanner), close: () => scanner.close() };
+  }
+  const queueName = options.queueName === undefined ? {} : { queueName: options.queueName };
+  const producer = createQueuedScanner({ redisUrl: options.redisUrl, logger: options.logger, ...queueName });
+  const worker: ScanWorker | null =
+    workers > 0
+      ? createScanWorker({ redisUrl: options.redisUrl, logger: options.logger, concurrency: workers, ...queueName })
+      : null;
+  return {
+    scanner: producer,
+    async close() {
+      await worker?.close();
+      await producer.close();
+    },
+  };
+}

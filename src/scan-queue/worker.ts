@@ -1,0 +1,90 @@
+import { UnrecoverableError, Worker } from "bullmq";
+import { scannerPort } from "../app/scanner-port.ts";
+import { ScanFailure } from "../engine/scanner-port.ts";
+import type { Logger } from "../log/logger.ts";
+import { createScanner } from "../scanner/index.ts";
+import { defaultScanQueueName, refusalReason, type ScanJobData, type ScanJobResult } from "./protocol.ts";
+import { bullConnection } from "./redis-connection.ts";
+
+export interface ScanWorkerOptions {
+  readonly redisUrl: string;
+  readonly logger: Logger;
+  /** Photos scanned at once, one scanner thread each (default 2: one per core of a small machine). */
+  readonly concurrency?: number;
+  readonly queueName?: string;
+  /** Wall time per file, from the moment this worker picks it (default the scanner's 1200 ms). */
+  readonly timeBudgetMs?: number;
+  /** How long a job stays locked without a renewal before another worker may take it (default 30 s). */
+  readonly lockDurationMs?: number;
+  /** How often workers look for jobs whose worker died (default 30 s). */
+  readonly stalledIntervalMs?: number;
+}
+
+/** A running scan worker. */
+export interface ScanWorker {
+  /** Resolves once it is connected and taking jobs. */
+  ready(): Promise<void>;
+  /** Finishes the scans in hand, then lets go of Redis and the scanner threads. */
+  close(): Promise<void>;
+}
+
+/**
+ * Takes scan jobs from the queue and runs them on the in-process scanner. Its thread pool is as large as its
+ * concurrency and its own queue no longer, so a job is scanned the moment it is picked: a photo's time budget
+ * does not shrink because others are waiting (they wait in Redis, where the budget has not started).
+ * A refusal (a corrupt file, too many pixels) is final; a crash is retried, by this or another worker.
+ */
+export function createScanWorker(options: ScanWorkerOptions): ScanWorker {
+  const logger = options.logger.child({ module: "scan-worker" });
+  const concurrency = options.concurrency ?? 2;
+  const scanner = createScanner({
+    logger,
+    workers: concurrency,
+    maxQueue: concurrency,
+    ...(options.timeBudgetMs === undefined ? {} : { timeBudgetMs: options.timeBudgetMs }),
+  });
+  const port = scannerPort(scanner);
+  const worker = new Worker<ScanJobData, ScanJobResult>(
+    options.queueName ?? defaultScanQueueName,
+    async (job) => {
+      const bytes = await fileOf(job.data);
+      const started = performance.now();
+      try {
+        const result = await port.scan(bytes, {
+          ...(job.data.mimeType === undefined ? {} : { mimeType: job.data.mimeType }),
+          ...(job.data.fileName === undefined ? {} : { fileName: job.data.fileName }),
+        });
+        return { notices: result.notices, scanMs: Math.round(performance.now() - started) };
+      } catch (error) {
+        // Our own pool full is not the file's fault: let BullMQ try again. Anything the file caused is final.
+        if (error instanceof ScanFailure && error.code !== "busy")
+          throw new UnrecoverableError(refusalReason(error.code));
+        throw error;
+      }
+    },
+    {
+      connection: bullConnection(options.redisUrl),
+      concurrency,
+      ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+      ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+    },
+  );
+  worker.on("failed", (job, error) => logger.info("scan job failed", { jobId: job?.id, reason: error.message }));
+  worker.on("error", (error) => logger.warn("scan worker error", { error }));
+
+  async function fileOf(data: ScanJobData): Promise<Uint8Array> {
+    if (data.inline !== undefined) return Buffer.from(data.inline, "base64");
+    const parked = data.parkedKey === undefined ? null : await (await worker.client).get(data.parkedKey);
+    // The producer gave up and its file expired: nobody waits for this scan any more.
+    if (parked === null) throw new UnrecoverableError(refusalReason("busy"));
+    return Buffer.from(parked, "base64");
+  }
+
+  return {
+    ready: () => worker.waitUntilReady().then(() => undefined),
+    async close() {
+      await worker.close();
+      await scanner.close();
+    },
+  };
+}

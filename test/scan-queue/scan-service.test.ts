@@ -1,0 +1,51 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Queue } from "bullmq";
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "../../src/log/logger.ts";
+import { createScanService, scanQueueRedisUrl } from "../../src/scan-queue/index.ts";
+import { bullConnection } from "../../src/scan-queue/redis-connection.ts";
+import { fixtureDir, readManifest } from "../scanner/corpus.ts";
+
+const entry = readManifest(fixtureDir).find((e) => e.file === "dev-0094.jpg");
+const photo = readFileSync(join(fixtureDir, "dev-0094.jpg"));
+
+describe("the scan service the composition root makes", () => {
+  it("scans in this process when there is no Redis (the embedded default)", async () => {
+    const service = createScanService({ redisUrl: undefined, logger: silentLogger, workers: 1 });
+    try {
+      const result = await service.scanner.scan(photo, {});
+      expect(result.notices.map((n) => n.qrText)).toEqual(entry?.expected);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it("takes the queue's Redis from REDIS_URL, else from a redis:// STORE_URL, else none", () => {
+    expect(scanQueueRedisUrl({ REDIS_URL: "redis://a:6379", STORE_URL: "redis://b:6379" })).toBe("redis://a:6379");
+    expect(scanQueueRedisUrl({ STORE_URL: "rediss://b:6380" })).toBe("rediss://b:6380");
+    expect(scanQueueRedisUrl({ STORE_URL: "sqlite://./data/pagobot.sqlite" })).toBeUndefined();
+  });
+
+  // Needs a real Redis for BullMQ; CI sets REDIS_URL.
+  it.skipIf(process.env.REDIS_URL === undefined)(
+    "with Redis, a replica with no dedicated worker still reads photos (it takes its own jobs)",
+    async () => {
+      const redisUrl = process.env.REDIS_URL ?? "";
+      const queueName = `test-scans-${randomUUID().slice(0, 8)}`;
+      const service = createScanService({ redisUrl, logger: silentLogger, workers: 1, queueName });
+      try {
+        const result = await service.scanner.scan(photo, {});
+        expect(result.notices.map((n) => n.qrText)).toEqual(entry?.expected);
+        const queue = new Queue(queueName, { connection: bullConnection(redisUrl) });
+        // It went through the queue, not around it.
+        expect(await queue.getCompletedCount()).toBe(1);
+        await queue.obliterate({ force: true });
+        await queue.close();
+      } finally {
+        await service.close();
+      }
+    },
+  );
+});
