@@ -1,7 +1,6 @@
 import { dirname, join } from "node:path";
 import { createSandboxDemoAccounts } from "./app/demo-accounts.ts";
 import { createDropPayGateway } from "./app/droppay-gateway.ts";
-import { scannerPort } from "./app/scanner-port.ts";
 import { ConfigError } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 import { createDropPayAuth, createDropPayClient } from "./droppay/index.ts";
@@ -14,7 +13,15 @@ import type { NoticeScanner } from "./engine/scanner-port.ts";
 import type { EngineStore } from "./engine/store-port.ts";
 import { createHttpServer, type HttpServer } from "./http/server.ts";
 import { createLogger, type Logger } from "./log/logger.ts";
-import { createScanner, type Scanner } from "./scanner/index.ts";
+import {
+  collectEngineGauges,
+  createMetrics,
+  instrumentScanner,
+  type Metrics,
+  mountOps,
+  timeWebhooks,
+} from "./ops/index.ts";
+import { createScanService } from "./scan-queue/index.ts";
 import { createCipher } from "./store/crypto.ts";
 import { createEngineStore } from "./store/engine-store.ts";
 import type { AtomicKv } from "./store/kv.ts";
@@ -53,6 +60,8 @@ export interface App {
   readonly store: EngineStore;
   readonly kv: AtomicKv;
   readonly reconciler: Reconciler;
+  /** Prometheus metrics (served at /metrics); adapters count their platform errors here. */
+  readonly metrics: Metrics;
   /** The embedded DropPay sandbox, when DROPPAY_BASE_URL is unset. */
   readonly sandbox?: SandboxHandle;
   /** Listens (PORT; 0 picks a free port), resends what the outbox kept, and re-reads every open form. */
@@ -103,7 +112,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const auth = createDropPayAuth({ baseUrl, appKey, appSecret, logger, clock });
   const demo =
     config.DROPPAY_BASE_URL === undefined && sandbox !== undefined ? createSandboxDemoAccounts(sandbox.url) : null;
-  const baseGateway = createDropPayGateway({ client, auth, vault, demo, clock, logger });
+  const baseGateway = createDropPayGateway({ client, auth, vault, tokenStore: { kv, cipher }, demo, clock, logger });
   const gateway = overrides.wrapGateway?.(baseGateway) ?? baseGateway;
 
   const http = createHttpServer(logger);
@@ -113,10 +122,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let publicUrl = config.PUBLIC_URL ?? "";
   const credentials = createWebhookCredentials(kv);
   const engineStore = createEngineStore(kv);
-  // The scanner's worker pool is ours to close only when we made it.
-  const ownScanner: Scanner | null =
-    overrides.scanner === undefined ? createScanner({ logger, workers: overrides.scannerWorkers ?? 2 }) : null;
-  const scanner: NoticeScanner = ownScanner === null ? (overrides.scanner as NoticeScanner) : scannerPort(ownScanner);
+  const metrics = createMetrics();
+  // Ours to close only when we made it. On Redis (a store of our own), photos go through the shared scan queue,
+  // which this replica's threads and any `pagobot worker` take from; tests that inject a store scan in process.
+  const scanService =
+    overrides.scanner === undefined
+      ? createScanService({
+          redisUrl: store.kind === "redis" && overrides.kv === undefined ? config.STORE_URL : undefined,
+          logger,
+          workers: overrides.scannerWorkers ?? 2,
+        })
+      : null;
+  const scanner = instrumentScanner(scanService?.scanner ?? (overrides.scanner as NoticeScanner), metrics);
   const engine = createEngine({
     store: engineStore,
     gateway,
@@ -128,10 +145,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ...(overrides.timing === undefined ? {} : { timing: overrides.timing }),
     ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
   });
-  mountWebhookListener(http, {
+  mountWebhookListener(timeWebhooks(http, metrics), {
     credentials,
     targets: { onPayment: (id) => engine.onFormChanged(id), onLink: (id) => engine.onLinkChanged(id) },
     logger,
+  });
+  collectEngineGauges(metrics, engineStore, clock);
+  mountOps(http, {
+    kv,
+    pspUrl: baseUrl,
+    metrics,
+    ...(config.METRICS_TOKEN === undefined ? {} : { metricsToken: config.METRICS_TOKEN }),
   });
   const reconciler = createReconciler({
     store: engineStore,
@@ -149,9 +173,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     store: engineStore,
     kv,
     reconciler,
+    metrics,
     ...(sandbox === undefined ? {} : { sandbox }),
     async start() {
-      const url = await http.listen(config.PORT);
+      const url = await http.listen(config.PORT, config.HOST);
       publicUrl = config.PUBLIC_URL ?? url;
       await engine.start();
       await reconciler.start();
@@ -161,7 +186,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       reconciler.stop();
       await engine.stop(options);
       await http.close();
-      await ownScanner?.close();
+      await scanService?.close();
       if (ownSandbox) await sandbox?.close();
       if (overrides.kv === undefined) await kv.close();
     },

@@ -10,6 +10,9 @@ const boolSwitch = z.enum(["on", "off"]);
 const settingsSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    // Loopback by default: the playground has no sign-in. A container or a host behind a proxy sets 0.0.0.0.
+    HOST: z.string().min(1).default("127.0.0.1"),
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
     PUBLIC_URL: optionalUrl,
     STORE_URL: z
       .string()
