@@ -7,6 +7,7 @@ describe("loadConfig", () => {
   it("gives the embedded mode when nothing is set", () => {
     expect(loadConfig({})).toEqual({
       PORT: 3000,
+      HOST: "127.0.0.1",
       STORE_URL: "sqlite://./data/pagobot.sqlite",
       PLAYGROUND: "on",
       LOG_LEVEL: "info",
@@ -25,6 +26,8 @@ describe("loadConfig", () => {
   it("reads every setting", () => {
     const config = loadConfig({
       PORT: "8080",
+      HOST: "0.0.0.0",
+      METRICS_TOKEN: "a-long-enough-scrape-token",
       STORE_URL: "redis://127.0.0.1:6379",
       TELEGRAM_BOT_TOKEN: "123456:ABC-def_ghi",
       TELEGRAM_API_ROOT: "http://127.0.0.1:9000/",
@@ -35,6 +38,8 @@ describe("loadConfig", () => {
     });
     expect(config).toMatchObject({
       PORT: 8080,
+      HOST: "0.0.0.0",
+      METRICS_TOKEN: "a-long-enough-scrape-token",
       PLAYGROUND: "off",
       DEFAULT_LOCALE: "en",
       STORE_URL: "redis://127.0.0.1:6379",
