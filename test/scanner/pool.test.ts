@@ -113,4 +113,19 @@ describe("scanner worker pool", () => {
       await pool.close();
     }
   });
+
+  it("starts workers only when files come and stops them once idle; the next file starts one again", async () => {
+    const pool = new ScanPool({ size: 2, maxQueue: 2, hardTimeoutMs: 60_000, idleStopMs: 200, logger: silentLogger });
+    try {
+      expect(pool.workers).toBe(0);
+      expect((await pool.run({ bytes: small, timeBudgetMs: 1200 })).payloads).toEqual(smallPayloads);
+      expect(pool.workers).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(pool.workers).toBe(0);
+      expect((await pool.run({ bytes: small, timeBudgetMs: 1200 })).payloads).toEqual(smallPayloads);
+      expect(pool.workers).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { invertLuma, type Luma } from "../image/luma.ts";
 import { boxReduce, fitLongSide, scaleLuma } from "../image/resample.ts";
 import type { Deadline } from "./deadline.ts";
 import { findFinderPatterns } from "./finder.ts";
+import { readGrid } from "./grid-decode.ts";
 import { centre, contains, growQuad, mapCorners, type Quad, side } from "./geometry.ts";
 import { readQr } from "./jsqr-read.ts";
 import { paintQuad } from "./mask.ts";
@@ -17,7 +18,8 @@ export interface FindOptions {
   readonly wanted: (text: string) => boolean;
   /**
    * Parts of the search to leave out, for the benchmark's ablations: a detector ("finders", "finders-smooth",
-   * "finders-fine"), "whole" or "whole-inverted", or a region preparation by name ("m3", "m4-sharpen", …).
+   * "finders-blur", "finders-fine"), "whole" or "whole-inverted", a region preparation by name ("m3", "m4-sharpen", …), or the
+   * grid sampler ("grid") or its parts ("grid-deblur", "grid-local").
    */
   readonly skip?: readonly string[];
 }
@@ -66,6 +68,13 @@ const detectors: readonly Detector[] = [
     binary: (s) => ({ image: adaptiveThreshold(smooth(s.plane, 1), 12, 3), scale: s.scale }),
   },
   {
+    // Blur of about a module merges a finder's one-module rings into its centre over a 25 px window; a
+    // window a few modules wide, on a lightly smoothed plane, still sees each ring lighter than its
+    // neighbours. (Noisier on text, so it comes after the two above; the grid sampler reads what it finds.)
+    name: "finders-blur",
+    binary: (s) => ({ image: adaptiveThreshold(smooth(s.plane, 1), 4, 1), scale: s.scale }),
+  },
+  {
     // Modules under 2 px merge into grey at the plane's size; enlarged twice they have edges again.
     name: "finders-fine",
     binary: (s) => {
@@ -105,8 +114,12 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
       .slice(0, MAX_REGIONS)
       .filter((r) => !regions.some((known) => sameRegion(known, r)));
     regions.push(...proposed);
-    for (const region of proposed)
-      if (region.from === 3 && likeFound(search, region)) attempt(search, region, plain, tried);
+    for (const region of proposed) {
+      if (region.from !== 3 || !likeFound(search, region)) continue;
+      attempt(search, region, plain, tried);
+      // Cheap next to the region variants below, and it reads what blur and tilt keep them from reading.
+      if (enabled("grid")) attemptGrid(search, region);
+    }
     search.firstLook = false;
     if (done()) {
       // A second instalment's code may have shown only two of its finder patterns.
@@ -143,6 +156,14 @@ function attempt(search: Search, region: Region, variant: RegionVariant, tried: 
   if ((!search.firstLook && search.options.deadline.passed()) || covered(search, region)) return;
   tried.add(region);
   const hit = readRegion(search.source, region, variant, masks(search));
+  if (hit !== null) add(search, hit);
+}
+
+/** The grid sampler on a three-finder region (grid-decode.ts), unless a code was already read there. */
+function attemptGrid(search: Search, region: Region): void {
+  if (region.finders === undefined || covered(search, region)) return;
+  if (!search.firstLook && search.options.deadline.passed()) return;
+  const hit = readGrid(search.source, region.finders, { skip: search.options.skip });
   if (hit !== null) add(search, hit);
 }
 
