@@ -110,7 +110,8 @@ function motionTaps(length: number, angle: number): Taps {
     const ax = x - x0;
     const ay = y - y0;
     const add = (xx: number, yy: number, w: number) => {
-      if (xx >= 0 && yy >= 0 && xx < size && yy < size) weights[yy * size + xx] = (weights[yy * size + xx] as number) + w;
+      if (xx >= 0 && yy >= 0 && xx < size && yy < size)
+        weights[yy * size + xx] = (weights[yy * size + xx] as number) + w;
     };
     add(x0, y0, (1 - ax) * (1 - ay));
     add(x0 + 1, y0, ax * (1 - ay));

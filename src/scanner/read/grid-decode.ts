@@ -35,7 +35,8 @@ export function readGrid(
     const levels = threshold(shade, 0.5);
     const guesses: (() => Uint8Array)[] = [() => levels];
     if (enabled("grid-local")) guesses.push(() => localThreshold(shade, fit.layout.stride, 4));
-    if (enabled("grid-deblur")) guesses.push(() => deblur(shade, fit.layout, levels, estimateBlur(shade, fit.layout, levels)));
+    if (enabled("grid-deblur"))
+      guesses.push(() => deblur(shade, fit.layout, levels, estimateBlur(shade, fit.layout, levels)));
     for (const guess of guesses) {
       const read = readBits(guess(), fit);
       if (read !== null) return read;
@@ -53,7 +54,8 @@ function readBits(bits: Uint8Array, fit: GridFit): { text: string; quad: Quad } 
   const read = readQr(image);
   if (read === null) return null;
   // jsqr's corners, in the drawn symbol, back to module units and through the fitted perspective.
-  const toSource = (p: { x: number; y: number }) => project(fit.homography, p.x / MODULE_PX - QUIET, p.y / MODULE_PX - QUIET);
+  const toSource = (p: { x: number; y: number }) =>
+    project(fit.homography, p.x / MODULE_PX - QUIET, p.y / MODULE_PX - QUIET);
   const c = read.corners;
   return { text: read.text, quad: [toSource(c[0]), toSource(c[1]), toSource(c[2]), toSource(c[3])] };
 }
