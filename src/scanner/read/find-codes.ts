@@ -106,7 +106,7 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
   const tried = new Set<Region>();
 
   for (const detector of detectors) {
-    if (!enabled(detector.name) || plain === undefined) continue;
+    if (!enabled(detector.name)) continue;
     if (!search.firstLook && options.deadline.passed()) break;
     const binary = detector.binary(search);
     if (binary === null) continue;
@@ -116,7 +116,7 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
     regions.push(...proposed);
     for (const region of proposed) {
       if (region.from !== 3 || !likeFound(search, region)) continue;
-      attempt(search, region, plain, tried);
+      if (plain !== undefined) attempt(search, region, plain, tried);
       // Cheap next to the region variants below, and it reads what blur and tilt keep them from reading.
       if (enabled("grid")) attemptGrid(search, region);
     }
@@ -124,7 +124,8 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
     if (done()) {
       // A second instalment's code may have shown only two of its finder patterns.
       for (const region of regions) {
-        if (region.from === 2 && !tried.has(region) && likeFound(search, region)) attempt(search, region, plain, tried);
+        if (plain !== undefined && region.from === 2 && !tried.has(region) && likeFound(search, region))
+          attempt(search, region, plain, tried);
       }
       return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
     }

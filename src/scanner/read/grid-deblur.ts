@@ -137,21 +137,21 @@ function fitAt(observed: Float32Array, p: Padded, layout: QrLayout, taps: Float3
 }
 
 /**
- * The blur that best explains the known modules, given a first guess of the unknown ones (`guess`, 1 dark):
- * the known modules' neighbours are often unknown, and a thresholded guess is close enough to rank blurs.
+ * The blurs that best explain the known modules, best first, given a first guess of the unknown ones
+ * (`guess`, 1 dark): the known modules' neighbours are often unknown, and a thresholded guess is close
+ * enough to rank blurs. Several are returned because close blurs rank close: the error correction decides.
  */
-export function estimateBlur(shade: Float32Array, layout: QrLayout, guess: Uint8Array): Blur {
+export function estimateBlurs(shade: Float32Array, layout: QrLayout, guess: Uint8Array, count: number): Blur[] {
   const p = padded(layout, guess);
-  let best = blurs[0] as Blur;
-  let bestError = Number.POSITIVE_INFINITY;
+  const ranked: { blur: Blur; error: number }[] = [];
   for (const blur of blurs) {
     const { b, error } = fitAt(shade, p, layout, blur.taps);
-    if (b > 0 && error < bestError) {
-      bestError = error;
-      best = blur;
-    }
+    if (b > 0) ranked.push({ blur, error });
   }
-  return best;
+  return ranked
+    .sort((x, y) => x.error - y.error)
+    .slice(0, count)
+    .map((r) => r.blur);
 }
 
 /**

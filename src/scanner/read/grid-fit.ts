@@ -16,10 +16,13 @@ export interface FinderTriple {
   readonly topLeft: Point;
   readonly topRight: Point;
   readonly bottomLeft: Point;
+  /** Module sizes measured at each finder (top-left, top-right, bottom-left), when known: they tell tilt. */
+  readonly modules?: readonly [number, number, number];
 }
 
 // Below this correlation at the known modules the fit is not a QR code's grid (or not this version's).
 const MIN_SCORE = 0.4;
+const MIN_START_SCORE = 0.25;
 
 /**
  * Fits a perspective map from a version's module grid to the photo. The finder centres give an affine first
@@ -31,7 +34,9 @@ const MIN_SCORE = 0.4;
  */
 export function fitGrid(source: Luma, finders: FinderTriple, version: number): GridFit | null {
   const start = firstGuess(source, finders, version);
-  return start === null ? null : refine(source, start);
+  // Far off even before refining: three finder look-alikes in text, not a code (refining costs the most).
+  if (start === null || start.score < MIN_START_SCORE) return null;
+  return refine(source, start);
 }
 
 /** A version's affine first guess from the finder centres, with the alignment pattern found; and its score. */
@@ -43,46 +48,88 @@ interface Guess {
   readonly score: number;
 }
 
-function firstGuess(source: Luma, finders: FinderTriple, version: number): Guess | null {
+function firstGuess(source: Luma, finders: FinderTriple, version: number, alignment = true): Guess | null {
   const layout = qrLayout(version);
   const n = layout.size;
-  const { topLeft: tl, topRight: tr, bottomLeft: bl } = finders;
   const span = n - 7;
-  const ex = { x: (tr.x - tl.x) / span, y: (tr.y - tl.y) / span };
-  const ey = { x: (bl.x - tl.x) / span, y: (bl.y - tl.y) / span };
-  const module = Math.sqrt(Math.abs(ex.x * ey.y - ex.y * ey.x));
-  if (!(module > 0.5)) return null;
   // The fourth control point: the lower-right alignment centre, or (version 1) the lower-right finder's place.
   const far = layout.alignment.length > 0 ? n - 6.5 : n - 3.5;
-  const affine = (u: number, v: number): Point => ({
-    x: tl.x + ex.x * (u - 3.5) + ey.x * (v - 3.5),
-    y: tl.y + ex.y * (u - 3.5) + ey.y * (v - 3.5),
-  });
   const grid: Point[] = [
     { x: 3.5, y: 3.5 },
     { x: n - 3.5, y: 3.5 },
     { x: 3.5, y: n - 3.5 },
     { x: far, y: far },
   ];
-  const points: Point[] = [tl, tr, bl, affine(far, far)];
-  if (layout.alignment.length > 0) {
-    const found = findAlignment(source, affine(far, far), ex, ey);
-    if (found !== null) points[3] = found;
+  const samples = knownSamples(layout);
+  let best: Guess | null = null;
+  for (const depth of depths(finders)) {
+    const guess = perspectiveGuess(source, finders, depth, span, far, alignment);
+    if (guess === null) continue;
+    const points = [finders.topLeft, finders.topRight, finders.bottomLeft, guess.far];
+    const h = homographyFrom(grid, points);
+    if (h === null) continue;
+    const score = correlation(source, h, samples);
+    if (best === null || score > best.score) best = { layout, grid, points, module: guess.module, score };
   }
-  const h = homographyFrom(grid, points);
-  if (h === null) return null;
-  return { layout, grid, points, module, score: correlation(source, h, knownSamples(layout)) };
+  return best;
 }
 
 /**
- * The versions worth fitting, best first: every version's first guess is scored and the two that fit best
- * are kept. (The finder spacing alone cannot tell the version when blur has swollen or shrunk the finder
+ * Relative depths (the projective denominator) at the top-right and bottom-left finders: 1 and 1 is the
+ * affine guess; a tilted code's far finders look smaller, their depth in inverse proportion.
+ */
+function depths(finders: FinderTriple): [number, number][] {
+  const out: [number, number][] = [[1, 1]];
+  const m = finders.modules;
+  if (m !== undefined) {
+    const [tl, tr, bl] = m;
+    const wr = tl / tr;
+    const wb = tl / bl;
+    if (Math.abs(wr - 1) > 0.08 || Math.abs(wb - 1) > 0.08) out.push([wr, wb]);
+  }
+  return out;
+}
+
+/**
+ * Where the fourth control point lies if the code's plane has depths 1, `wr`, `wb` at its three finders:
+ * image = (TL + du·E + dv·F) / (1 + g·du + h·dv) in module offsets from the top-left finder. Then the
+ * alignment pattern is searched around it.
+ */
+function perspectiveGuess(
+  source: Luma,
+  finders: FinderTriple,
+  [wr, wb]: [number, number],
+  span: number,
+  far: number,
+  alignment: boolean,
+): { far: Point; module: number } | null {
+  const { topLeft: tl, topRight: tr, bottomLeft: bl } = finders;
+  const g = (wr - 1) / span;
+  const h = (wb - 1) / span;
+  const e = { x: (tr.x * wr - tl.x) / span, y: (tr.y * wr - tl.y) / span };
+  const f = { x: (bl.x * wb - tl.x) / span, y: (bl.y * wb - tl.y) / span };
+  const module = Math.sqrt(Math.abs(e.x * f.y - e.y * f.x));
+  if (!(module > 0.5)) return null;
+  const d = far - 3.5;
+  const w = 1 + g * d + h * d;
+  if (!(w > 0.2)) return null;
+  const p = { x: (tl.x + d * (e.x + f.x)) / w, y: (tl.y + d * (e.y + f.y)) / w };
+  // One module's step along each axis there, for the alignment search.
+  const ex = { x: (e.x - p.x * g) / w, y: (e.y - p.y * g) / w };
+  const ey = { x: (f.x - p.x * h) / w, y: (f.y - p.y * h) / w };
+  const found = !alignment || far === span + 3.5 ? null : findAlignment(source, p, ex, ey);
+  return { far: found ?? p, module };
+}
+
+/**
+ * The versions worth fitting, best first: every version's first guess (without the alignment search) is
+ * scored and the two that fit best are kept. (The finder spacing alone cannot tell the version when blur has swollen or shrunk the finder
  * runs that the module size is measured from.)
  */
 export function rankVersions(source: Luma, finders: FinderTriple): number[] {
   const scored: { version: number; score: number }[] = [];
   for (let version = 1; version <= MAX_VERSION; version++) {
-    const guess = firstGuess(source, finders, version);
+    const guess = firstGuess(source, finders, version, false);
     if (guess !== null) scored.push({ version, score: guess.score });
   }
   return scored

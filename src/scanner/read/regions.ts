@@ -88,12 +88,23 @@ function named(a: FinderCandidate, corner: FinderCandidate, c: FinderCandidate, 
   const cross = (a.x - corner.x) * (c.y - corner.y) - (a.y - corner.y) * (c.x - corner.x);
   const [right, down] = cross > 0 ? [a, c] : [c, a];
   const at = (p: FinderCandidate) => ({ x: p.x / scale, y: p.y / scale });
-  return { topLeft: at(corner), topRight: at(right), bottomLeft: at(down) };
+  return {
+    topLeft: at(corner),
+    topRight: at(right),
+    bottomLeft: at(down),
+    modules: [corner.module / scale, right.module / scale, down.module / scale],
+  };
 }
 
-function similarModules(a: FinderCandidate, b: FinderCandidate): boolean {
+// Finder patterns of one code look alike in size: within this ratio for a pair, and a little more for a
+// triple, whose right-angle layout already vouches for it (a strongly tilted code's near finder can look
+// twice its far one).
+const PAIR_RATIO = 1.7;
+const TRIPLE_RATIO = 2.1;
+
+function similarModules(a: FinderCandidate, b: FinderCandidate, ratio = PAIR_RATIO): boolean {
   const r = a.module / b.module;
-  return r < 1.7 && r > 1 / 1.7;
+  return r < ratio && r > 1 / ratio;
 }
 
 function scoreTriple(
@@ -101,7 +112,8 @@ function scoreTriple(
   q: FinderCandidate,
   r: FinderCandidate,
 ): { pts: [FinderCandidate, FinderCandidate, FinderCandidate]; score: number; module: number } | null {
-  if (!similarModules(p, q) || !similarModules(q, r) || !similarModules(p, r)) return null;
+  if (!similarModules(p, q, TRIPLE_RATIO) || !similarModules(q, r, TRIPLE_RATIO) || !similarModules(p, r, TRIPLE_RATIO))
+    return null;
   const module = (p.module + q.module + r.module) / 3;
   // The corner finder is the one opposite the longest side (the code's diagonal).
   const dpq = Math.hypot(p.x - q.x, p.y - q.y);
