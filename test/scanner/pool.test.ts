@@ -127,5 +127,5 @@ describe("scanner worker pool", () => {
     } finally {
       await pool.close();
     }
-  });
+  }, 60_000);
 });

@@ -27,6 +27,11 @@ const cases: { technique: string; trouble: string; shot: Shot; invert?: boolean 
     shot: { module: 6, gaussPx: 4.5 },
   },
   {
+    technique: "finders-blur",
+    trouble: "modules of 1.3 px, whose finder rings only a window a few modules wide tells apart",
+    shot: { module: 1.3 },
+  },
+  {
     technique: "whole-inverted",
     trouble: "a light-on-dark code (a PDF viewer in dark mode)",
     shot: { module: 4 },
