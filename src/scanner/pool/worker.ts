@@ -14,6 +14,8 @@ void preloadDecoders().catch(() => undefined);
 // asked, and only to contexts made after the flag is set.
 setFlagsFromString("--expose-gc");
 const collect = runInNewContext("gc") as () => void;
+// A 12 MP JPEG is 2–5 MB; Telegram's photos and phone-sized ones stay under 1 MB.
+const BIG_FILE_BYTES = 1_500_000;
 
 // One scan at a time per worker: the pool sends the next job only after this one has answered.
 parentPort?.on("message", async (job: JobMessage) => {
@@ -28,5 +30,6 @@ parentPort?.on("message", async (job: JobMessage) => {
         : { id: job.id, ok: false, code: "scan_failed", message: "the file could not be scanned" };
   }
   parentPort?.postMessage(reply);
-  collect();
+  // Only after a big file: the next file may be waiting, and a phone photo's planes are small.
+  if (job.bytes.byteLength > BIG_FILE_BYTES) collect();
 });

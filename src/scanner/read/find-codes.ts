@@ -115,10 +115,12 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
       .filter((r) => !regions.some((known) => sameRegion(known, r)));
     regions.push(...proposed);
     for (const region of proposed) {
-      if (region.from !== 3 || !likeFound(search, region)) continue;
-      if (plain !== undefined) attempt(search, region, plain, tried);
-      // Cheap next to the region variants below, and it reads what blur and tilt keep them from reading.
-      if (enabled("grid")) attemptGrid(search, region);
+      if (plain !== undefined && region.from === 3 && likeFound(search, region)) attempt(search, region, plain, tried);
+    }
+    // Only where the plain look read nothing wanted (a clear photo never pays for it): the grid sampler, cheap
+    // next to the region variants below, and it reads what blur and tilt keep them from reading.
+    if (enabled("grid") && !done()) {
+      for (const region of proposed) if (region.from === 3 && likeFound(search, region)) attemptGrid(search, region);
     }
     search.firstLook = false;
     if (done()) {
