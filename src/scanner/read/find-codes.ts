@@ -57,6 +57,10 @@ const FINE_MAX_PIXELS = 5_000_000;
 // one call stays around 50 ms on a clean picture and under half a second on a noisy one.
 const WHOLE_LONG_SIDE = 1000;
 
+// The grid sampler looks at the best few three-finder regions per detector: a code's own finders rank high,
+// and on a page of text every further look-alike costs a fit.
+const GRID_REGIONS = 4;
+
 // Regions proposed beyond this many are noise (text read as finder patterns).
 const MAX_REGIONS = 16;
 
@@ -120,7 +124,8 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
     // Only where the plain look read nothing wanted (a clear photo never pays for it): the grid sampler, cheap
     // next to the region variants below, and it reads what blur and tilt keep them from reading.
     if (enabled("grid") && !done()) {
-      for (const region of proposed) if (region.from === 3 && likeFound(search, region)) attemptGrid(search, region);
+      const triples = proposed.filter((r) => r.from === 3 && likeFound(search, r)).slice(0, GRID_REGIONS);
+      for (const region of triples) attemptGrid(search, region);
     }
     search.firstLook = false;
     if (done()) {

@@ -22,7 +22,7 @@ export interface FinderTriple {
 
 // Below this correlation at the known modules the fit is not a QR code's grid (or not this version's).
 const MIN_SCORE = 0.4;
-const MIN_START_SCORE = 0.25;
+const MIN_START_SCORE = 0.35;
 
 /**
  * Fits a perspective map from a version's module grid to the photo. The finder centres give an affine first
@@ -123,8 +123,8 @@ function perspectiveGuess(
 
 /**
  * The versions worth fitting, best first: every version's first guess (without the alignment search) is
- * scored and the two that fit best are kept. (The finder spacing alone cannot tell the version when blur has swollen or shrunk the finder
- * runs that the module size is measured from.)
+ * scored; the best is kept, and the runner-up when it fits nearly as well. (The finder spacing alone
+ * cannot tell the version when blur has swollen or shrunk the finder runs the module size is measured from.)
  */
 export function rankVersions(source: Luma, finders: FinderTriple): number[] {
   const scored: { version: number; score: number }[] = [];
@@ -132,10 +132,11 @@ export function rankVersions(source: Luma, finders: FinderTriple): number[] {
     const guess = firstGuess(source, finders, version, false);
     if (guess !== null) scored.push({ version, score: guess.score });
   }
-  return scored
-    .sort((a, b) => b.score - a.score)
-    .slice(0, 2)
-    .map((s) => s.version);
+  scored.sort((a, b) => b.score - a.score);
+  const best = scored[0];
+  if (best === undefined || best.score < MIN_START_SCORE) return [];
+  // The runner-up only when it fits nearly as well (a blurred finder can leave two versions close).
+  return scored.filter((s, i) => i === 0 || (i === 1 && s.score >= best.score - 0.1)).map((s) => s.version);
 }
 
 function refine(source: Luma, start: Guess): GridFit | null {
