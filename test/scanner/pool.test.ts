@@ -61,7 +61,8 @@ describe("scanner worker pool", () => {
     const blocked = await longestStall(() => inline.scan(large));
     expect(blocked.result.payloads).toEqual(result[0].payloads);
     expect(stall).toBeLessThan(blocked.stall / 2);
-  });
+    // Three 12 MP scans, one of them inline: on a shared 2-core machine that can outlast the default timeout.
+  }, 90_000);
 
   it("tells a waiting caller its place in the queue and refuses past the queue's end with busy", async () => {
     scanner = createScanner({ logger: silentLogger, workers: 1, maxQueue: 1 });
