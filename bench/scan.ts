@@ -47,11 +47,16 @@ if (dir === undefined) {
 const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { images: Entry[] };
 const entries = manifest.images;
 const skipSteps = values.skip.split(",").filter((s) => s !== "");
+// Longer than the pool's idle stop, so that idle RSS is measured as a quiet server would sit.
+const IDLE_STOP_MS = 1000;
+const IDLE_WAIT_MS = 3000;
 const scanner = createScanner({
   logger: silentLogger,
   workers: Number(values.workers),
   ...(values.budget === undefined ? {} : { timeBudgetMs: Number(values.budget) }),
   skipSteps,
+  // Stopped well inside the wait before the idle RSS is taken; files are read back to back, so never earlier.
+  idleStopMs: IDLE_STOP_MS,
 });
 
 // Warm-up: start the worker and compile the hot loops, as the peers were measured warm.
@@ -69,6 +74,10 @@ for (const entry of entries) {
     rows.push({ entry, payloads: [], ms: performance.now() - started, error: (error as { code?: string }).code });
   }
 }
+// Idle RSS: what the process keeps resident once the files are read and the scanner waits for the next one
+// (workers that stop when idle have had the time to stop).
+await new Promise((resolve) => setTimeout(resolve, IDLE_WAIT_MS));
+const idleRssMb = process.memoryUsage.rss() / 1024 / 1024;
 await scanner.close();
 // Peak RSS of this process (the workers are threads in it), taken before the jimp baseline below runs.
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
@@ -121,9 +130,9 @@ const ratios = rows.map((r) => r.ms / (r.jimpMs ?? r.ms));
 out(`bench:scan ${dir}${skipSteps.length > 0 ? ` (without ${skipSteps.join(", ")})` : ""}`);
 out("");
 out(
-  "| images | decode rate | every code | false decodes | median ms | p95 ms | peak RSS | scan / jimp decode (median, p95) |",
+  "| images | decode rate | every code | false decodes | median ms | p95 ms | peak RSS | idle RSS | scan / jimp decode (median, p95) |",
 );
-out("| --- | --- | --- | --- | --- | --- | --- | --- |");
+out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 out(
   `| ${rows.length} | ${pct(withCode.filter(hit).length, withCode.length)} (${withCode.filter(hit).length}/${withCode.length}) | ${pct(withCode.filter(every).length, withCode.length)} (${withCode.filter(every).length}) | ${rows.reduce((n, r) => n + falses(r).length, 0)} | ${quantile(
     rows.map((r) => r.ms),
@@ -133,7 +142,7 @@ out(
     0.95,
   ).toFixed(
     0,
-  )} | ${peakRssMb.toFixed(0)} MB | ${quantile(ratios, 0.5).toFixed(2)}, ${quantile(ratios, 0.95).toFixed(2)} |`,
+  )} | ${peakRssMb.toFixed(0)} MB | ${idleRssMb.toFixed(0)} MB | ${quantile(ratios, 0.5).toFixed(2)}, ${quantile(ratios, 0.95).toFixed(2)} |`,
 );
 out("");
 out("| tag | images | decoded | every code | median ms | scan / jimp (median) |");

@@ -42,6 +42,11 @@ export interface ScannerOptions {
   timeBudgetMs?: number;
   /** Search steps to leave out, by name (for the benchmark's ablations). */
   skipSteps?: readonly string[];
+  /**
+   * A worker without work for this long is stopped, and started again when a file comes (default 30 s: a
+   * restart costs about half a second, an idle worker tens of megabytes).
+   */
+  idleStopMs?: number;
 }
 
 /** Creates the scanner the engine uses: a small worker pool, or inline work when `workers` is 0. */
@@ -57,6 +62,7 @@ export function createScanner(options: ScannerOptions): Scanner {
           maxQueue: options.maxQueue ?? 8,
           // Decoding cannot be interrupted and is bounded by the pixel limit; this only catches a stuck worker.
           hardTimeoutMs: Math.max(15_000, timeBudgetMs * 10),
+          idleStopMs: options.idleStopMs ?? 30_000,
           logger,
         })
       : null;

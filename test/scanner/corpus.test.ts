@@ -10,7 +10,10 @@ import { expectSound } from "./expectations.ts";
 // (npm run bench:scan); here what must always hold is checked on each image, and the easy ones exactly.
 for (const split of ["dev", "dev-telegram"]) {
   const dir = corpusDir(split);
-  describe.skipIf(!hasCorpus(dir))(`scanner on corpus/${split} (skipped when ../shared/corpus is absent)`, () => {
+  const title = hasCorpus(dir)
+    ? `scanner on corpus/${split}`
+    : `scanner on corpus/${split}: SKIPPED, no corpus/${split}/manifest.json under PAGOBOT_SHARED_DIR (default ../shared)`;
+  describe.skipIf(!hasCorpus(dir))(title, () => {
     const entries: CorpusEntry[] = hasCorpus(dir) ? readManifest(dir) : [];
     const results = new Map<string, ScanResult>();
     const scanner = createScanner({ logger: silentLogger, workers: 2, maxQueue: 200 });

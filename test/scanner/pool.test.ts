@@ -61,7 +61,8 @@ describe("scanner worker pool", () => {
     const blocked = await longestStall(() => inline.scan(large));
     expect(blocked.result.payloads).toEqual(result[0].payloads);
     expect(stall).toBeLessThan(blocked.stall / 2);
-  });
+    // Three 12 MP scans, one of them inline: on a shared 2-core machine that can outlast the default timeout.
+  }, 90_000);
 
   it("tells a waiting caller its place in the queue and refuses past the queue's end with busy", async () => {
     scanner = createScanner({ logger: silentLogger, workers: 1, maxQueue: 1 });
@@ -113,4 +114,19 @@ describe("scanner worker pool", () => {
       await pool.close();
     }
   });
+
+  it("starts workers only when files come and stops them once idle; the next file starts one again", async () => {
+    const pool = new ScanPool({ size: 2, maxQueue: 2, hardTimeoutMs: 60_000, idleStopMs: 200, logger: silentLogger });
+    try {
+      expect(pool.workers).toBe(0);
+      expect((await pool.run({ bytes: small, timeBudgetMs: 1200 })).payloads).toEqual(smallPayloads);
+      expect(pool.workers).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(pool.workers).toBe(0);
+      expect((await pool.run({ bytes: small, timeBudgetMs: 1200 })).payloads).toEqual(smallPayloads);
+      expect(pool.workers).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });

@@ -10,6 +10,11 @@ export interface PoolOptions {
   readonly maxQueue: number;
   /** A worker that has not answered by then is terminated and replaced (jsqr cannot be interrupted). */
   readonly hardTimeoutMs: number;
+  /**
+   * A worker left without work this long is stopped (and started again on the next file): an idle worker
+   * holds its decoders, its WASM heap and its planes' high-water mark, tens of megabytes each. Undefined: never.
+   */
+  readonly idleStopMs?: number;
   readonly logger: Logger;
 }
 
@@ -37,6 +42,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   running: { pending: Pending; id: number; timer: NodeJS.Timeout } | null;
+  /** While idle: when it will be stopped. */
+  idleTimer?: NodeJS.Timeout;
 }
 
 const entry = new URL("./worker-entry.mjs", import.meta.url);
@@ -88,12 +95,18 @@ export class ScanPool {
     });
   }
 
+  /** Worker threads alive now (started on demand, stopped when idle). */
+  get workers(): number {
+    return this.slots.length;
+  }
+
   /** Stops the workers; queued and running scans fail with `closed`. */
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.queue.splice(0)) p.reject(new ScanError("closed", "the scanner has been closed"));
     await Promise.all(
       this.slots.splice(0).map(async (slot) => {
+        clearTimeout(slot.idleTimer);
         if (slot.running !== null) {
           clearTimeout(slot.running.timer);
           slot.running.pending.reject(new ScanError("closed", "the scanner has been closed"));
@@ -134,6 +147,7 @@ export class ScanPool {
       if (message.ok) running.pending.resolve(message.outcome);
       else running.pending.reject(new ScanError(message.code, message.message));
       this.next(slot);
+      if (slot.running === null) this.stopWhenIdle(slot);
     });
     const failed = (reason: unknown) => {
       if (this.closed || !this.slots.includes(slot)) return;
@@ -152,7 +166,19 @@ export class ScanPool {
     worker.on("exit", (code) => failed(new Error(`worker exited with code ${code}`)));
   }
 
+  private stopWhenIdle(slot: Slot): void {
+    const after = this.options.idleStopMs;
+    if (after === undefined || this.closed) return;
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = setTimeout(() => {
+      if (slot.running === null && this.slots.includes(slot)) this.drop(slot);
+    }, after);
+    // An idle timer must not keep the process alive.
+    slot.idleTimer.unref();
+  }
+
   private drop(slot: Slot): void {
+    clearTimeout(slot.idleTimer);
     slot.worker.removeAllListeners();
     void slot.worker.terminate();
     this.slots.splice(this.slots.indexOf(slot), 1);
@@ -186,6 +212,7 @@ export class ScanPool {
       this.drop(slot);
       this.drain();
     }, this.options.hardTimeoutMs);
+    clearTimeout(slot.idleTimer);
     slot.running = { pending, id, timer };
     slot.worker.ref();
     slot.worker.postMessage(message, [bytes.buffer]);

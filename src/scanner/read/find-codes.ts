@@ -4,6 +4,7 @@ import { boxReduce, fitLongSide, scaleLuma } from "../image/resample.ts";
 import type { Deadline } from "./deadline.ts";
 import { findFinderPatterns } from "./finder.ts";
 import { centre, contains, growQuad, mapCorners, type Quad, side } from "./geometry.ts";
+import { readGrid } from "./grid-decode.ts";
 import { readQr } from "./jsqr-read.ts";
 import { paintQuad } from "./mask.ts";
 import { type Found, type RegionVariant, readRegion, regionVariants } from "./region-decode.ts";
@@ -17,7 +18,8 @@ export interface FindOptions {
   readonly wanted: (text: string) => boolean;
   /**
    * Parts of the search to leave out, for the benchmark's ablations: a detector ("finders", "finders-smooth",
-   * "finders-fine"), "whole" or "whole-inverted", or a region preparation by name ("m3", "m4-sharpen", …).
+   * "finders-blur", "finders-fine"), "whole" or "whole-inverted", a region preparation by name ("m3", "m4-sharpen", …), or the
+   * grid sampler ("grid") or its parts ("grid-deblur", "grid-local").
    */
   readonly skip?: readonly string[];
 }
@@ -55,6 +57,10 @@ const FINE_MAX_PIXELS = 5_000_000;
 // one call stays around 50 ms on a clean picture and under half a second on a noisy one.
 const WHOLE_LONG_SIDE = 1000;
 
+// The grid sampler looks at the best few three-finder regions per detector: a code's own finders rank high,
+// and on a page of text every further look-alike costs a fit.
+const GRID_REGIONS = 4;
+
 // Regions proposed beyond this many are noise (text read as finder patterns).
 const MAX_REGIONS = 16;
 
@@ -64,6 +70,13 @@ const detectors: readonly Detector[] = [
     // Sensor noise breaks the runs of a finder pattern; a 3×3 mean first joins them again.
     name: "finders-smooth",
     binary: (s) => ({ image: adaptiveThreshold(smooth(s.plane, 1), 12, 3), scale: s.scale }),
+  },
+  {
+    // Blur of about a module merges a finder's one-module rings into its centre over a 25 px window; a
+    // window a few modules wide, on a lightly smoothed plane, still sees each ring lighter than its
+    // neighbours. (Noisier on text, so it comes after the two above; the grid sampler reads what it finds.)
+    name: "finders-blur",
+    binary: (s) => ({ image: adaptiveThreshold(smooth(s.plane, 1), 4, 1), scale: s.scale }),
   },
   {
     // Modules under 2 px merge into grey at the plane's size; enlarged twice they have edges again.
@@ -97,7 +110,7 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
   const tried = new Set<Region>();
 
   for (const detector of detectors) {
-    if (!enabled(detector.name) || plain === undefined) continue;
+    if (!enabled(detector.name)) continue;
     if (!search.firstLook && options.deadline.passed()) break;
     const binary = detector.binary(search);
     if (binary === null) continue;
@@ -105,13 +118,21 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
       .slice(0, MAX_REGIONS)
       .filter((r) => !regions.some((known) => sameRegion(known, r)));
     regions.push(...proposed);
-    for (const region of proposed)
-      if (region.from === 3 && likeFound(search, region)) attempt(search, region, plain, tried);
+    for (const region of proposed) {
+      if (plain !== undefined && region.from === 3 && likeFound(search, region)) attempt(search, region, plain, tried);
+    }
+    // Only where the plain look read nothing wanted (a clear photo never pays for it): the grid sampler, cheap
+    // next to the region variants below, and it reads what blur and tilt keep them from reading.
+    if (enabled("grid") && !done()) {
+      const triples = proposed.filter((r) => r.from === 3 && likeFound(search, r)).slice(0, GRID_REGIONS);
+      for (const region of triples) attemptGrid(search, region);
+    }
     search.firstLook = false;
     if (done()) {
       // A second instalment's code may have shown only two of its finder patterns.
       for (const region of regions) {
-        if (region.from === 2 && !tried.has(region) && likeFound(search, region)) attempt(search, region, plain, tried);
+        if (plain !== undefined && region.from === 2 && !tried.has(region) && likeFound(search, region))
+          attempt(search, region, plain, tried);
       }
       return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
     }
@@ -143,6 +164,14 @@ function attempt(search: Search, region: Region, variant: RegionVariant, tried: 
   if ((!search.firstLook && search.options.deadline.passed()) || covered(search, region)) return;
   tried.add(region);
   const hit = readRegion(search.source, region, variant, masks(search));
+  if (hit !== null) add(search, hit);
+}
+
+/** The grid sampler on a three-finder region (grid-decode.ts), unless a code was already read there. */
+function attemptGrid(search: Search, region: Region): void {
+  if (region.finders === undefined || covered(search, region)) return;
+  if (!search.firstLook && search.options.deadline.passed()) return;
+  const hit = readGrid(search.source, region.finders, { skip: search.options.skip });
   if (hit !== null) add(search, hit);
 }
 

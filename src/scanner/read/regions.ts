@@ -1,4 +1,5 @@
 import type { FinderCandidate } from "./finder.ts";
+import type { FinderTriple } from "./grid-fit.ts";
 
 /** A part of the source plane that probably holds one QR code, and the code's module size there. */
 export interface Region {
@@ -12,6 +13,8 @@ export interface Region {
   readonly score: number;
   /** How it was proposed: three finder patterns, two, or one. */
   readonly from: 3 | 2 | 1;
+  /** For three-finder regions: the finder centres in source pixels, named as the code names its corners. */
+  readonly finders?: FinderTriple;
 }
 
 // A QR code of version 1 to 10 has 21 to 57 modules a side: its finder centres are 14 to 50 modules apart.
@@ -46,7 +49,7 @@ export function proposeRegions(candidates: readonly FinderCandidate[], scale: nu
     const d = { x: a.x + c.x - b.x, y: a.y + c.y - b.y };
     const xs = [a.x, b.x, c.x, d.x];
     const ys = [a.y, b.y, c.y, d.y];
-    regions.push(box(xs, ys, t.module * 6, t.module, scale, t.score + 100, 3));
+    regions.push({ ...box(xs, ys, t.module * 6, t.module, scale, t.score + 100, 3), finders: named(a, b, c, scale) });
   }
   const rest = ranked.filter((p) => !used.has(p));
   for (let i = 0; i < rest.length; i++) {
@@ -77,9 +80,31 @@ export function proposeRegions(candidates: readonly FinderCandidate[], scale: nu
   return regions.sort((a, b) => b.score - a.score);
 }
 
-function similarModules(a: FinderCandidate, b: FinderCandidate): boolean {
+/**
+ * The corner finder `corner` is the code's top-left; of the other two, the top-right is the one a quarter turn
+ * clockwise (in picture coordinates, y down) from the other, as a QR code is never printed mirrored.
+ */
+function named(a: FinderCandidate, corner: FinderCandidate, c: FinderCandidate, scale: number): FinderTriple {
+  const cross = (a.x - corner.x) * (c.y - corner.y) - (a.y - corner.y) * (c.x - corner.x);
+  const [right, down] = cross > 0 ? [a, c] : [c, a];
+  const at = (p: FinderCandidate) => ({ x: p.x / scale, y: p.y / scale });
+  return {
+    topLeft: at(corner),
+    topRight: at(right),
+    bottomLeft: at(down),
+    modules: [corner.module / scale, right.module / scale, down.module / scale],
+  };
+}
+
+// Finder patterns of one code look alike in size: within this ratio for a pair, and a little more for a
+// triple, whose right-angle layout already vouches for it (a strongly tilted code's near finder can look
+// twice its far one).
+const PAIR_RATIO = 1.7;
+const TRIPLE_RATIO = 2.1;
+
+function similarModules(a: FinderCandidate, b: FinderCandidate, ratio = PAIR_RATIO): boolean {
   const r = a.module / b.module;
-  return r < 1.7 && r > 1 / 1.7;
+  return r < ratio && r > 1 / ratio;
 }
 
 function scoreTriple(
@@ -87,7 +112,8 @@ function scoreTriple(
   q: FinderCandidate,
   r: FinderCandidate,
 ): { pts: [FinderCandidate, FinderCandidate, FinderCandidate]; score: number; module: number } | null {
-  if (!similarModules(p, q) || !similarModules(q, r) || !similarModules(p, r)) return null;
+  if (!similarModules(p, q, TRIPLE_RATIO) || !similarModules(q, r, TRIPLE_RATIO) || !similarModules(p, r, TRIPLE_RATIO))
+    return null;
   const module = (p.module + q.module + r.module) / 3;
   // The corner finder is the one opposite the longest side (the code's diagonal).
   const dpq = Math.hypot(p.x - q.x, p.y - q.y);
