@@ -112,7 +112,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const auth = createDropPayAuth({ baseUrl, appKey, appSecret, logger, clock });
   const demo =
     config.DROPPAY_BASE_URL === undefined && sandbox !== undefined ? createSandboxDemoAccounts(sandbox.url) : null;
-  const baseGateway = createDropPayGateway({ client, auth, vault, tokenStore: { kv, cipher }, demo, clock, logger });
+  const baseGateway = createDropPayGateway({ client, auth, vault, demo, clock, logger });
   const gateway = overrides.wrapGateway?.(baseGateway) ?? baseGateway;
 
   const http = createHttpServer(logger);

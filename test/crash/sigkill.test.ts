@@ -28,6 +28,7 @@ const PER_ROUND = 4;
 const PRESS_GAP_MS = 150;
 const KILL_WINDOW_MS = 1_600;
 const RECOVERY_LIMIT_MS = 10_000;
+const CARD_LIMIT_MS = 30_000;
 
 const maria = { id: 7_300_001, first_name: "Maria", language_code: "it" };
 
@@ -144,9 +145,15 @@ describe("a pagobot process killed (SIGKILL) between Paga and PAID", () => {
         }
         const cards = await Promise.all(
           batch.map(async ({ chat }) => {
+            const asked = Date.now();
             for (;;) {
               const card = chat.botMessages().find((m) => m.buttons.flat().some((b) => b.text.startsWith("Paga")));
               if (card !== undefined) return card;
+              // A card that never comes fails here, with what the chat and pagobot showed, not at the test's timeout.
+              if (Date.now() - asked > CARD_LIMIT_MS)
+                throw new Error(
+                  `no card within ${CARD_LIMIT_MS} ms\n${telegram.printTranscript(chat.id)}\n${bot.child.lines.slice(-40).join("\n")}`,
+                );
               await sleep(20);
             }
           }),
