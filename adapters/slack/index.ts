@@ -42,7 +42,10 @@ export interface SlackAdapterOptions {
   readonly defaultLocale?: Locale;
   /** Per-channel pacing the outbox applies (Slack: about one message a second per channel). Default 1 s. */
   readonly minIntervalMs?: number;
-  /** The engine's read API for the Home tab (pending notices, recent payments), once it exists. */
+  /**
+   * The engine's read API for the Home tab (pending notices, recent payments); when given, the Home tab is also
+   * published again whenever one of the person's payments changes.
+   */
   readonly overview?: OverviewSource;
 }
 
@@ -108,7 +111,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     responseUrls.set(channel, entry);
   };
 
-  const port = createSlackPort(app.client, {
+  const slackPort = createSlackPort(app.client, {
     logger,
     minIntervalMs: options.minIntervalMs ?? 1_000,
     async onNotInChannel(channel) {
@@ -281,6 +284,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     await publishHome(event.user);
   });
 
+  // The Home tab follows the person's payments (read from the engine, so only when its read API is wired).
+  const port: ChatPort =
+    options.overview === undefined
+      ? slackPort
+      : { ...slackPort, paymentChanged: (person) => publishHome(person.userId) };
   engine.registerPort(port);
   let ready = false;
   let stopped = false;

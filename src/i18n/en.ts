@@ -10,6 +10,7 @@ export const en: Messages = {
     language: "language",
     cancel: "cancel",
     history: "history",
+    list: "list",
   },
   commandDescriptions: {
     start: "Welcome and how it works",
@@ -19,6 +20,7 @@ export const en: Messages = {
     language: "Change language",
     cancel: "Drop the current question",
     history: "Latest payments in this chat",
+    list: "Your notices not paid yet",
   },
   botProfile: {
     description:
@@ -42,6 +44,7 @@ export const en: Messages = {
     "Commands:\n" +
     "/link — link your DropPay account\n" +
     "/unlink — unlink it\n" +
+    "/list — your notices not paid yet\n" +
     "/history — latest payments in this chat\n" +
     "/language — change language (Italiano / English)\n" +
     "/cancel — drop the current question\n" +
@@ -192,6 +195,11 @@ export const en: Messages = {
       cancelled: "cancelled",
       notCreated: "not created",
     },
+  },
+  list: {
+    empty: "You have no pending notices: the ones you send show up here until they are paid or cancelled.",
+    title: "Your pending notices:",
+    line: (payee: string, detail: string, status: string) => `• ${payee} · ${detail} · ${status}`,
   },
   nothingToCancel: "There is nothing to cancel. To cancel a payment, use the Cancel button on its summary.",
   questionDropped: "All right, never mind.",

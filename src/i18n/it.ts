@@ -11,6 +11,7 @@ export const it = {
     language: "lingua",
     cancel: "annulla",
     history: "storico",
+    list: "lista",
   },
   /** One line per command for the platforms' command menus (Telegram setMyCommands, Slack). */
   commandDescriptions: {
@@ -21,6 +22,7 @@ export const it = {
     language: "Cambia lingua",
     cancel: "Lascia perdere la domanda in corso",
     history: "Ultimi pagamenti di questa chat",
+    list: "I tuoi avvisi ancora da pagare",
   },
   /** What a chat platform shows about the bot before anyone writes (Telegram: at most 512 and 120 characters). */
   botProfile: {
@@ -45,6 +47,7 @@ export const it = {
     "Comandi:\n" +
     "/collega — collega il tuo conto DropPay\n" +
     "/scollega — scollega il conto\n" +
+    "/lista — i tuoi avvisi ancora da pagare\n" +
     "/storico — gli ultimi pagamenti di questa chat\n" +
     "/lingua — cambia lingua (Italiano / English)\n" +
     "/annulla — lascia perdere la domanda in corso\n" +
@@ -199,6 +202,12 @@ export const it = {
       cancelled: "annullato",
       notCreated: "non creato",
     },
+  },
+  /** /lista: the notices a person sent that are not over yet (read from the engine's read API). */
+  list: {
+    empty: "Non hai avvisi in sospeso: quelli che mandi compaiono qui finché non sono pagati o annullati.",
+    title: "I tuoi avvisi in sospeso:",
+    line: (payee: string, detail: string, status: string) => `• ${payee} · ${detail} · ${status}`,
   },
   nothingToCancel: "Non c'è niente da annullare. Per annullare un pagamento usa il pulsante Annulla sul suo riepilogo.",
   questionDropped: "Va bene, lascio stare.",

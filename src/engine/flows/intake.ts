@@ -3,7 +3,7 @@ import type { Locale } from "../../notice/money.ts";
 import type { PaymentNotice } from "../../notice/notice.ts";
 import { buildNotice } from "../../notice/notice.ts";
 import { readNoticeInput } from "../../notice/read-input.ts";
-import { type EngineContext, makeButton, say, slots } from "../context.ts";
+import { type EngineContext, makeButton, say, slots, toPerson } from "../context.ts";
 import { errorText, noticeErrorText } from "../error-to-view.ts";
 import type { ChatRef, IncomingFile, Sender } from "../events.ts";
 import { chatKey, newId } from "../ids.ts";
@@ -179,7 +179,10 @@ export async function handleFiles(
       await ctx.outbox.send({ chat, view, ...(target === undefined ? {} : { slot: target }) });
     }
   }
-  if (failure !== undefined) await say(ctx, chat, errorText(failure, m, { maxFileBytes: ctx.scanner.maxFileBytes }));
+  if (failure !== undefined) {
+    const text = errorText(failure, m, { maxFileBytes: ctx.scanner.maxFileBytes });
+    await say(ctx, chat, text, toPerson(chat, from.userId));
+  }
 }
 
 /** "Scrivi i codici": wait for the codes as text. */

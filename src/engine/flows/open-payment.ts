@@ -1,6 +1,6 @@
 import { messagesFor } from "../../i18n/t.ts";
 import type { Locale } from "../../notice/money.ts";
-import { type EngineContext, paymentLocale, say, slots } from "../context.ts";
+import { type EngineContext, paymentLocale, say, slots, toPerson } from "../context.ts";
 import { errorText } from "../error-to-view.ts";
 import type { ChatRef, Sender } from "../events.ts";
 import { type PayerRef, type PaymentForm, PspError } from "../gateway-port.ts";
@@ -8,6 +8,7 @@ import { chatKey, newId, openNoticeKey, personKey } from "../ids.ts";
 import { flowLease } from "../lease.ts";
 import { catchUp, markInFlight, transition } from "../payment-machine.ts";
 import { figuresOf } from "../payment-status.ts";
+import { PERSON_RECENT_LIMIT } from "../read-api.ts";
 import type { NoticeRef, PaymentRecord } from "../records.ts";
 import { upsert } from "../upsert.ts";
 import { watch } from "./apply-status.ts";
@@ -96,6 +97,13 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
       ...c,
       recent: [id, ...c.recent].slice(0, RECENT_LIMIT),
     }));
+    // The sender's own list too (the read API: /lista, Slack's Home), whichever chat the notice came in.
+    await upsert(
+      ctx.store.people,
+      personKey(req.chat.platform, req.from.userId),
+      { locale: null, linked: null, waiting: [] },
+      (person) => ({ ...person, recent: [id, ...(person.recent ?? [])].slice(0, PERSON_RECENT_LIMIT) }),
+    );
     if (payer === null) {
       await upsert(ctx.store.people, record.payer.personKey, { locale: null, linked: null, waiting: [] }, (person) => ({
         ...person,
@@ -116,7 +124,12 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
 async function resume(ctx: EngineContext, req: OpenRequest, existing: PaymentRecord): Promise<void> {
   const m = messagesFor(req.locale);
   if (existing.phase === "awaiting_link") {
-    await say(ctx, req.chat, m.link.first, req.slot === undefined ? {} : { slot: req.slot });
+    await say(
+      ctx,
+      req.chat,
+      m.link.first,
+      req.slot === undefined ? toPerson(req.chat, req.from.userId) : { slot: req.slot },
+    );
     return;
   }
   await say(ctx, req.chat, m.alreadyOpen, req.slot === undefined ? {} : { slot: req.slot });

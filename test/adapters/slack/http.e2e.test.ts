@@ -96,6 +96,8 @@ describe("pagobot on Slack end to end (HTTP mode)", { timeout: 90_000 }, () => {
     );
     expect(announcements).toHaveLength(1);
     expect(announcements[0]?.text).toContain(`Pagato ${euro(notice.amountCents + feeCents(notice.amountCents))}`);
+    // Posted in the card's thread, so that a busy channel keeps the payment's story in one place.
+    expect(announcements[0]?.threadTs).toBe(card.ts);
 
     const dir = process.env.SLACK_TRANSCRIPT_DIR;
     if (dir !== undefined) {
@@ -293,6 +295,26 @@ describe("pagobot on Slack end to end (HTTP mode)", { timeout: 90_000 }, () => {
     emma.openHome();
     await e2e.peer.waitFor((t) => t.side === "bot" && t.kind === "home" && t.user === emma.id);
     expect(e2e.peer.homeOf(emma)?.seen.text).toContain("I pay pagoPA notices for you");
+  });
+
+  it("keeps the Home tab up to date: a notice sent shows there as pending with its total, and /paga lista lists it", async () => {
+    const notice = freshPaidNotice();
+    const ivo = e2e.peer.person("Ivo", { locale: "it-IT" });
+    const dm = e2e.peer.dm(ivo);
+    const mark = e2e.peer.mark();
+    await ivo.slash(dm, `${notice.noticeNumber} ${notice.fiscalCode}`);
+    const card = await expectSomeCard(dm, mark);
+    const total = (card.buttons[0] ?? "").replace(/^Paga /, "");
+    // Published without Ivo opening the tab: the engine told the adapter one of his payments changed.
+    await e2e.peer.waitFor(
+      (t) => t.side === "bot" && t.kind === "home" && t.user === ivo.id && t.text.includes("da confermare"),
+      { since: mark },
+    );
+    const home = e2e.peer.homeOf(ivo)?.seen.text ?? "";
+    expect(home).toMatch(new RegExp(`Da confermare\n🧾 .+\n${total} · \\d\\d/\\d\\d/\\d{4} · da confermare`));
+    await ivo.slash(dm, "lista");
+    const list = await botShows(e2e.peer, dm, (s) => s.text.startsWith("I tuoi avvisi in sospeso:"), { since: mark });
+    expect(list.text).toContain(`${total} · `);
   });
 
   it("tells whoever runs /paga in a channel the app is not in how to invite it", async () => {
