@@ -120,6 +120,11 @@ async function scanFile(ctx: EngineContext, file: IncomingFile, onQueued: () => 
   return [...result.notices];
 }
 
+/** Whether a file is a PDF, by what the platform announced (its type, else its name). */
+function isPdf(file: IncomingFile): boolean {
+  return file.mimeType === "application/pdf" || (file.mimeType === undefined && /\.pdf$/i.test(file.name ?? ""));
+}
+
 /** The message shown at once when files arrive; the result replaces it. */
 export async function showReading(ctx: EngineContext, chat: ChatRef, locale: Locale): Promise<string> {
   const slot = slots.progress(newId());
@@ -160,7 +165,10 @@ export async function handleFiles(
     if (failure !== undefined)
       return say(ctx, chat, errorText(failure, m, { maxFileBytes: ctx.scanner.maxFileBytes }), { slot });
     const typeCodes = await makeButton(ctx, { action: "type_codes" }, m.typeCodesButton, "primary");
-    return ctx.outbox.send({ chat, view: { type: "text", text: m.noQr, buttons: [[typeCodes]] }, slot });
+    // Tips for what was sent: a PDF's (the original, not a scan) or a photo's (and Telegram's "send as file").
+    const kind = files.every((f) => isPdf(f)) ? "pdf" : "photo";
+    const text = m.noQrFor(kind, chat.platform === "telegram" ? "telegram" : "other");
+    return ctx.outbox.send({ chat, view: { type: "text", text, buttons: [[typeCodes]] }, slot });
   }
   let first = true;
   for (const sheet of sheets) {
