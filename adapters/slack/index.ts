@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPReceiver } from "@slack/bolt";
 import type { Engine } from "../../src/engine/api.ts";
-import type { ChatRef, EventAck, InboundEvent, IncomingFile } from "../../src/engine/events.ts";
+import type { EventAck, InboundEvent, IncomingFile } from "../../src/engine/events.ts";
 import type { ChatPort } from "../../src/engine/ports.ts";
 import type { HttpServer } from "../../src/http/server.ts";
 import { localeFromTag, messagesFor } from "../../src/i18n/t.ts";
@@ -139,18 +139,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     }
   };
 
-  const wrapFiles = (files: readonly SlackFileDescriptor[], chat: ChatRef, userId: string, locale: Locale) => {
-    let told = false;
+  const wrapFiles = (files: readonly SlackFileDescriptor[]) => {
     return files.map(
       (file): IncomingFile =>
         createSlackFile(file, {
           token: options.token,
           fileInfo: async (id) => (await app.client.files.info({ file: id })).file as SlackFileDescriptor | undefined,
-          onAccessDenied: () => {
-            if (told) return;
-            told = true;
-            void tellPerson(chat.chatId, userId, slackMessages(locale).filesScopeMissing);
-          },
         }),
     );
   };
@@ -233,7 +227,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
             chat,
             from,
             eventId,
-            files: wrapFiles(submission.files, chat, from.userId, locale),
+            files: wrapFiles(submission.files),
             ...(submission.text === undefined ? {} : { caption: submission.text }),
           }
         : { type: "text", chat, from, eventId, text: submission.text },
@@ -252,7 +246,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       await handleEvent({ ...base, type: "text", text: intent.text });
       return;
     }
-    const files = wrapFiles(intent.files, intent.chat, intent.userId, localeOf(from.locale));
+    const files = wrapFiles(intent.files);
     await handleEvent({
       ...base,
       type: "files",

@@ -36,9 +36,6 @@ const it = {
     nothingRecent: "Ancora nessun pagamento.",
   },
   inviteMe: "Non sono in questo canale: invitami con `/invite @pagobot`, oppure scrivimi in un messaggio diretto.",
-  filesScopeMissing:
-    "Non posso leggere i file di questo workspace: all'app manca il permesso files:read. " +
-    "Chiedi a chi amministra Slack di reinstallarla dal manifest di pagobot.",
 };
 
 const en: typeof it = {
@@ -72,9 +69,6 @@ const en: typeof it = {
     nothingRecent: "No payments yet.",
   },
   inviteMe: "I am not in this channel: invite me with `/invite @pagobot`, or write to me in a direct message.",
-  filesScopeMissing:
-    "I cannot read files in this workspace: the app lacks the files:read permission. " +
-    "Ask your Slack admin to reinstall it from pagobot's manifest.",
 };
 
 export type SlackMessages = typeof it;

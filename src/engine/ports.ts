@@ -78,3 +78,13 @@ export class FileTooLargeError extends PagobotError<"file_too_large"> {
     super("file_too_large", `file larger than ${maxBytes} bytes`, options);
   }
 }
+
+/**
+ * Thrown by `IncomingFile.download` when the platform will not hand the app its files (Slack serves its sign-in
+ * page when the app lacks files:read): the engine tells the person to ask the workspace's admin, once.
+ */
+export class FileAccessError extends PagobotError<"file_access_denied"> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("file_access_denied", message, options);
+  }
+}

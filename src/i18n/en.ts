@@ -227,6 +227,10 @@ export const en: Messages = {
     scannerBusy: "I'm reading a lot of notices right now: try again in a minute.",
     scanTimeout: "I couldn't read the image: try a sharper photo, or one cropped to the QR code.",
     downloadFailed: "I couldn't download the file: try sending it again.",
+    fileAccess:
+      "I cannot read files: the app lacks the files:read permission. " +
+      "Ask the workspace admin to add it (by reinstalling the app from pagobot's manifest), " +
+      "or type the notice's codes.",
     noticeNumberFormat: "A notice number has 18 digits: check it and type it again.",
     auxDigit: "A notice number starts with 0, 1, 2 or 3: check it and type it again.",
     fiscalCodeFormat: "A payee's fiscal code has 11 digits: check it and type it again.",

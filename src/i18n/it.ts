@@ -237,6 +237,10 @@ export const it = {
     scannerBusy: "Sto leggendo tanti avvisi in questo momento: riprova tra un minuto.",
     scanTimeout: "Non sono riuscito a leggere l'immagine: prova con una foto più nitida, o ritagliata sul QR.",
     downloadFailed: "Non sono riuscito a scaricare il file: prova a mandarlo di nuovo.",
+    fileAccess:
+      "Non posso leggere i file: all'app manca il permesso files:read. " +
+      "Chiedi a chi amministra lo spazio di lavoro di aggiungerlo (reinstallando l'app dal manifest di pagobot), " +
+      "oppure scrivi i codici dell'avviso.",
     noticeNumberFormat: "Il codice avviso ha 18 cifre: controllalo e riscrivilo.",
     auxDigit: "Un codice avviso inizia con 0, 1, 2 o 3: controllalo e riscrivilo.",
     fiscalCodeFormat: "Il codice fiscale dell'ente ha 11 cifre: controllalo e riscrivilo.",

@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IncomingFile } from "../../src/engine/events.ts";
+import { FileAccessError } from "../../src/engine/ports.ts";
 import { pdfWithImage } from "../adapters/telegram/e2e/notices.ts";
-import { type Harness, memoryFile, startHarness } from "../helpers/harness.ts";
+import { type Harness, memoryFile, people, startHarness } from "../helpers/harness.ts";
 
 /** Notice images the scanner branch commits (a subset of ../shared/corpus/dev, with the same manifest). */
 const fixtures = join(import.meta.dirname, "..", "fixtures", "scanner");
@@ -74,6 +75,28 @@ describe("notices sent as photos and files", () => {
     expect(tips).toContain("manda il PDF originale dell'ente");
     expect(tips).not.toContain("rifai la foto");
     expect(tips).toContain("[Scrivi i codici]");
+  });
+
+  it("says the app cannot read files (files:read) when the platform refuses them, once per message, in both languages", async () => {
+    const refused = (): IncomingFile => ({
+      name: "avviso.jpg",
+      mimeType: "image/jpeg",
+      download: async () => {
+        throw new FileAccessError("sign-in page instead of the file");
+      },
+    });
+    const id = next();
+    await h.files([refused(), refused()], undefined, id);
+    const told = await h.see(/files:read/, id);
+    expect(told).toBe(
+      "Non posso leggere i file: all'app manca il permesso files:read. Chiedi a chi amministra lo spazio di lavoro " +
+        "di aggiungerlo (reinstallando l'app dal manifest di pagobot), oppure scrivi i codici dell'avviso.",
+    );
+    await h.settle();
+    expect(h.texts(id)).toEqual([told]);
+    const english = next();
+    await h.files([refused()], people.john, english);
+    expect(await h.see(/files:read/, english)).toMatch(/^I cannot read files: .* Ask the workspace admin to add it/);
   });
 
   it("gives an album one card or choice per sheet", async () => {

@@ -7,7 +7,7 @@ import { type EngineContext, makeButton, say, slots, toPerson } from "../context
 import { errorText, noticeErrorText } from "../error-to-view.ts";
 import type { ChatRef, IncomingFile, Sender } from "../events.ts";
 import { chatKey, newId } from "../ids.ts";
-import { FileTooLargeError } from "../ports.ts";
+import { FileAccessError, FileTooLargeError } from "../ports.ts";
 import type { Awaiting, NoticeRef } from "../records.ts";
 import { ScanFailure } from "../scanner-port.ts";
 import { upsert } from "../upsert.ts";
@@ -108,7 +108,7 @@ async function scanFile(ctx: EngineContext, file: IncomingFile, onQueued: () => 
   try {
     bytes = await file.download(max);
   } catch (error) {
-    if (error instanceof FileTooLargeError) throw error;
+    if (error instanceof FileTooLargeError || error instanceof FileAccessError) throw error;
     throw new ScanFailure("download_failed", "the file could not be downloaded", { cause: error });
   }
   if (bytes.byteLength > max) throw new FileTooLargeError(max);
@@ -157,7 +157,8 @@ export async function handleFiles(
       if (fresh.length > 0) sheets.push(fresh);
     } catch (error) {
       failure ??= error;
-      if (!(error instanceof ScanFailure || error instanceof FileTooLargeError)) throw error;
+      if (!(error instanceof ScanFailure || error instanceof FileTooLargeError || error instanceof FileAccessError))
+        throw error;
       ctx.logger.info("file refused", { code: error.code });
     }
   }
