@@ -27,7 +27,7 @@ const it = {
       "*Come si usa*\n" +
       "• `/paga` apre un modulo dove caricare l'avviso o scrivere i codici\n" +
       "• `/paga <codice avviso> <codice fiscale ente>` mostra subito il riepilogo\n" +
-      "• `/paga storico` gli ultimi pagamenti del canale · `/paga collega` collega il tuo conto DropPay · " +
+      "• `/paga lista` i tuoi avvisi in sospeso · `/paga storico` gli ultimi pagamenti del canale · `/paga collega` collega il tuo conto DropPay · " +
       "`/paga aiuto` tutti i comandi",
     openModal: "Paga un avviso",
     pending: "Da confermare",
@@ -60,7 +60,7 @@ const en: typeof it = {
       "*How to use it*\n" +
       "• `/pay` opens a form to upload the notice or type its codes\n" +
       "• `/pay <notice number> <payee fiscal code>` shows the summary at once\n" +
-      "• `/pay history` the channel's latest payments · `/pay link` links your DropPay account · " +
+      "• `/pay list` your pending notices · `/pay history` the channel's latest payments · `/pay link` links your DropPay account · " +
       "`/pay help` every command",
     openModal: "Pay a notice",
     pending: "Waiting for you",

@@ -278,6 +278,23 @@ describe("pagobot on Slack end to end (HTTP mode)", { timeout: 90_000 }, () => {
     expect(file?.loginPages).toBe(0);
   });
 
+  it("in a channel, tells only the sharer that one of their files is too big, beside the other file's card", async () => {
+    const notice = corpusNotice("dev-0094.jpg");
+    const piero = e2e.peer.person("Piero");
+    const anna = e2e.peer.person("Anna");
+    const office = e2e.peer.channel("ufficio", [piero, anna]);
+    const mark = e2e.peer.mark();
+    piero.share(office, [
+      { bytes: notice.photo, name: "avviso.jpg", mimetype: "image/jpeg" },
+      { bytes: new Uint8Array(1024), name: "enorme.pdf", mimetype: "application/pdf", announcedSize: 25 * MB },
+    ]);
+    await expectCard(office, notice.amountsCents[0] ?? 0, mark);
+    const note = await privateNote(e2e.peer, piero, (text) => text.includes("troppo grande"), mark);
+    expect(note).toMatch(/^Il file è troppo grande: il massimo è \d+ MB\./);
+    expect(shownSince(e2e.peer, office, mark).some((s) => s.text.includes("troppo grande"))).toBe(false);
+    expect(privateNotes(e2e.peer, anna, mark)).toEqual([]);
+  });
+
   it("maps /paga aiuto and /pay history to the engine's commands, in the person's language", async () => {
     const nora = e2e.peer.person("Nora");
     const dm = e2e.peer.dm(nora);
