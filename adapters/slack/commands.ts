@@ -10,19 +10,13 @@ export type SlashIntent =
   /** Anything else: codes or a QR's text, read as a typed message. */
   | { readonly kind: "text"; readonly text: string };
 
-/**
- * Words that have no engine command of their own yet: "lista" (pending payments) shows the history, which lists
- * open ones too, until the engine grows a read API for pending payments.
- */
-const EXTRA_WORDS: Readonly<Record<string, CommandName>> = { lista: "history", list: "history" };
-
 /** Reads the text Slack sends with a slash command; the sub-command's words are those of pagobot's i18n. */
 export function slashIntent(text: string): SlashIntent {
   const trimmed = text.trim();
   if (trimmed === "") return { kind: "modal" };
   const [first = "", ...rest] = trimmed.split(/\s+/);
   const word = first.toLowerCase().replace(/^\//, "");
-  const name = commandWords.find((entry) => entry.word === word)?.command ?? EXTRA_WORDS[word];
+  const name = commandWords.find((entry) => entry.word === word)?.command;
   if (name !== undefined) return { kind: "command", name, args: rest.join(" ") };
   return { kind: "text", text: trimmed };
 }

@@ -15,16 +15,6 @@ export class SlackDownloadError extends PagobotError<"slack_download_failed"> {
   }
 }
 
-/**
- * Slack answered a private file URL with its HTML sign-in page: the app lacks files:read (or the token is
- * wrong). The person is told so by the adapter; the engine sees a failed download.
- */
-export class SlackFileAccessError extends PagobotError<"slack_file_access"> {
-  constructor(message: string) {
-    super("slack_file_access", message);
-  }
-}
-
 /** The Web API's errors, read by their `code` (web-api's own error classes carry it). */
 interface WebApiErrorShape {
   readonly code?: unknown;

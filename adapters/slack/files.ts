@@ -1,6 +1,6 @@
 import type { IncomingFile } from "../../src/engine/events.ts";
-import { FileTooLargeError } from "../../src/engine/ports.ts";
-import { SlackDownloadError, SlackFileAccessError } from "./errors.ts";
+import { FileAccessError, FileTooLargeError } from "../../src/engine/ports.ts";
+import { SlackDownloadError } from "./errors.ts";
 
 /** What an event (files[] of a message, a modal's file_input) says about a file, before anything is fetched. */
 export interface SlackFileDescriptor {
@@ -19,8 +19,6 @@ export interface SlackFileOptions {
   readonly token: string;
   /** files.info, for stubs that carry no URL. */
   readonly fileInfo: (id: string) => Promise<SlackFileDescriptor | undefined>;
-  /** Told when Slack answers with its sign-in page (the app lacks files:read), so the person hears why. */
-  readonly onAccessDenied?: () => void;
   /** Gives up on a download that takes longer (a stalled connection must not hold a scan forever). */
   readonly timeoutMs?: number;
 }
@@ -33,7 +31,8 @@ export function isNoticeFile(file: SlackFileDescriptor): boolean {
 
 /**
  * A Slack file as the engine sees it. `download` refuses before a byte is fetched when the announced size is over
- * the cap, sends the bot token as a bearer, refuses Slack's HTML sign-in page (missing files:read), and stops
+ * the cap, sends the bot token as a bearer, refuses Slack's HTML sign-in page (missing files:read: FileAccessError),
+ * and stops
  * reading as soon as the bytes pass the cap.
  */
 export function createSlackFile(descriptor: SlackFileDescriptor, options: SlackFileOptions): IncomingFile {
@@ -74,9 +73,9 @@ async function fetchCapped(url: string, limit: number, options: SlackFileOptions
   }
   if ((response.headers.get("content-type") ?? "").toLowerCase().startsWith("text/html")) {
     // Slack's sign-in page, served with 200 instead of the file: no file is HTML, and scanning it helps nobody.
+    // The engine tells the person why (the app lacks files:read), once per message.
     await response.body.cancel();
-    options.onAccessDenied?.();
-    throw new SlackFileAccessError("Slack served its sign-in page instead of the file (is files:read granted?)");
+    throw new FileAccessError("Slack served its sign-in page instead of the file (is files:read granted?)");
   }
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   if (declared > limit) {

@@ -20,6 +20,7 @@ export function slackFromConfig(
     http: app.http,
     logger: app.logger,
     defaultLocale: config.DEFAULT_LOCALE,
+    overview: (person) => app.engine.overview(person),
     ...(config.SLACK_APP_TOKEN === undefined ? {} : { appToken: config.SLACK_APP_TOKEN }),
     ...(config.SLACK_API_URL === undefined ? {} : { apiUrl: config.SLACK_API_URL }),
   });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPReceiver } from "@slack/bolt";
 import type { Engine } from "../../src/engine/api.ts";
-import type { ChatRef, EventAck, InboundEvent, IncomingFile } from "../../src/engine/events.ts";
+import type { EventAck, InboundEvent, IncomingFile } from "../../src/engine/events.ts";
 import type { ChatPort } from "../../src/engine/ports.ts";
 import type { HttpServer } from "../../src/http/server.ts";
 import { localeFromTag, messagesFor } from "../../src/i18n/t.ts";
@@ -42,7 +42,10 @@ export interface SlackAdapterOptions {
   readonly defaultLocale?: Locale;
   /** Per-channel pacing the outbox applies (Slack: about one message a second per channel). Default 1 s. */
   readonly minIntervalMs?: number;
-  /** The engine's read API for the Home tab (pending notices, recent payments), once it exists. */
+  /**
+   * The engine's read API for the Home tab (pending notices, recent payments); when given, the Home tab is also
+   * published again whenever one of the person's payments changes.
+   */
   readonly overview?: OverviewSource;
 }
 
@@ -108,7 +111,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     responseUrls.set(channel, entry);
   };
 
-  const port = createSlackPort(app.client, {
+  const slackPort = createSlackPort(app.client, {
     logger,
     minIntervalMs: options.minIntervalMs ?? 1_000,
     async onNotInChannel(channel) {
@@ -136,18 +139,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     }
   };
 
-  const wrapFiles = (files: readonly SlackFileDescriptor[], chat: ChatRef, userId: string, locale: Locale) => {
-    let told = false;
+  const wrapFiles = (files: readonly SlackFileDescriptor[]) => {
     return files.map(
       (file): IncomingFile =>
         createSlackFile(file, {
           token: options.token,
           fileInfo: async (id) => (await app.client.files.info({ file: id })).file as SlackFileDescriptor | undefined,
-          onAccessDenied: () => {
-            if (told) return;
-            told = true;
-            void tellPerson(chat.chatId, userId, slackMessages(locale).filesScopeMissing);
-          },
         }),
     );
   };
@@ -230,7 +227,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
             chat,
             from,
             eventId,
-            files: wrapFiles(submission.files, chat, from.userId, locale),
+            files: wrapFiles(submission.files),
             ...(submission.text === undefined ? {} : { caption: submission.text }),
           }
         : { type: "text", chat, from, eventId, text: submission.text },
@@ -249,7 +246,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       await handleEvent({ ...base, type: "text", text: intent.text });
       return;
     }
-    const files = wrapFiles(intent.files, intent.chat, intent.userId, localeOf(from.locale));
+    const files = wrapFiles(intent.files);
     await handleEvent({
       ...base,
       type: "files",
@@ -281,6 +278,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     await publishHome(event.user);
   });
 
+  // The Home tab follows the person's payments (read from the engine, so only when its read API is wired).
+  const port: ChatPort =
+    options.overview === undefined
+      ? slackPort
+      : { ...slackPort, paymentChanged: (person) => publishHome(person.userId) };
   engine.registerPort(port);
   let ready = false;
   let stopped = false;

@@ -27,7 +27,7 @@ const it = {
       "*Come si usa*\n" +
       "• `/paga` apre un modulo dove caricare l'avviso o scrivere i codici\n" +
       "• `/paga <codice avviso> <codice fiscale ente>` mostra subito il riepilogo\n" +
-      "• `/paga storico` gli ultimi pagamenti del canale · `/paga collega` collega il tuo conto DropPay · " +
+      "• `/paga lista` i tuoi avvisi in sospeso · `/paga storico` gli ultimi pagamenti del canale · `/paga collega` collega il tuo conto DropPay · " +
       "`/paga aiuto` tutti i comandi",
     openModal: "Paga un avviso",
     pending: "Da confermare",
@@ -36,9 +36,6 @@ const it = {
     nothingRecent: "Ancora nessun pagamento.",
   },
   inviteMe: "Non sono in questo canale: invitami con `/invite @pagobot`, oppure scrivimi in un messaggio diretto.",
-  filesScopeMissing:
-    "Non posso leggere i file di questo workspace: all'app manca il permesso files:read. " +
-    "Chiedi a chi amministra Slack di reinstallarla dal manifest di pagobot.",
 };
 
 const en: typeof it = {
@@ -63,7 +60,7 @@ const en: typeof it = {
       "*How to use it*\n" +
       "• `/pay` opens a form to upload the notice or type its codes\n" +
       "• `/pay <notice number> <payee fiscal code>` shows the summary at once\n" +
-      "• `/pay history` the channel's latest payments · `/pay link` links your DropPay account · " +
+      "• `/pay list` your pending notices · `/pay history` the channel's latest payments · `/pay link` links your DropPay account · " +
       "`/pay help` every command",
     openModal: "Pay a notice",
     pending: "Waiting for you",
@@ -72,9 +69,6 @@ const en: typeof it = {
     nothingRecent: "No payments yet.",
   },
   inviteMe: "I am not in this channel: invite me with `/invite @pagobot`, or write to me in a direct message.",
-  filesScopeMissing:
-    "I cannot read files in this workspace: the app lacks the files:read permission. " +
-    "Ask your Slack admin to reinstall it from pagobot's manifest.",
 };
 
 export type SlackMessages = typeof it;

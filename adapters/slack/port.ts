@@ -6,18 +6,6 @@ import type { Logger } from "../../src/log/logger.ts";
 import { platformError, toChatError } from "./errors.ts";
 import { renderView } from "./render.ts";
 
-/**
- * Delivery options the engine's contract may grow (see the Slack issue): a thread to post into (the card's
- * message, resolved by the outbox), and one person the view is meant for. Read when present, so that wiring them
- * in the engine needs no change here.
- */
-export interface SlackDeliverOptions extends DeliverOptions {
-  /** Post as a reply in the thread of this message (its ts). */
-  readonly thread?: string;
-  /** Show the view to this person only (chat.postEphemeral); never a message that must be edited later. */
-  readonly audience?: { readonly userId: string };
-}
-
 export interface SlackPortOptions {
   readonly logger: Logger;
   /** Pacing the engine's outbox applies per channel (Slack: about one message a second per channel). */
@@ -94,7 +82,7 @@ export function createSlackPort(client: webApi.WebClient, options: SlackPortOpti
   return {
     platform: "slack",
     ...(options.minIntervalMs === undefined ? {} : { minIntervalMs: options.minIntervalMs }),
-    async deliver(to: ChatRef, view: View, deliverOptions?: SlackDeliverOptions) {
+    async deliver(to: ChatRef, view: View, deliverOptions?: DeliverOptions) {
       try {
         const thread = deliverOptions?.thread ?? deliverOptions?.replyTo;
         if (deliverOptions?.audience !== undefined) {

@@ -86,7 +86,8 @@ export function createTelegramPort(telegram: Telegram, options: TelegramPortOpti
         stopTyping(chatIdOf(to));
         const messageId =
           deliverOptions?.replace === undefined
-            ? await send(to, message, deliverOptions?.replyTo)
+            ? // A thread is a reply to its first message here; audience is not honoured (a group sees the view).
+              await send(to, message, deliverOptions?.replyTo ?? deliverOptions?.thread)
             : await edit(to, deliverOptions.replace, message);
         return { messageId };
       } catch (error) {

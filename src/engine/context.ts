@@ -104,7 +104,20 @@ export const slots = {
   card: (paymentId: string) => `card:${paymentId}`,
 };
 
-/** Sends a text message (optionally into a slot, replacing what it shows). */
-export function say(ctx: EngineContext, chat: ChatRef, text: string, options: { slot?: string; id?: string } = {}) {
+/** Sends a text message (optionally into a slot, replacing what it shows, or to one person only). */
+export function say(
+  ctx: EngineContext,
+  chat: ChatRef,
+  text: string,
+  options: { slot?: string; id?: string; audience?: { userId: string } } = {},
+) {
   return ctx.outbox.send({ chat, view: { type: "text", text }, ...options });
+}
+
+/**
+ * For a message that concerns one person (their file was refused, they must link first) and is no slot's
+ * message: in a group it goes to them alone where the platform can (Slack ephemeral); a private chat is theirs.
+ */
+export function toPerson(chat: ChatRef, userId: string): { audience?: { userId: string } } {
+  return chat.kind === "group" ? { audience: { userId } } : {};
 }

@@ -18,6 +18,7 @@ import type { PaymentGateway } from "./gateway-port.ts";
 import { chatKey, newId } from "./ids.ts";
 import { createLeaseKeeper } from "./lease.ts";
 import { createOutbox } from "./outbox.ts";
+import { overviewOf } from "./read-api.ts";
 import type { ScheduleEntry } from "./records.ts";
 import type { NoticeScanner } from "./scanner-port.ts";
 import type { EngineStore } from "./store-port.ts";
@@ -218,6 +219,9 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
     },
     registerPort(port) {
       outbox.registerPort(port);
+    },
+    overview(person) {
+      return overviewOf(ctx, person);
     },
     async drain() {
       for (;;) {

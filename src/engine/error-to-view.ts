@@ -2,7 +2,7 @@ import { type Messages, messagesFor } from "../i18n/t.ts";
 import type { NoticeErrorCode } from "../notice/errors.ts";
 import type { Locale } from "../notice/money.ts";
 import { PspError } from "./gateway-port.ts";
-import { FileTooLargeError } from "./ports.ts";
+import { FileAccessError, FileTooLargeError } from "./ports.ts";
 import { ScanFailure, type ScanFailureCode } from "./scanner-port.ts";
 import type { View } from "./views.ts";
 
@@ -98,6 +98,7 @@ export function errorText(error: unknown, m: Messages, options: { maxFileBytes?:
   if (error instanceof PspError) return pspText(error, m);
   if (error instanceof ScanFailure) return scanFailureText(error.code, m, options.maxFileBytes ?? 20 * MB);
   if (error instanceof FileTooLargeError) return m.errors.fileTooLarge(Math.round(error.maxBytes / MB));
+  if (error instanceof FileAccessError) return m.errors.fileAccess;
   return m.errors.generic;
 }
 

@@ -33,7 +33,7 @@ export interface IncomingFile {
 }
 
 /** Commands every surface offers (Italian and English names map to these). */
-export type CommandName = "start" | "help" | "link" | "unlink" | "language" | "cancel" | "history";
+export type CommandName = "start" | "help" | "link" | "unlink" | "language" | "cancel" | "history" | "list";
 
 interface EventBase {
   readonly chat: ChatRef;

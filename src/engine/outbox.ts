@@ -25,6 +25,10 @@ export interface NewDelivery {
    */
   readonly version?: number;
   readonly replyTo?: string;
+  /** Post in the thread of this slot's message (the card's), resolved when the delivery is sent. */
+  readonly threadOf?: string;
+  /** Meant for this person only; never with `slot` (a private view cannot be edited later). */
+  readonly audience?: { readonly userId: string };
 }
 
 export interface Outbox {
@@ -35,6 +39,8 @@ export interface Outbox {
   resume(): Promise<void>;
   /** Shows "working on it" where the platform can; best effort. */
   activity(chat: ChatRef): void;
+  /** Tells the person's platform that one of their payments changed (lists to refresh); best effort. */
+  paymentChanged(person: { readonly platform: Platform; readonly userId: string }): void;
   /** Resolves when no chat has a delivery queued or in flight. */
   idle(): Promise<void>;
   stop(): void;
@@ -158,10 +164,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       return "next";
     }
     const replace = entry.fresh ? undefined : slot?.messageId;
+    // Resolved now, not when queued: the card's first message may have been sent (or replaced) since.
+    const thread = entry.threadOf ? (await store.slots.get(entry.threadOf))?.messageId : undefined;
     try {
       const { messageId } = await port.deliver(entry.chat, entry.view, {
         ...(replace === undefined ? {} : { replace }),
         ...(entry.replyTo === null ? {} : { replyTo: entry.replyTo }),
+        ...(thread === undefined ? {} : { thread }),
+        ...(entry.audience ? { audience: entry.audience } : {}),
       });
       queue.lastSentAt = performance.now();
       await finish(id, entry, messageId);
@@ -231,6 +241,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       }
     },
     async send(delivery) {
+      if (delivery.audience !== undefined && delivery.slot !== undefined) {
+        // A private view cannot be edited later by everyone's card: a programming error, refused at once.
+        throw new Error("a delivery meant for one person cannot go into a message slot");
+      }
       const id = delivery.id ?? newId();
       const entry: Delivery = {
         id,
@@ -240,6 +254,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         fresh: delivery.fresh ?? false,
         version: delivery.version ?? null,
         replyTo: delivery.replyTo ?? null,
+        threadOf: delivery.threadOf ?? null,
+        audience: delivery.audience ?? null,
         createdAt: deps.clock.now(),
         seq: ++seq,
         attempts: 0,
@@ -270,6 +286,12 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     activity(chat) {
       const port = ports.get(chat.platform);
       port?.showActivity?.(chat).catch(() => {});
+    },
+    paymentChanged(person) {
+      const port = ports.get(person.platform);
+      port?.paymentChanged?.(person).catch((error: unknown) => {
+        logger.warn("a surface could not refresh its list of payments", { platform: person.platform, error });
+      });
     },
     idle() {
       if (isIdle()) return Promise.resolve();

@@ -129,11 +129,19 @@ export async function project(ctx: EngineContext, paymentId: string): Promise<Pa
       await ctx.outbox.send({ id, chat: p.chat, view, slot: p.cardSlot, version: p.cardVersion });
     }
   }
+  // Lists of payments (Slack's Home) follow the record; they are read from the store, not from the chat.
+  ctx.outbox.paymentChanged({ platform: p.chat.platform, userId: p.ownerId });
   const m = messagesFor(locale);
   for (const status of p.announced.slice(q.announced)) {
     if (p.form === null) continue;
     const text = announcement(p, p.form, status, m, locale);
-    await ctx.outbox.send({ id: deliveryIds.status(p.id, status), chat: p.chat, view: { type: "text", text } });
+    await ctx.outbox.send({
+      id: deliveryIds.status(p.id, status),
+      chat: p.chat,
+      view: { type: "text", text },
+      // In the card's thread (Slack), as a reply to the card (Telegram).
+      threadOf: p.cardSlot,
+    });
   }
   const done = await ctx.store.payments.update(paymentId, (cur) => {
     const before = queuedOf(cur);

@@ -8,6 +8,16 @@ export interface DeliverOptions {
   readonly replace?: string;
   /** Send as a reply to this message. */
   readonly replyTo?: string;
+  /**
+   * Post in the thread of this message (its id as `deliver` returned it; the outbox resolves a slot's message at
+   * send time). Slack posts with thread_ts; Telegram replies to it.
+   */
+  readonly thread?: string;
+  /**
+   * Meant for this person only (Slack chat.postEphemeral). Never a slot's message: such a view cannot be edited
+   * later. Platforms without private views in a chat may ignore it (Telegram sends it to the chat as before).
+   */
+  readonly audience?: { readonly userId: string };
 }
 
 /**
@@ -28,6 +38,11 @@ export interface ChatPort {
    * paces each chat by it. Unset means no pacing beyond ChatRateLimitError.
    */
   readonly minIntervalMs?: number;
+  /**
+   * A payment this person sent changed (its card was queued anew): surfaces that show lists of payments (Slack's
+   * App Home) refresh them from `Engine.overview`. Optional and best effort: a failure is only logged.
+   */
+  paymentChanged?(person: { readonly platform: Platform; readonly userId: string }): Promise<void>;
 }
 
 /** The platform said "too many requests": try again after `retryAfterMs`. */
@@ -61,5 +76,15 @@ export class FileTooLargeError extends PagobotError<"file_too_large"> {
     options?: { cause?: unknown },
   ) {
     super("file_too_large", `file larger than ${maxBytes} bytes`, options);
+  }
+}
+
+/**
+ * Thrown by `IncomingFile.download` when the platform will not hand the app its files (Slack serves its sign-in
+ * page when the app lacks files:read): the engine tells the person to ask the workspace's admin, once.
+ */
+export class FileAccessError extends PagobotError<"file_access_denied"> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("file_access_denied", message, options);
   }
 }

@@ -137,6 +137,8 @@ export interface PersonRecord {
   readonly linked: { readonly since: number; readonly accountName: string | null } | null;
   /** Payments kept until the person links an account (their cards are shown once the link is granted). */
   readonly waiting: readonly string[];
+  /** The payments this person sent, newest first (capped; optional: records stored before it read). */
+  readonly recent?: readonly string[];
 }
 
 /** A pending `/collega`: the Connection the person has to grant. */
@@ -160,6 +162,10 @@ export interface Delivery {
   /** For edits: the view's version (a card's cardVersion); older than what the slot shows means stale. */
   readonly version: number | null;
   readonly replyTo: string | null;
+  /** Post in the thread of this slot's message, resolved when sent (optional: records stored before it read). */
+  readonly threadOf?: string | null;
+  /** Meant for this person only (never with a slot; optional: records stored before it read). */
+  readonly audience?: { readonly userId: string } | null;
   readonly createdAt: number;
   readonly seq: number;
   readonly attempts: number;

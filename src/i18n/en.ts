@@ -10,6 +10,7 @@ export const en: Messages = {
     language: "language",
     cancel: "cancel",
     history: "history",
+    list: "list",
   },
   commandDescriptions: {
     start: "Welcome and how it works",
@@ -19,6 +20,7 @@ export const en: Messages = {
     language: "Change language",
     cancel: "Drop the current question",
     history: "Latest payments in this chat",
+    list: "Your notices not paid yet",
   },
   botProfile: {
     description:
@@ -42,6 +44,7 @@ export const en: Messages = {
     "Commands:\n" +
     "/link — link your DropPay account\n" +
     "/unlink — unlink it\n" +
+    "/list — your notices not paid yet\n" +
     "/history — latest payments in this chat\n" +
     "/language — change language (Italiano / English)\n" +
     "/cancel — drop the current question\n" +
@@ -193,6 +196,11 @@ export const en: Messages = {
       notCreated: "not created",
     },
   },
+  list: {
+    empty: "You have no pending notices: the ones you send show up here until they are paid or cancelled.",
+    title: "Your pending notices:",
+    line: (payee: string, detail: string, status: string) => `• ${payee} · ${detail} · ${status}`,
+  },
   nothingToCancel: "There is nothing to cancel. To cancel a payment, use the Cancel button on its summary.",
   questionDropped: "All right, never mind.",
   unknownPayee: "the payee",
@@ -219,6 +227,10 @@ export const en: Messages = {
     scannerBusy: "I'm reading a lot of notices right now: try again in a minute.",
     scanTimeout: "I couldn't read the image: try a sharper photo, or one cropped to the QR code.",
     downloadFailed: "I couldn't download the file: try sending it again.",
+    fileAccess:
+      "I cannot read files: the app lacks the files:read permission. " +
+      "Ask the workspace admin to add it (by reinstalling the app from pagobot's manifest), " +
+      "or type the notice's codes.",
     noticeNumberFormat: "A notice number has 18 digits: check it and type it again.",
     auxDigit: "A notice number starts with 0, 1, 2 or 3: check it and type it again.",
     fiscalCodeFormat: "A payee's fiscal code has 11 digits: check it and type it again.",

@@ -11,6 +11,7 @@ export const it = {
     language: "lingua",
     cancel: "annulla",
     history: "storico",
+    list: "lista",
   },
   /** One line per command for the platforms' command menus (Telegram setMyCommands, Slack). */
   commandDescriptions: {
@@ -21,6 +22,7 @@ export const it = {
     language: "Cambia lingua",
     cancel: "Lascia perdere la domanda in corso",
     history: "Ultimi pagamenti di questa chat",
+    list: "I tuoi avvisi ancora da pagare",
   },
   /** What a chat platform shows about the bot before anyone writes (Telegram: at most 512 and 120 characters). */
   botProfile: {
@@ -45,6 +47,7 @@ export const it = {
     "Comandi:\n" +
     "/collega — collega il tuo conto DropPay\n" +
     "/scollega — scollega il conto\n" +
+    "/lista — i tuoi avvisi ancora da pagare\n" +
     "/storico — gli ultimi pagamenti di questa chat\n" +
     "/lingua — cambia lingua (Italiano / English)\n" +
     "/annulla — lascia perdere la domanda in corso\n" +
@@ -200,6 +203,12 @@ export const it = {
       notCreated: "non creato",
     },
   },
+  /** /lista: the notices a person sent that are not over yet (read from the engine's read API). */
+  list: {
+    empty: "Non hai avvisi in sospeso: quelli che mandi compaiono qui finché non sono pagati o annullati.",
+    title: "I tuoi avvisi in sospeso:",
+    line: (payee: string, detail: string, status: string) => `• ${payee} · ${detail} · ${status}`,
+  },
   nothingToCancel: "Non c'è niente da annullare. Per annullare un pagamento usa il pulsante Annulla sul suo riepilogo.",
   questionDropped: "Va bene, lascio stare.",
   unknownPayee: "l'ente",
@@ -228,6 +237,10 @@ export const it = {
     scannerBusy: "Sto leggendo tanti avvisi in questo momento: riprova tra un minuto.",
     scanTimeout: "Non sono riuscito a leggere l'immagine: prova con una foto più nitida, o ritagliata sul QR.",
     downloadFailed: "Non sono riuscito a scaricare il file: prova a mandarlo di nuovo.",
+    fileAccess:
+      "Non posso leggere i file: all'app manca il permesso files:read. " +
+      "Chiedi a chi amministra lo spazio di lavoro di aggiungerlo (reinstallando l'app dal manifest di pagobot), " +
+      "oppure scrivi i codici dell'avviso.",
     noticeNumberFormat: "Il codice avviso ha 18 cifre: controllalo e riscrivilo.",
     auxDigit: "Un codice avviso inizia con 0, 1, 2 o 3: controllalo e riscrivilo.",
     fiscalCodeFormat: "Il codice fiscale dell'ente ha 11 cifre: controllalo e riscrivilo.",

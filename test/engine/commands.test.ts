@@ -20,7 +20,7 @@ describe("commands", () => {
   it("/aiuto lists the commands in the person's language", async () => {
     await h.command("help");
     const help = await h.see(/Comandi:/);
-    for (const command of ["/collega", "/scollega", "/storico", "/lingua", "/annulla", "/aiuto"]) {
+    for (const command of ["/collega", "/scollega", "/lista", "/storico", "/lingua", "/annulla", "/aiuto"]) {
       expect(help).toContain(command);
     }
     await h.command("help", "", people.john, "john");
@@ -53,6 +53,34 @@ describe("commands", () => {
     const lines = history.split("\n").slice(1);
     expect(lines[0]).toMatch(/ · 99999000047 · 30,00\u00a0€ · non creato$/);
     expect(lines[1]).toMatch(/ · Comune di Borgo Sereno · 121,50\u00a0€ · pagato$/);
+  });
+
+  it("/lista lists the notices a person has still open, with the total and its status, in their language", async () => {
+    const empty = /^Non hai avvisi in sospeso/;
+    await h.command("list");
+    await h.see(empty);
+    await h.send(testNotice("paid").qrText);
+    await h.see(/Avviso pagoPA/);
+    await h.command("list");
+    const list = await h.see(/^I tuoi avvisi in sospeso:/);
+    expect(list.split("\n")[1]).toMatch(
+      /^• Comune di Borgo Sereno · 121,50\u00a0€ · \d\d\/\d\d\/\d{4} · da confermare$/,
+    );
+    // Someone else's list does not show Maria's notice.
+    await h.command("list", "", people.john, "john");
+    await h.see(/^You have no pending notices/, "john");
+    // Paid, it leaves the pending list and goes to the recent payments of the read API.
+    await h.press(/^Paga /);
+    await h.see(/✅ Pagato/);
+    await h.settle();
+    await h.command("list");
+    await h.settle();
+    expect(h.texts().filter((t) => empty.test(t))).toHaveLength(2);
+    const overview = await h.app.engine.overview({ platform: "playground", userId: people.maria.userId });
+    expect(overview.pending).toEqual([]);
+    expect(overview.recent.map((p) => [p.title, p.status, p.tone])).toEqual([
+      ["Comune di Borgo Sereno", "pagato", "success"],
+    ]);
   });
 
   it("/annulla drops the question the bot asked, and says when there is none", async () => {

@@ -36,6 +36,9 @@ describe("paying a notice from typed codes", () => {
     expect(final?.view.lines?.[0]).toBe("Pagato ✅");
     expect(final?.view.buttons).toEqual([]);
     expect(final?.view.fields.find((f) => f.label === "IUR")?.value).toMatch(/\S+/);
+    // The announcement goes in the card's thread (a reply to the card), resolved by the outbox when it sends.
+    const announced = h.port.deliveries.find((d) => d.view.type === "text" && /Pagato .* a Comune/.test(d.view.text));
+    expect(announced?.options.thread).toBe(final?.messageId);
     await h.settle();
     // Exactly one disposition reached DropPay.
     const form = h.sandbox.admin.forms()[0];

@@ -42,6 +42,33 @@ describe("the outbox", () => {
     expect(port.calls).toBe(8);
   });
 
+  it("posts a delivery in the thread of a slot's message, as the slot shows it when the delivery is sent", async () => {
+    const { outbox } = setup();
+    const port = new RecordingChatPort();
+    outbox.registerPort(port);
+    await outbox.send({ chat, view: text("before") });
+    // Queued before the card was sent: the thread cannot be known yet, only the slot.
+    await outbox.send({ id: "card:p1:1", chat, view: text("card"), slot: "card:p1" });
+    await outbox.send({ id: "status:p1:PAID", chat, view: text("Pagato"), threadOf: "card:p1" });
+    await outbox.idle();
+    const card = port.deliveries.find((d) => d.view.type === "text" && d.view.text === "card");
+    const paid = port.deliveries.find((d) => d.view.type === "text" && d.view.text === "Pagato");
+    expect(card?.messageId).toBe("m2");
+    expect(paid?.options.thread).toBe("m2");
+  });
+
+  it("sends a delivery meant for one person with its audience, and refuses one that would go into a slot", async () => {
+    const { outbox } = setup();
+    const port = new RecordingChatPort();
+    outbox.registerPort(port);
+    await outbox.send({ chat, view: text("troppo grande"), audience: { userId: "u7" } });
+    await outbox.idle();
+    expect(port.deliveries[0]?.options.audience).toEqual({ userId: "u7" });
+    await expect(outbox.send({ chat, view: text("x"), slot: "card:p1", audience: { userId: "u7" } })).rejects.toThrow(
+      /one person/,
+    );
+  });
+
   it("sends a message with a fixed id once, however many times it is queued (a status announced twice)", async () => {
     const { outbox } = setup();
     const port = new RecordingChatPort();

@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IncomingFile } from "../../src/engine/events.ts";
-import { type Harness, memoryFile, startHarness } from "../helpers/harness.ts";
+import { FileAccessError } from "../../src/engine/ports.ts";
+import { pdfWithImage } from "../adapters/telegram/e2e/notices.ts";
+import { type Harness, memoryFile, people, startHarness } from "../helpers/harness.ts";
 
 /** Notice images the scanner branch commits (a subset of ../shared/corpus/dev, with the same manifest). */
 const fixtures = join(import.meta.dirname, "..", "fixtures", "scanner");
@@ -54,13 +56,47 @@ describe("notices sent as photos and files", () => {
     await h.files([image("dev-0103.jpg")], undefined, id);
     const tips = await h.see(/Non ho trovato il codice QR/, id, 20_000);
     expect(tips).toContain("oppure scrivi i codici");
-    // No camera advice for whatever file it was, and no platform's advice on another surface.
+    // A photo's tips, without Telegram's advice on another surface.
+    expect(tips).toContain("rifai la foto con il riquadro del QR intero");
     expect(tips).not.toContain("mandala come file");
+    expect(tips).not.toContain("PDF originale");
     expect(tips).toContain("[Scrivi i codici]");
     await h.press(/^Scrivi i codici$/, undefined, id);
     await h.see(/Scrivi il codice avviso \(18 cifre\) e il codice fiscale dell'ente/, id);
     await h.send("302016723749670000 80016350821", undefined, id);
     await h.see(/Avviso pagoPA/, id);
+  });
+
+  it("gives a PDF without a QR code a PDF's tips (the original document, not a scan)", async () => {
+    const id = next();
+    const pdf = await pdfWithImage(new Uint8Array(readFileSync(join(fixtures, "dev-0103.jpg"))));
+    await h.files([memoryFile(pdf, "application/pdf", "avviso.pdf")], undefined, id);
+    const tips = await h.see(/Non ho trovato il codice QR/, id, 20_000);
+    expect(tips).toContain("manda il PDF originale dell'ente");
+    expect(tips).not.toContain("rifai la foto");
+    expect(tips).toContain("[Scrivi i codici]");
+  });
+
+  it("says the app cannot read files (files:read) when the platform refuses them, once per message, in both languages", async () => {
+    const refused = (): IncomingFile => ({
+      name: "avviso.jpg",
+      mimeType: "image/jpeg",
+      download: async () => {
+        throw new FileAccessError("sign-in page instead of the file");
+      },
+    });
+    const id = next();
+    await h.files([refused(), refused()], undefined, id);
+    const told = await h.see(/files:read/, id);
+    expect(told).toBe(
+      "Non posso leggere i file: all'app manca il permesso files:read. Chiedi a chi amministra lo spazio di lavoro " +
+        "di aggiungerlo (reinstallando l'app dal manifest di pagobot), oppure scrivi i codici dell'avviso.",
+    );
+    await h.settle();
+    expect(h.texts(id)).toEqual([told]);
+    const english = next();
+    await h.files([refused()], people.john, english);
+    expect(await h.see(/files:read/, english)).toMatch(/^I cannot read files: .* Ask the workspace admin to add it/);
   });
 
   it("gives an album one card or choice per sheet", async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SandboxFault } from "../../src/droppay/sandbox/index.ts";
-import { type Harness, startHarness } from "../helpers/harness.ts";
+import { type Harness, people, startHarness } from "../helpers/harness.ts";
 import { noticeNumber, ordinaryPayee, testNotice } from "../helpers/notices.ts";
 
 /** Every error row of droppay-api.md, as the person sees it (Italian), produced by the sandbox. */
@@ -34,6 +34,37 @@ describe("DropPay's errors, as the person reads them", () => {
   it("409/310 (already paid): already paid or not payable", async () => {
     await h.send(testNotice("already_paid").qrText);
     await h.see(/Questo avviso risulta già pagato/);
+  });
+
+  it("a notice already paid in this chat, sent again: when it was paid and its IUR, in the person's language", async () => {
+    const notice = testNotice("paid");
+    await h.send(notice.qrText);
+    await h.see(/Avviso pagoPA/);
+    await h.press(/^Paga /);
+    const paid = await h.see(/✅ Pagato/);
+    const iur = /IUR (\S+)/.exec(paid)?.[1] ?? "missing";
+    await h.settle();
+    await h.send(notice.qrText);
+    const again = await h.see(/già stato pagato in questa chat/);
+    expect(again).toMatch(
+      new RegExp(
+        `^Questo avviso è già stato pagato in questa chat il \\d\\d/\\d\\d/\\d{4}.* \\(IUR ${iur}\\): non serve pagarlo di nuovo\\.$`,
+      ),
+    );
+    // Paid in another chat: DropPay's refusal (409/310), with nothing of this chat to add.
+    await h.send(notice.qrText, people.john, "john");
+    await h.see(/^This notice is already paid, or the payee does not accept its payment\.$/, "john");
+    // John, in English, pays another notice of the same payee in his chat and sends it again.
+    const codes = `${noticeNumber(9_101)} ${notice.fiscalCode}`;
+    await h.send(codes, people.john, "john");
+    await h.see(/pagoPA notice/, "john");
+    await h.press(/^Pay /, people.john, "john");
+    const johnPaid = await h.see(/✅ Paid/, "john");
+    const johnIur = /IUR (\S+)/.exec(johnPaid)?.[1] ?? "missing";
+    await h.settle();
+    await h.send(codes, people.john, "john");
+    const johnAgain = await h.see(/already paid in this chat/, "john");
+    expect(johnAgain).toContain(`(IUR ${johnIur})`);
   });
 
   it("409/311 (duplicated): already being paid", async () => {

@@ -1,11 +1,11 @@
 import { formatDay, formatMoney, italianDay } from "../../i18n/format.ts";
-import { type Messages, messagesFor } from "../../i18n/t.ts";
+import { messagesFor } from "../../i18n/t.ts";
 import type { Locale } from "../../notice/money.ts";
 import { type EngineContext, makeButton, say } from "../context.ts";
 import type { ChatRef, CommandName, EventAck, Sender } from "../events.ts";
 import { chatKey, personKey } from "../ids.ts";
 import { figuresOf } from "../payment-status.ts";
-import type { PaymentRecord } from "../records.ts";
+import { overviewOf, statusWord } from "../read-api.ts";
 import { upsert } from "../upsert.ts";
 import { setAwaiting } from "./intake.ts";
 import { startLink, unlink } from "./linking.ts";
@@ -24,37 +24,19 @@ async function history(ctx: EngineContext, chat: ChatRef, locale: Locale): Promi
         formatDay(italianDay(p.createdAt), locale),
         p.form?.payeeName ?? p.notice.fiscalCode,
         cents === null ? "—" : formatMoney(cents, locale),
-        historyStatus(p, m),
+        statusWord(p, m),
       ),
     );
   }
   return lines.length === 0 ? m.history.empty : [m.history.title, ...lines].join("\n");
 }
 
-function historyStatus(p: PaymentRecord, m: Messages): string {
-  const s = m.history.status;
-  switch (p.status) {
-    case "PAID":
-      return s.paid;
-    case "FAILED":
-      return s.failed;
-    case "CANCELLED":
-    case "DELETED":
-    case "ABORTED":
-      return s.cancelled;
-    case "PROMISED":
-      return s.promised;
-    case "SCHEDULED":
-      return s.scheduled;
-    case "RUNNING":
-      return s.progress;
-    default:
-      break;
-  }
-  if (p.phase === "awaiting_link") return s.awaiting;
-  if (p.phase === "closed") return s.notCreated;
-  if (p.phase === "open") return s.open;
-  return s.progress;
+/** /lista: the notices this person sent that are not over yet, from the read API. */
+async function pendingList(ctx: EngineContext, chat: ChatRef, from: Sender, locale: Locale): Promise<string> {
+  const m = messagesFor(locale);
+  const { pending } = await overviewOf(ctx, { platform: chat.platform, userId: from.userId, locale });
+  if (pending.length === 0) return m.list.empty;
+  return [m.list.title, ...pending.map((item) => m.list.line(item.title, item.detail, item.status))].join("\n");
 }
 
 /** Sets a person's language (from /lingua's argument or its buttons) and answers in it. */
@@ -129,6 +111,9 @@ export async function handleCommand(
     }
     case "history":
       await say(ctx, chat, await history(ctx, chat, locale));
+      break;
+    case "list":
+      await say(ctx, chat, await pendingList(ctx, chat, from, locale));
       break;
   }
   return {};

@@ -3,11 +3,11 @@ import type { Locale } from "../../notice/money.ts";
 import type { PaymentNotice } from "../../notice/notice.ts";
 import { buildNotice } from "../../notice/notice.ts";
 import { readNoticeInput } from "../../notice/read-input.ts";
-import { type EngineContext, makeButton, say, slots } from "../context.ts";
+import { type EngineContext, makeButton, say, slots, toPerson } from "../context.ts";
 import { errorText, noticeErrorText } from "../error-to-view.ts";
 import type { ChatRef, IncomingFile, Sender } from "../events.ts";
 import { chatKey, newId } from "../ids.ts";
-import { FileTooLargeError } from "../ports.ts";
+import { FileAccessError, FileTooLargeError } from "../ports.ts";
 import type { Awaiting, NoticeRef } from "../records.ts";
 import { ScanFailure } from "../scanner-port.ts";
 import { upsert } from "../upsert.ts";
@@ -108,7 +108,7 @@ async function scanFile(ctx: EngineContext, file: IncomingFile, onQueued: () => 
   try {
     bytes = await file.download(max);
   } catch (error) {
-    if (error instanceof FileTooLargeError) throw error;
+    if (error instanceof FileTooLargeError || error instanceof FileAccessError) throw error;
     throw new ScanFailure("download_failed", "the file could not be downloaded", { cause: error });
   }
   if (bytes.byteLength > max) throw new FileTooLargeError(max);
@@ -118,6 +118,11 @@ async function scanFile(ctx: EngineContext, file: IncomingFile, onQueued: () => 
     onQueued,
   });
   return [...result.notices];
+}
+
+/** Whether a file is a PDF, by what the platform announced (its type, else its name). */
+function isPdf(file: IncomingFile): boolean {
+  return file.mimeType === "application/pdf" || (file.mimeType === undefined && /\.pdf$/i.test(file.name ?? ""));
 }
 
 /** The message shown at once when files arrive; the result replaces it. */
@@ -152,7 +157,8 @@ export async function handleFiles(
       if (fresh.length > 0) sheets.push(fresh);
     } catch (error) {
       failure ??= error;
-      if (!(error instanceof ScanFailure || error instanceof FileTooLargeError)) throw error;
+      if (!(error instanceof ScanFailure || error instanceof FileTooLargeError || error instanceof FileAccessError))
+        throw error;
       ctx.logger.info("file refused", { code: error.code });
     }
   }
@@ -160,7 +166,10 @@ export async function handleFiles(
     if (failure !== undefined)
       return say(ctx, chat, errorText(failure, m, { maxFileBytes: ctx.scanner.maxFileBytes }), { slot });
     const typeCodes = await makeButton(ctx, { action: "type_codes" }, m.typeCodesButton, "primary");
-    return ctx.outbox.send({ chat, view: { type: "text", text: m.noQr, buttons: [[typeCodes]] }, slot });
+    // Tips for what was sent: a PDF's (the original, not a scan) or a photo's (and Telegram's "send as file").
+    const kind = files.every((f) => isPdf(f)) ? "pdf" : "photo";
+    const text = m.noQrFor(kind, chat.platform === "telegram" ? "telegram" : "other");
+    return ctx.outbox.send({ chat, view: { type: "text", text, buttons: [[typeCodes]] }, slot });
   }
   let first = true;
   for (const sheet of sheets) {
@@ -179,7 +188,10 @@ export async function handleFiles(
       await ctx.outbox.send({ chat, view, ...(target === undefined ? {} : { slot: target }) });
     }
   }
-  if (failure !== undefined) await say(ctx, chat, errorText(failure, m, { maxFileBytes: ctx.scanner.maxFileBytes }));
+  if (failure !== undefined) {
+    const text = errorText(failure, m, { maxFileBytes: ctx.scanner.maxFileBytes });
+    await say(ctx, chat, text, toPerson(chat, from.userId));
+  }
 }
 
 /** "Scrivi i codici": wait for the codes as text. */

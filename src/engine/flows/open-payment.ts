@@ -1,6 +1,7 @@
+import { formatDay, formatMoment } from "../../i18n/format.ts";
 import { messagesFor } from "../../i18n/t.ts";
 import type { Locale } from "../../notice/money.ts";
-import { type EngineContext, paymentLocale, say, slots } from "../context.ts";
+import { type EngineContext, paymentLocale, say, slots, toPerson } from "../context.ts";
 import { errorText } from "../error-to-view.ts";
 import type { ChatRef, Sender } from "../events.ts";
 import { type PayerRef, type PaymentForm, PspError } from "../gateway-port.ts";
@@ -8,6 +9,7 @@ import { chatKey, newId, openNoticeKey, personKey } from "../ids.ts";
 import { flowLease } from "../lease.ts";
 import { catchUp, markInFlight, transition } from "../payment-machine.ts";
 import { figuresOf } from "../payment-status.ts";
+import { PERSON_RECENT_LIMIT } from "../read-api.ts";
 import type { NoticeRef, PaymentRecord } from "../records.ts";
 import { upsert } from "../upsert.ts";
 import { watch } from "./apply-status.ts";
@@ -33,12 +35,47 @@ async function payerFor(ctx: EngineContext, chat: ChatRef, from: Sender): Promis
   return ctx.gateway.demoAccounts ? { kind: "demo", personKey: key } : null;
 }
 
+/** A payment of this notice (same payee, same notice number) already PAID in this chat, from its recent ones. */
+async function paidHere(ctx: EngineContext, chat: ChatRef, notice: NoticeRef): Promise<PaymentRecord | undefined> {
+  const ids = (await ctx.store.chats.get(chatKey(chat)))?.recent ?? [];
+  for (const id of ids) {
+    const p = await ctx.store.payments.get(id);
+    if (
+      p?.status === "PAID" &&
+      p.notice.noticeNumber === notice.noticeNumber &&
+      p.notice.fiscalCode === notice.fiscalCode
+    ) {
+      return p;
+    }
+  }
+  return undefined;
+}
+
+/** "Already paid in this chat on <when> (IUR …)": what the person needs instead of a refusal. */
+function alreadyPaidText(p: PaymentRecord, locale: Locale): string {
+  const m = messagesFor(locale);
+  const when = p.form?.lastModified ?? p.form?.settlementDate ?? null;
+  const date =
+    when === null
+      ? formatMoment(p.executedAt ?? p.updatedAt, locale)
+      : when.length > 10
+        ? formatMoment(when, locale)
+        : formatDay(when, locale);
+  return m.alreadyPaidHere(date, p.form?.iur ?? "—");
+}
+
 /**
  * A notice arrives in a chat: one open payment per notice per chat (an atomic claim on chat + RptId), so the
  * same notice sent twice, or by two people of a family at once, resumes its card instead of a second form.
  * The payment is stored before the PSP is called (payments.md R1).
  */
 export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise<void> {
+  // Paid here already: say when, with its IUR, rather than asking DropPay (which would refuse it as paid).
+  const paid = await paidHere(ctx, req.chat, req.notice);
+  if (paid !== undefined) {
+    await say(ctx, req.chat, alreadyPaidText(paid, req.locale), req.slot === undefined ? {} : { slot: req.slot });
+    return;
+  }
   const now = ctx.clock.now();
   const payer = await payerFor(ctx, req.chat, req.from);
   const id = newId();
@@ -96,6 +133,13 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
       ...c,
       recent: [id, ...c.recent].slice(0, RECENT_LIMIT),
     }));
+    // The sender's own list too (the read API: /lista, Slack's Home), whichever chat the notice came in.
+    await upsert(
+      ctx.store.people,
+      personKey(req.chat.platform, req.from.userId),
+      { locale: null, linked: null, waiting: [] },
+      (person) => ({ ...person, recent: [id, ...(person.recent ?? [])].slice(0, PERSON_RECENT_LIMIT) }),
+    );
     if (payer === null) {
       await upsert(ctx.store.people, record.payer.personKey, { locale: null, linked: null, waiting: [] }, (person) => ({
         ...person,
@@ -116,7 +160,12 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
 async function resume(ctx: EngineContext, req: OpenRequest, existing: PaymentRecord): Promise<void> {
   const m = messagesFor(req.locale);
   if (existing.phase === "awaiting_link") {
-    await say(ctx, req.chat, m.link.first, req.slot === undefined ? {} : { slot: req.slot });
+    await say(
+      ctx,
+      req.chat,
+      m.link.first,
+      req.slot === undefined ? toPerson(req.chat, req.from.userId) : { slot: req.slot },
+    );
     return;
   }
   await say(ctx, req.chat, m.alreadyOpen, req.slot === undefined ? {} : { slot: req.slot });
@@ -222,10 +271,11 @@ async function failCreate(ctx: EngineContext, p: PaymentRecord, error: PspError)
     return;
   }
   ctx.logger.info("form not created", { paymentId: p.id, code: error.code, ...error.details });
+  // Refused as already paid (409/310): when it was paid in this chat, say when and with which IUR.
+  const paid = error.is(409, "310") ? await paidHere(ctx, p.chat, p.notice) : undefined;
+  const note = paid === undefined ? errorText(error, m) : alreadyPaidText(paid, locale);
   // The message goes on the record: the transition shows it in the card's slot (and recovery would again).
   await transition(ctx, p.id, (cur) =>
-    cur.phase === "creating"
-      ? { ...cur, phase: "closed", closedReason: error.code, note: errorText(error, m) }
-      : undefined,
+    cur.phase === "creating" ? { ...cur, phase: "closed", closedReason: error.code, note } : undefined,
   );
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SlackFileAccessError } from "../../../adapters/slack/errors.ts";
 import { createSlackFile, type SlackFileDescriptor } from "../../../adapters/slack/files.ts";
-import { FileTooLargeError } from "../../../src/engine/ports.ts";
+import { FileAccessError, FileTooLargeError } from "../../../src/engine/ports.ts";
 import { type SlackPeer, startSlackPeer } from "../../peers/slack/peer.ts";
 
 const KB = 1024;
@@ -40,11 +39,7 @@ describe("Slack files as the engine downloads them", () => {
     };
   }
 
-  const options = (target: SlackPeer, extra: { onAccessDenied?: () => void } = {}) => ({
-    token: target.token,
-    fileInfo: async () => undefined,
-    ...extra,
-  });
+  const options = (target: SlackPeer) => ({ token: target.token, fileInfo: async () => undefined });
 
   it("downloads the bytes with the bot token as a bearer", async () => {
     const bytes = new Uint8Array([37, 80, 68, 70, 45, 49]);
@@ -71,12 +66,10 @@ describe("Slack files as the engine downloads them", () => {
     await expect(file.download(8 * KB)).rejects.toBeInstanceOf(FileTooLargeError);
   });
 
-  it("recognises Slack's sign-in page (no files:read) and says so once", async () => {
+  it("recognises Slack's sign-in page (no files:read) as the engine's FileAccessError", async () => {
     const descriptor = shared(noScope, new Uint8Array(KB));
-    let told = 0;
-    const file = createSlackFile(descriptor, options(noScope, { onAccessDenied: () => (told += 1) }));
-    await expect(file.download(10 * KB)).rejects.toBeInstanceOf(SlackFileAccessError);
-    expect(told).toBe(1);
+    const file = createSlackFile(descriptor, options(noScope));
+    await expect(file.download(10 * KB)).rejects.toBeInstanceOf(FileAccessError);
     expect(noScope.state.files.get(descriptor.id)?.loginPages).toBe(1);
   });
 

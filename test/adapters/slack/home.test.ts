@@ -16,6 +16,7 @@ describe("the App Home tab", () => {
       homeView("it", {
         pending: [
           {
+            paymentId: "p1",
             title: "Comune di Borgo Sereno",
             detail: "121,50 € · 29/11/2026",
             status: "da confermare",

@@ -96,6 +96,8 @@ describe("pagobot on Slack end to end (HTTP mode)", { timeout: 90_000 }, () => {
     );
     expect(announcements).toHaveLength(1);
     expect(announcements[0]?.text).toContain(`Pagato ${euro(notice.amountCents + feeCents(notice.amountCents))}`);
+    // Posted in the card's thread, so that a busy channel keeps the payment's story in one place.
+    expect(announcements[0]?.threadTs).toBe(card.ts);
 
     const dir = process.env.SLACK_TRANSCRIPT_DIR;
     if (dir !== undefined) {
@@ -276,6 +278,23 @@ describe("pagobot on Slack end to end (HTTP mode)", { timeout: 90_000 }, () => {
     expect(file?.loginPages).toBe(0);
   });
 
+  it("in a channel, tells only the sharer that one of their files is too big, beside the other file's card", async () => {
+    const notice = corpusNotice("dev-0094.jpg");
+    const piero = e2e.peer.person("Piero");
+    const anna = e2e.peer.person("Anna");
+    const office = e2e.peer.channel("ufficio", [piero, anna]);
+    const mark = e2e.peer.mark();
+    piero.share(office, [
+      { bytes: notice.photo, name: "avviso.jpg", mimetype: "image/jpeg" },
+      { bytes: new Uint8Array(1024), name: "enorme.pdf", mimetype: "application/pdf", announcedSize: 25 * MB },
+    ]);
+    await expectCard(office, notice.amountsCents[0] ?? 0, mark);
+    const note = await privateNote(e2e.peer, piero, (text) => text.includes("troppo grande"), mark);
+    expect(note).toMatch(/^Il file è troppo grande: il massimo è \d+ MB\./);
+    expect(shownSince(e2e.peer, office, mark).some((s) => s.text.includes("troppo grande"))).toBe(false);
+    expect(privateNotes(e2e.peer, anna, mark)).toEqual([]);
+  });
+
   it("maps /paga aiuto and /pay history to the engine's commands, in the person's language", async () => {
     const nora = e2e.peer.person("Nora");
     const dm = e2e.peer.dm(nora);
@@ -293,6 +312,26 @@ describe("pagobot on Slack end to end (HTTP mode)", { timeout: 90_000 }, () => {
     emma.openHome();
     await e2e.peer.waitFor((t) => t.side === "bot" && t.kind === "home" && t.user === emma.id);
     expect(e2e.peer.homeOf(emma)?.seen.text).toContain("I pay pagoPA notices for you");
+  });
+
+  it("keeps the Home tab up to date: a notice sent shows there as pending with its total, and /paga lista lists it", async () => {
+    const notice = freshPaidNotice();
+    const ivo = e2e.peer.person("Ivo", { locale: "it-IT" });
+    const dm = e2e.peer.dm(ivo);
+    const mark = e2e.peer.mark();
+    await ivo.slash(dm, `${notice.noticeNumber} ${notice.fiscalCode}`);
+    const card = await expectSomeCard(dm, mark);
+    const total = (card.buttons[0] ?? "").replace(/^Paga /, "");
+    // Published without Ivo opening the tab: the engine told the adapter one of his payments changed.
+    await e2e.peer.waitFor(
+      (t) => t.side === "bot" && t.kind === "home" && t.user === ivo.id && t.text.includes("da confermare"),
+      { since: mark },
+    );
+    const home = e2e.peer.homeOf(ivo)?.seen.text ?? "";
+    expect(home).toMatch(new RegExp(`Da confermare\n🧾 .+\n${total} · \\d\\d/\\d\\d/\\d{4} · da confermare`));
+    await ivo.slash(dm, "lista");
+    const list = await botShows(e2e.peer, dm, (s) => s.text.startsWith("I tuoi avvisi in sospeso:"), { since: mark });
+    expect(list.text).toContain(`${total} · `);
   });
 
   it("tells whoever runs /paga in a channel the app is not in how to invite it", async () => {

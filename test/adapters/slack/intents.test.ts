@@ -16,8 +16,8 @@ describe("/paga and /pay", () => {
     expect(slashIntent("collega")).toEqual({ kind: "command", name: "link", args: "" });
     expect(slashIntent("link")).toEqual({ kind: "command", name: "link", args: "" });
     expect(slashIntent("lingua en")).toEqual({ kind: "command", name: "language", args: "en" });
-    expect(slashIntent("lista")).toEqual({ kind: "command", name: "history", args: "" });
-    expect(slashIntent("list")).toEqual({ kind: "command", name: "history", args: "" });
+    expect(slashIntent("lista")).toEqual({ kind: "command", name: "list", args: "" });
+    expect(slashIntent("list")).toEqual({ kind: "command", name: "list", args: "" });
   });
 
   it("reads anything else as codes or a QR's text", () => {

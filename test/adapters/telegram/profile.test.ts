@@ -27,6 +27,7 @@ describe("Telegram bot profile published at start", () => {
       `/lingua ${d.language}`,
       `/annulla ${d.cancel}`,
       `/storico ${d.history}`,
+      `/lista ${d.list}`,
     ];
     expect(menu("all_private_chats", "it")).toEqual(expected);
     expect(menu("all_private_chats")).toEqual(expected);
@@ -42,6 +43,7 @@ describe("Telegram bot profile published at start", () => {
       `/language ${d.language}`,
       `/cancel ${d.cancel}`,
       `/history ${d.history}`,
+      `/list ${d.list}`,
     ]);
   });
 
@@ -51,6 +53,7 @@ describe("Telegram bot profile published at start", () => {
       "/aiuto",
       "/annulla",
       "/storico",
+      "/lista",
     ]);
   });
 
