@@ -6,7 +6,7 @@ import { pressCancel } from "../../src/engine/flows/manage-payment.ts";
 import { recoverPayment } from "../../src/engine/flows/recover-payment.ts";
 import type { PaymentForm, PaymentGateway, PspStatus } from "../../src/engine/gateway-port.ts";
 import { createLeaseKeeper } from "../../src/engine/lease.ts";
-import type { NewDelivery, Outbox } from "../../src/engine/outbox.ts";
+import { createOutbox, type NewDelivery, type Outbox } from "../../src/engine/outbox.ts";
 import { deliveryIds, rests, transition } from "../../src/engine/payment-machine.ts";
 import { isForward } from "../../src/engine/payment-status.ts";
 import type { PaymentRecord } from "../../src/engine/records.ts";
@@ -16,6 +16,7 @@ import { silentLogger } from "../../src/log/logger.ts";
 import { toCents } from "../../src/notice/money.ts";
 import { createEngineStore } from "../../src/store/engine-store.ts";
 import { createMemoryKv } from "../../src/store/memory-kv.ts";
+import { RecordingChatPort } from "../helpers/recording-chat-port.ts";
 
 /**
  * The money path's guards, each checked where it decides, on a store and an engine context built by hand (no
@@ -380,5 +381,34 @@ describe("recovery of a disposition whose sender died (the takeover claim)", () 
     expect(held).toBeDefined();
     expect(await recoverPayment(ctx, "p-1")).toBe(false);
     await held?.release();
+  });
+});
+
+describe("the outbox's dedup by fixed delivery id", () => {
+  const outboxOn = (kv: ReturnType<typeof createMemoryKv>) => {
+    const store = createEngineStore(kv);
+    const outbox = createOutbox({
+      store,
+      clock: createManualClock(),
+      logger: silentLogger,
+      leases: createLeaseKeeper(store, "r1"),
+    });
+    return { store, outbox };
+  };
+
+  it("a status queued twice before it could be sent is still sent after a restart, once", async () => {
+    const chat = { platform: "playground" as const, chatId: "c-1", kind: "private" as const };
+    const kv = createMemoryKv();
+    const first = outboxOn(kv);
+    // No chat adapter yet: both stay stored; the second finds the first and must not drop its pending mark.
+    await first.outbox.send({ id: "status:p-1:PAID", chat, view: { type: "text", text: "✅ Pagato" } });
+    await first.outbox.send({ id: "status:p-1:PAID", chat, view: { type: "text", text: "✅ Pagato" } });
+    first.outbox.stop();
+    const second = outboxOn(kv);
+    const port = new RecordingChatPort();
+    second.outbox.registerPort(port);
+    await second.outbox.resume();
+    await second.outbox.idle();
+    expect(port.texts(chat.chatId)).toEqual(["✅ Pagato"]);
   });
 });
