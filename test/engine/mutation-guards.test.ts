@@ -412,3 +412,21 @@ describe("the outbox's dedup by fixed delivery id", () => {
     expect(port.texts(chat.chatId)).toEqual(["✅ Pagato"]);
   });
 });
+
+describe("the flow lease", () => {
+  it("is taken by one keeper only, and none is taken by a keeper that stopped (it hands work over, takes none)", async () => {
+    const store = createEngineStore(createMemoryKv());
+    const a = createLeaseKeeper(store, "a");
+    const b = createLeaseKeeper(store, "b");
+    const held = await a.take("flow:p-1");
+    expect(held).toBeDefined();
+    expect(await b.take("flow:p-1")).toBeUndefined();
+    await a.releaseAll();
+    expect(await store.leases.get("flow:p-1")).toBeUndefined();
+    expect(await a.take("flow:p-2")).toBeUndefined();
+    expect(await store.leases.get("flow:p-2")).toBeUndefined();
+    const taken = await b.take("flow:p-1");
+    expect(taken).toBeDefined();
+    await taken?.release();
+  });
+});
