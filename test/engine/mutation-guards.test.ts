@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createManualClock } from "../../src/droppay/index.ts";
 import { defaultTiming, type EngineContext } from "../../src/engine/context.ts";
-import { pressPay } from "../../src/engine/flows/confirm-payment.ts";
+import type { EventAck } from "../../src/engine/events.ts";
+import { pressPay, refusePress } from "../../src/engine/flows/confirm-payment.ts";
 import { pressCancel } from "../../src/engine/flows/manage-payment.ts";
 import { recoverPayment } from "../../src/engine/flows/recover-payment.ts";
 import type { PaymentForm, PaymentGateway, PspStatus } from "../../src/engine/gateway-port.ts";
@@ -428,5 +429,55 @@ describe("the flow lease", () => {
     const taken = await b.take("flow:p-1");
     expect(taken).toBeDefined();
     await taken?.release();
+  });
+});
+
+describe("who may press a payment's button, and when (refusePress)", () => {
+  const luca = { userId: "u-luca", name: "Luca", locale: "it" };
+  it.each([
+    [
+      "someone else's payment",
+      payment(),
+      luca,
+      1,
+      { toast: "Solo Maria può decidere su questo pagamento.", alert: true },
+    ],
+    [
+      "a closed payment",
+      payment({ phase: "closed", status: "PAID" }),
+      maria,
+      1,
+      { toast: "Questo pagamento è già concluso." },
+    ],
+    [
+      "a payment already confirming",
+      payment({ phase: "confirming" }),
+      maria,
+      1,
+      { toast: "Il pagamento è già in corso." },
+    ],
+    [
+      "an older card",
+      payment({ cardVersion: 2 }),
+      maria,
+      1,
+      { toast: "Questo riepilogo è cambiato: usa i pulsanti del riepilogo aggiornato.", alert: true },
+    ],
+    ["the current card", payment({ cardVersion: 2 }), maria, 2, null],
+    ["a button that does not name a card version (Annulla)", payment({ cardVersion: 2 }), maria, null, null],
+  ] as [
+    string,
+    PaymentRecord,
+    typeof maria,
+    number | null,
+    EventAck | null,
+  ][])("%s", async (_case, p, from, cardVersion, refusal) => {
+    const { ctx } = contextOf();
+    expect(await refusePress(ctx, p, from, cardVersion)).toEqual(refusal);
+  });
+
+  it("a button of a payment no longer stored has expired", async () => {
+    const { ctx } = contextOf();
+    expect(await refusePress(ctx, undefined, maria, 1)).toEqual({ toast: "Questo pulsante non è più valido." });
   });
 });
