@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createManualClock } from "../../src/droppay/index.ts";
 import { defaultTiming, type EngineContext } from "../../src/engine/context.ts";
 import type { EventAck } from "../../src/engine/events.ts";
+import { applyForm } from "../../src/engine/flows/apply-status.ts";
 import { pressPay, refusePress } from "../../src/engine/flows/confirm-payment.ts";
 import { pressCancel } from "../../src/engine/flows/manage-payment.ts";
 import { recoverPayment } from "../../src/engine/flows/recover-payment.ts";
@@ -479,5 +480,30 @@ describe("who may press a payment's button, and when (refusePress)", () => {
   it("a button of a payment no longer stored has expired", async () => {
     const { ctx } = contextOf();
     expect(await refusePress(ctx, undefined, maria, 1)).toEqual({ toast: "Questo pulsante non è più valido." });
+  });
+});
+
+describe("applying a form read from the PSP (applyForm)", () => {
+  it("ignores a form of another id, whatever its status", async () => {
+    const { ctx, store, sent } = contextOf();
+    await store.payments.put("p-1", payment({ phase: "executing", status: "RUNNING", executePosts: 1 }));
+    const after = await applyForm(ctx, "p-1", form("PAID", "f-other"));
+    expect(after?.status).toBe("RUNNING");
+    expect(after?.phase).toBe("executing");
+    expect(sent).toEqual([]);
+  });
+
+  it("records a forward status once: the same status read again changes nothing and queues nothing", async () => {
+    const { ctx, store, sent } = contextOf();
+    await store.payments.put("p-1", payment({ phase: "executing", status: "RUNNING", executePosts: 1 }));
+    const paid = await applyForm(ctx, "p-1", form("PAID"));
+    expect(paid?.phase).toBe("closed");
+    expect(paid?.announced).toEqual(["PAID"]);
+    const queued = sent.map((d) => d.id);
+    expect(queued).toContain("status:p-1:PAID");
+    await applyForm(ctx, "p-1", form("PAID"));
+    await applyForm(ctx, "p-1", form("RUNNING"));
+    expect(sent.map((d) => d.id)).toEqual(queued);
+    expect((await store.payments.get("p-1"))?.status).toBe("PAID");
   });
 });
