@@ -269,6 +269,25 @@ describe("the claims, when the payment moves between the press's read and its cl
     expect(background).toEqual([]);
   });
 
+  it.each([
+    [
+      "running",
+      payment({ phase: "executing", status: "RUNNING", executePosts: 1 }),
+      { toast: "Il pagamento è già partito: non si può più annullare.", alert: true },
+    ],
+    ["being confirmed", payment({ phase: "confirming", status: "READY" }), { toast: "Il pagamento è già in corso." }],
+  ] as [
+    string,
+    PaymentRecord,
+    EventAck,
+  ][])("Annulla of a payment %s: refused, nothing claimed", async (_case, p, refusal) => {
+    const { ctx, store, background } = contextOf();
+    await store.payments.put("p-1", p);
+    expect(await pressCancel(ctx, "p-1", maria)).toEqual(refusal);
+    expect((await store.payments.get("p-1"))?.phase).toBe(p.phase);
+    expect(background).toEqual([]);
+  });
+
   it("Annulla of a scheduled payment is claimed (executing, SCHEDULED → cancelling)", async () => {
     const { ctx, store, background } = contextOf();
     await store.payments.put("p-1", payment({ phase: "executing", status: "SCHEDULED", executePosts: 1 }));
