@@ -138,6 +138,7 @@ function contextOf(options: ContextOptions = {}) {
     activity() {},
     async idle() {},
     stop() {},
+    paymentChanged() {},
   };
   const background: string[] = [];
   const locks = new Map<string, Promise<unknown>>();
