@@ -1,5 +1,6 @@
 import type { IncomingFile } from "../../src/engine/events.ts";
 import { FileAccessError, FileTooLargeError } from "../../src/engine/ports.ts";
+import { readCappedBody } from "../../src/http/read-capped-body.ts";
 import { SlackDownloadError } from "./errors.ts";
 
 /** What an event (files[] of a message, a modal's file_input) says about a file, before anything is fetched. */
@@ -77,30 +78,10 @@ async function fetchCapped(url: string, limit: number, options: SlackFileOptions
     await response.body.cancel();
     throw new FileAccessError("Slack served its sign-in page instead of the file (is files:read granted?)");
   }
-  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
-  if (declared > limit) {
-    await response.body.cancel();
-    throw new FileTooLargeError(limit);
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for await (const chunk of response.body) {
-      total += chunk.length;
-      if (total > limit) throw new FileTooLargeError(limit);
-      chunks.push(chunk);
-    }
-  } catch (error) {
-    if (error instanceof FileTooLargeError) throw error;
-    throw new SlackDownloadError("file download broke off", { cause: kindOf(error) });
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
+  return readCappedBody(response.headers, response.body, limit, {
+    tooLarge: () => new FileTooLargeError(limit),
+    brokeOff: (cause) => new SlackDownloadError("file download broke off", { cause: kindOf(cause) }),
+  });
 }
 
 /** fetch errors can quote the URL; keep only the kind of failure. */

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { type Telegram, TelegramError } from "telegraf";
 import type { IncomingFile } from "../../src/engine/events.ts";
 import { FileTooLargeError } from "../../src/engine/ports.ts";
+import { readCappedBody } from "../../src/http/read-capped-body.ts";
 import { TelegramDownloadError } from "./errors.ts";
 
 /** Bot API: getFile serves files of at most 20 MB (core.telegram.org/bots/api#getfile). */
@@ -65,24 +66,10 @@ async function fetchCapped(link: URL, limit: number, timeoutMs: number): Promise
     await response.body?.cancel();
     throw new TelegramDownloadError(`file download answered ${response.status}`);
   }
-  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
-  if (declared > limit) {
-    await response.body.cancel();
-    throw new FileTooLargeError(limit);
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for await (const chunk of response.body) {
-      total += chunk.length;
-      if (total > limit) throw new FileTooLargeError(limit);
-      chunks.push(chunk);
-    }
-  } catch (error) {
-    if (error instanceof FileTooLargeError) throw error;
-    throw new TelegramDownloadError("file download broke off", { cause: sanitize(error) });
-  }
-  return concat(chunks, total);
+  return readCappedBody(response.headers, response.body, limit, {
+    tooLarge: () => new FileTooLargeError(limit),
+    brokeOff: (cause) => new TelegramDownloadError("file download broke off", { cause: sanitize(cause) }),
+  });
 }
 
 /** A local Bot API server (`telegram-bot-api --local`) answers absolute paths: read the file directly. */
@@ -99,16 +86,6 @@ async function readLocalFile(link: URL, limit: number): Promise<Uint8Array> {
   } finally {
     await handle.close();
   }
-}
-
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
 }
 
 /** fetch errors can quote the URL, which holds the bot token: keep only the kind of failure. */
