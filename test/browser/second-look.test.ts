@@ -53,6 +53,12 @@ async function start(page: Page, url: string, locale: "it" | "en" = "it") {
   }
 }
 
+/** Switches the page to another chat and waits until that chat's messages are the ones shown. */
+async function switchChat(page: Page, kind: "private" | "group") {
+  await page.locator("label", { hasText: kind === "group" ? "Gruppo famiglia" : "Chat privata" }).click();
+  await page.locator(`body[data-chat="${kind}"]`).waitFor({ state: "attached", timeout: waitMs });
+}
+
 /** On a phone the panel is a drawer: opens it when closed. */
 async function openPanel(page: Page) {
   if (phoneSized(page) && !(await page.locator("body.panel-open").count())) await page.locator("#panel-toggle").click();
@@ -161,9 +167,7 @@ describe.skipIf(!hasChromium)("the playground, second look (npm start, Chromium)
             expect(await card.getByRole("button", { name }).isEnabled(), name).toBe(true);
           }
           // Marco presses Anna's card in the family group: refused, and the buttons still work.
-          await page
-            .locator("label", { hasText: italian.buttons.cancel === "Annulla" ? "Gruppo famiglia" : "" })
-            .click();
+          await switchChat(page, "group");
           const groupCard = await sendTestNotice(page, "paid");
           await page.locator("label", { hasText: "Marco" }).click();
           const total = (await fieldsOf(groupCard))[italian.card.total] ?? "";
@@ -171,8 +175,7 @@ describe.skipIf(!hasChromium)("the playground, second look (npm start, Chromium)
           await page.locator("#toast", { hasText: italian.toast.notAllowed("Anna") }).waitFor({ timeout: waitMs });
           expect(await groupCard.getByRole("button", { name: italian.buttons.pay(total) }).isEnabled()).toBe(true);
           await page.locator("label", { hasText: "Anna" }).click();
-          await page.locator("label", { hasText: "Chat privata" }).click();
-          await page.locator(".message").first().waitFor();
+          await switchChat(page, "private");
         },
         testMs,
       );

@@ -84,11 +84,17 @@ let source;
 function connect() {
   source?.close();
   const chatId = chatIdOf(state);
+  const kind = state.chatKind;
+  // The chat left behind goes at once: until the new one's snapshot arrives, showing the old messages would let a
+  // press or a count land on a chat that is no longer the one on screen. `data-chat` says which chat is shown.
+  chatView.render([]);
+  delete document.body.dataset.chat;
   source = new EventSource(`/api/events?chatId=${encodeURIComponent(chatId)}`);
   source.addEventListener("open", () => document.body.classList.remove("offline"));
   source.addEventListener("error", () => document.body.classList.add("offline"));
   source.addEventListener("snapshot", (event) => {
     chatView.render(JSON.parse(event.data).entries);
+    document.body.dataset.chat = kind;
     document.body.classList.add("connected");
   });
   source.addEventListener("entry", (event) => {
