@@ -139,4 +139,44 @@ describe("a kill right after a state change is recorded", () => {
     expect(w.sandbox.admin.calls().byForm[formId]?.disposition).toBe(1);
     expect(b.texts().filter((t) => t.startsWith("✅ Pagato"))).toHaveLength(1);
   }, 40_000);
+
+  it("a second Paga after a refused disposition, the process gone before its POST: the restarted bot pays it", async () => {
+    const w = await world();
+    const formOf = () => w.sandbox.admin.forms()[0]?.id ?? "";
+    const dispositions = () => w.sandbox.admin.calls().byForm[formOf()]?.disposition ?? 0;
+    // Frozen right after the second attempt's claim (confirming → executing), before its disposition goes out.
+    const freezing = freezeAfterWrite(w.kv, (key, value) => {
+      const p = paymentWritten(key, value);
+      return p?.phase === "executing" && dispositions() === 1;
+    });
+    const a = await start({ ...w, kv: freezing.kv });
+    await a.send(paid.qrText);
+    await a.see(/Avviso pagoPA/);
+    w.sandbox.admin.faults.inject("disposition", {
+      kind: "error",
+      status: 400,
+      body: { code: "100", description: "Missing arguments" },
+    });
+    await a.press(/^Paga /);
+    // Refused: nothing moved, the card is back with its Paga button.
+    await a.port.waitFor(
+      () => a.port.lastCard(a.chatId)?.view.buttons.flat().some((b) => /^Paga /.test(b.label)) === true,
+      10_000,
+      "the card back with Paga",
+    );
+    expect(dispositions()).toBe(1);
+    await a.press(/^Paga /);
+    await until(freezing.frozen);
+    abandon(a);
+    expect(dispositions()).toBe(1);
+
+    const b = await start({ ...w, port: a.port });
+    w.clock.advance(11_000);
+    await paidAfterReads(b, w.clock);
+    await b.app.engine.drain();
+    // One refused disposition, one that paid: never a third.
+    expect(dispositions()).toBe(2);
+    expect(b.texts().filter((t) => t.startsWith("✅ Pagato"))).toHaveLength(1);
+    expect(b.port.lastCard(b.chatId)?.view.lines?.[0]).toBe("Pagato ✅");
+  }, 40_000);
 });
