@@ -160,7 +160,11 @@ describe("a kill right after a state change is recorded", () => {
     await a.press(/^Paga /);
     // Refused: nothing moved, the card is back with its Paga button.
     await a.port.waitFor(
-      () => a.port.lastCard(a.chatId)?.view.buttons.flat().some((b) => /^Paga /.test(b.label)) === true,
+      () =>
+        a.port
+          .lastCard(a.chatId)
+          ?.view.buttons.flat()
+          .some((b) => /^Paga /.test(b.label)) === true,
       10_000,
       "the card back with Paga",
     );
