@@ -236,4 +236,31 @@ describe("a kill right after a state change is recorded", () => {
     expect(await b.app.store.payments.ids()).toHaveLength(1);
     expect(scans).toBe(1);
   });
+
+  it("a kill while a pasted notice is being opened: the platform's redelivery of the text gives its card, once", async () => {
+    const w = await world();
+    // Dead right after "Preparo il pagamento…" is recorded, before the payment is.
+    const freezing = freezeAfterWrite(w.kv, (key, value) => key.startsWith("outbox:") && value.includes("Preparo"));
+    const text: InboundEvent = {
+      type: "text",
+      chat: { platform: "playground", chatId: "chat-1", kind: "private" },
+      from: people.maria,
+      text: paid.qrText,
+      eventId: "text-1",
+    };
+    const a = await start({ ...w, kv: freezing.kv });
+    await a.app.engine.handle(text);
+    await until(freezing.frozen);
+    abandon(a);
+
+    const b = await start({ ...w, port: a.port });
+    await b.app.engine.handle(text);
+    await b.see(/Avviso pagoPA/);
+    await b.app.engine.drain();
+    await b.app.engine.handle(text);
+    await b.app.engine.drain();
+    expect(b.texts().filter((t) => t.includes("Avviso pagoPA"))).toHaveLength(1);
+    expect(b.texts().some((t) => t.startsWith("Preparo"))).toBe(false);
+    expect(await b.app.store.payments.ids()).toHaveLength(1);
+  });
 });
