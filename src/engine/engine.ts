@@ -75,6 +75,8 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
   const tasks = new Set<Promise<void>>();
   const chains = new Map<string, Promise<void>>();
   const refreshing = new Map<string, { again: boolean }>();
+  /** Texts and files this process accepted and has not finished (not yet marked seen in the store). */
+  const accepted = new Set<string>();
   const locks = new Map<string, Promise<unknown>>();
   const leases = createLeaseKeeper(deps.store, newId());
   const outbox = createOutbox({ store: deps.store, clock, logger, leases, sleep });
@@ -179,17 +181,33 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
   const runtime: EngineRuntime = {
     async handle(event) {
       const seenKey = event.eventId === undefined ? undefined : `${event.chat.platform}:${event.eventId}`;
+      // Marked seen once its work is durable, so that a kill before that and the platform's redelivery do it
+      // again: a press once its claim is recorded (the claim makes a second run harmless); a text or files once
+      // handled (the card recorded, the answer queued; a notice done twice resumes its one card, in the same
+      // progress slot). A command is marked at once (a second /collega would make a second request).
+      const markedLate = event.type === "button" || event.type === "text" || event.type === "files";
       if (seenKey !== undefined) {
-        // A press is marked seen once its claim is recorded (a kill before that, and the platform's redelivery
-        // is pressed again); its claim makes a second run harmless. Other events are queued in order at once.
-        const first =
-          event.type === "button"
-            ? (await deps.store.events.get(seenKey)) === undefined
-            : await deps.store.events.create(seenKey, { at: clock.now() });
+        const first = markedLate
+          ? (await deps.store.events.get(seenKey)) === undefined && !accepted.has(seenKey)
+          : await deps.store.events.create(seenKey, { at: clock.now() });
         if (!first) return {};
+        // A redelivery while this process still works on a text or files is not done twice.
+        if (event.type === "text" || event.type === "files") accepted.add(seenKey);
       }
       const locale = await localeOf(ctx, event.chat.platform, event.from);
       const key = chatKey(event.chat);
+      const ref = seenKey ?? newId();
+      /** Runs a text's or files' work, and marks the event seen once it is done (or answered with an error). */
+      const thenSeen = (work: () => Promise<void>) => async () => {
+        try {
+          await work();
+        } finally {
+          if (seenKey !== undefined) {
+            await deps.store.events.create(seenKey, { at: clock.now() });
+            accepted.delete(seenKey);
+          }
+        }
+      };
       switch (event.type) {
         case "button":
           try {
@@ -206,12 +224,23 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
           });
           return {};
         case "text":
-          inChatOrder(key, locale, event.chat, () => handleText(ctx, event.chat, event.from, event.text, locale));
+          inChatOrder(
+            key,
+            locale,
+            event.chat,
+            thenSeen(() => handleText(ctx, event.chat, event.from, event.text, locale, ref)),
+          );
           return {};
         case "files": {
-          const slot = await showReading(ctx, event.chat, locale);
-          inChatOrder(key, locale, event.chat, () =>
-            handleFiles(ctx, event.chat, event.from, event.files, locale, slot),
+          const slot = await showReading(ctx, event.chat, locale, ref).catch((error: unknown) => {
+            if (seenKey !== undefined) accepted.delete(seenKey); // not accepted after all: a redelivery may try
+            throw error;
+          });
+          inChatOrder(
+            key,
+            locale,
+            event.chat,
+            thenSeen(() => handleFiles(ctx, event.chat, event.from, event.files, locale, slot)),
           );
           return {};
         }

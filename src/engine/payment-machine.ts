@@ -38,6 +38,21 @@ export const PHASE_MOVES: Readonly<Record<PaymentPhase, readonly PaymentPhase[]>
 };
 
 /**
+ * Back to the card after a Paga that did not go through (a refused disposition, the amount changed, a press too
+ * old to act on): the next Paga is a new attempt with its own budget of disposition POSTs (payments.md R8: never
+ * a third POST of one attempt). A count kept from the refused attempt would make the next one rest as soon as it
+ * is claimed, and a kill before its POST would leave the card "In corso…" with nothing paid and nobody to take
+ * it over. Safe to reset: every POST follows a read of the form that shows it still untouched.
+ */
+export function endsAttempt(from: PaymentPhase, to: PaymentPhase): boolean {
+  return (from === "confirming" || from === "executing") && to === "open";
+}
+
+function newAttempt(p: PaymentRecord): PaymentRecord {
+  return { ...p, executePosts: 0, executeAnswered: false, executeLost: false, executedAt: null };
+}
+
+/**
  * Whether a payment rests: nothing of ours is under way, only the person or the PSP can move it. A payment
  * that does not rest is one a process is working on; if that process dies, recovery takes it over.
  */
@@ -193,7 +208,8 @@ export async function catchUp(
  * The one way a payment's record changes. `change` returns the next record (or undefined: the claim is lost,
  * the state moved on); the move must be one PHASE_MOVES allows. Marked in flight first, then the
  * compare-and-set, then the views: a kill anywhere leaves either no change, or a change the reconciler finds.
- * The card's version is bumped on every change the card shows, so the card shown is always the record's.
+ * The card's version is bumped on every change the card shows, so the card shown is always the record's. A move
+ * back to the card from confirming or executing starts a new attempt (`endsAttempt`).
  */
 export function transition(
   ctx: EngineContext,
@@ -220,7 +236,8 @@ export function transition(
       }
       // A record from before `queued` existed had everything up to now queued; this change's views are not.
       const queued = cur.queued ?? { cardVersion: cur.cardVersion, announced: cur.announced.length };
-      return { ...next, queued, cardVersion: cur.cardVersion + bump, updatedAt: ctx.clock.now() };
+      const moved = endsAttempt(cur.phase, next.phase) ? newAttempt(next) : next;
+      return { ...moved, queued, cardVersion: cur.cardVersion + bump, updatedAt: ctx.clock.now() };
     });
     const after = await catchUp(ctx, paymentId, nonce);
     return result.applied && after !== undefined ? { applied: true, value: after } : result;

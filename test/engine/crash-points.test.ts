@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createManualClock } from "../../src/droppay/index.ts";
 import { startSandbox } from "../../src/droppay/sandbox/index.ts";
+import type { InboundEvent } from "../../src/engine/events.ts";
 import type { PaymentRecord } from "../../src/engine/records.ts";
+import type { NoticeScanner } from "../../src/engine/scanner-port.ts";
+import { readNoticeInput } from "../../src/notice/read-input.ts";
 import { createMemoryKv } from "../../src/store/memory-kv.ts";
 import { freezeAfterWrite } from "../helpers/freezing-kv.ts";
-import { type Harness, type HarnessOptions, startHarness } from "../helpers/harness.ts";
+import { type Harness, type HarnessOptions, memoryFile, people, startHarness } from "../helpers/harness.ts";
 import { testNotice } from "../helpers/notices.ts";
 
 const paid = testNotice("paid");
@@ -139,4 +142,125 @@ describe("a kill right after a state change is recorded", () => {
     expect(w.sandbox.admin.calls().byForm[formId]?.disposition).toBe(1);
     expect(b.texts().filter((t) => t.startsWith("✅ Pagato"))).toHaveLength(1);
   }, 40_000);
+
+  it("a second Paga after a refused disposition, the process gone before its POST: the restarted bot pays it", async () => {
+    const w = await world();
+    const formOf = () => w.sandbox.admin.forms()[0]?.id ?? "";
+    const dispositions = () => w.sandbox.admin.calls().byForm[formOf()]?.disposition ?? 0;
+    // Frozen right after the second attempt's claim (confirming → executing), before its disposition goes out.
+    const freezing = freezeAfterWrite(w.kv, (key, value) => {
+      const p = paymentWritten(key, value);
+      return p?.phase === "executing" && dispositions() === 1;
+    });
+    const a = await start({ ...w, kv: freezing.kv });
+    await a.send(paid.qrText);
+    await a.see(/Avviso pagoPA/);
+    w.sandbox.admin.faults.inject("disposition", {
+      kind: "error",
+      status: 400,
+      body: { code: "100", description: "Missing arguments" },
+    });
+    await a.press(/^Paga /);
+    // Refused: nothing moved, the card is back with its Paga button.
+    await a.port.waitFor(
+      () =>
+        a.port
+          .lastCard(a.chatId)
+          ?.view.buttons.flat()
+          .some((b) => /^Paga /.test(b.label)) === true,
+      10_000,
+      "the card back with Paga",
+    );
+    expect(dispositions()).toBe(1);
+    await a.press(/^Paga /);
+    await until(freezing.frozen);
+    abandon(a);
+    expect(dispositions()).toBe(1);
+
+    const b = await start({ ...w, port: a.port });
+    w.clock.advance(11_000);
+    await paidAfterReads(b, w.clock);
+    await b.app.engine.drain();
+    // One refused disposition, one that paid: never a third.
+    expect(dispositions()).toBe(2);
+    expect(b.texts().filter((t) => t.startsWith("✅ Pagato"))).toHaveLength(1);
+    expect(b.port.lastCard(b.chatId)?.view.lines?.[0]).toBe("Pagato ✅");
+  }, 40_000);
+
+  it("a kill in the middle of a scan: the platform's redelivery of the photo gives its card, once", async () => {
+    const w = await world();
+    let scanning = false;
+    // The first process's scan never ends (it is killed during it).
+    const stuck: NoticeScanner = {
+      maxFileBytes: 1_000_000,
+      scan: () => {
+        scanning = true;
+        return new Promise(() => {});
+      },
+    };
+    const read = readNoticeInput(paid.qrText);
+    let scans = 0;
+    const found: NoticeScanner = {
+      maxFileBytes: 1_000_000,
+      scan: async () => {
+        scans++;
+        return { notices: read.ok && read.value.notice !== null ? [read.value.notice] : [] };
+      },
+    };
+    const photo: InboundEvent = {
+      type: "files",
+      chat: { platform: "playground", chatId: "chat-1", kind: "private" },
+      from: people.maria,
+      files: [memoryFile(new Uint8Array([1, 2, 3]), "image/jpeg", "avviso.jpg")],
+      eventId: "photo-1",
+    };
+    const a = await start({ ...w, scanner: stuck });
+    await a.app.engine.handle(photo);
+    await a.see(/Sto leggendo|Leggo/);
+    await until(() => scanning);
+    // Dropped without stopping: no lease handed over, no work finished.
+    running.splice(running.indexOf(a), 1);
+    a.app.reconciler.stop();
+
+    const b = await start({ ...w, scanner: found, port: a.port });
+    await b.app.engine.handle(photo);
+    // Delivered again while the restarted bot still reads it: read once.
+    await b.app.engine.handle(photo);
+    await b.see(/Avviso pagoPA/);
+    await b.app.engine.drain();
+    // Delivered once more after it was handled: nothing new.
+    await b.app.engine.handle(photo);
+    await b.app.engine.drain();
+    expect(b.texts().filter((t) => t.includes("Avviso pagoPA"))).toHaveLength(1);
+    expect(b.texts().some((t) => /Sto leggendo|Leggo/.test(t))).toBe(false);
+    expect(await b.app.store.payments.ids()).toHaveLength(1);
+    expect(scans).toBe(1);
+  });
+
+  it("a kill while a pasted notice is being opened: the platform's redelivery of the text gives its card, once", async () => {
+    const w = await world();
+    // Dead right after "Preparo il pagamento…" is recorded, before the payment is.
+    const freezing = freezeAfterWrite(w.kv, (key, value) => key.startsWith("outbox:") && value.includes("Preparo"));
+    const text: InboundEvent = {
+      type: "text",
+      chat: { platform: "playground", chatId: "chat-1", kind: "private" },
+      from: people.maria,
+      text: paid.qrText,
+      eventId: "text-1",
+    };
+    const a = await start({ ...w, kv: freezing.kv });
+    await a.app.engine.handle(text);
+    await until(freezing.frozen);
+    abandon(a);
+
+    const b = await start({ ...w, port: a.port });
+    await b.app.engine.handle(text);
+    await b.see(/Avviso pagoPA/);
+    await b.app.engine.drain();
+    await b.app.engine.handle(text);
+    await b.app.engine.drain();
+    expect(b.texts().filter((t) => t.includes("Avviso pagoPA"))).toHaveLength(1);
+    expect(b.texts().some((t) => t.startsWith("Preparo"))).toBe(false);
+    expect(await b.app.store.payments.ids()).toHaveLength(1);
+  });
 });

@@ -9,9 +9,9 @@ import { recoverPayment } from "../../src/engine/flows/recover-payment.ts";
 import type { PaymentForm, PaymentGateway, PspStatus } from "../../src/engine/gateway-port.ts";
 import { createLeaseKeeper } from "../../src/engine/lease.ts";
 import { createOutbox, type NewDelivery, type Outbox } from "../../src/engine/outbox.ts";
-import { deliveryIds, rests, transition } from "../../src/engine/payment-machine.ts";
+import { deliveryIds, PHASE_MOVES, rests, transition } from "../../src/engine/payment-machine.ts";
 import { isForward } from "../../src/engine/payment-status.ts";
-import type { PaymentRecord } from "../../src/engine/records.ts";
+import type { PaymentPhase, PaymentRecord } from "../../src/engine/records.ts";
 import type { NoticeScanner } from "../../src/engine/scanner-port.ts";
 import type { EngineStore } from "../../src/engine/store-port.ts";
 import { silentLogger } from "../../src/log/logger.ts";
@@ -244,6 +244,111 @@ describe("a transition", () => {
     expect((await store.payments.get("p-1"))?.cardVersion).toBe(2);
     await transition(ctx, "p-1", (cur) => ({ ...cur, phase: "open" }));
     expect((await store.payments.get("p-1"))?.cardVersion).toBe(3);
+  });
+});
+
+/** The state diagram's moves, written out here rather than read from PHASE_MOVES (the test would be its echo). */
+const DIAGRAM = new Set([
+  "awaiting_link → creating",
+  "awaiting_link → closed",
+  "creating → open",
+  "creating → awaiting_link",
+  "creating → closed",
+  "open → open",
+  "open → confirming",
+  "open → updating",
+  "open → cancelling",
+  "open → executing",
+  "open → closed",
+  "updating → updating",
+  "updating → open",
+  "updating → executing",
+  "updating → closed",
+  "confirming → confirming",
+  "confirming → open",
+  "confirming → executing",
+  "confirming → closed",
+  "executing → executing",
+  "executing → open",
+  "executing → cancelling",
+  "executing → closed",
+  "cancelling → cancelling",
+  "cancelling → open",
+  "cancelling → executing",
+  "cancelling → closed",
+]);
+const PHASES: readonly PaymentPhase[] = [
+  "awaiting_link",
+  "creating",
+  "open",
+  "updating",
+  "confirming",
+  "executing",
+  "cancelling",
+  "closed",
+];
+const EVERY_MOVE = PHASES.flatMap((from) =>
+  PHASES.map((to) => [from, to, DIAGRAM.has(`${from} → ${to}`)] as [PaymentPhase, PaymentPhase, boolean]),
+);
+
+describe("PHASE_MOVES, move by move", () => {
+  it("allows exactly the diagram's moves", () => {
+    const table = PHASES.flatMap((from) => PHASE_MOVES[from].map((to) => `${from} → ${to}`));
+    expect(new Set(table)).toEqual(DIAGRAM);
+    expect(PHASE_MOVES.closed).toEqual([]);
+  });
+
+  it.each(EVERY_MOVE)("%s → %s: allowed %s", async (from, to, allowed) => {
+    const { ctx, store } = contextOf();
+    const before = payment({
+      phase: from,
+      status: "READY",
+      executePosts: from === "executing" ? 1 : 0,
+      cardVersion: 3,
+    });
+    await store.payments.put("p-1", before);
+    const result = await transition(ctx, "p-1", (cur) => ({ ...cur, phase: to }));
+    expect(result.applied).toBe(allowed);
+    const after = await store.payments.get("p-1");
+    if (allowed) {
+      expect(after?.phase).toBe(to);
+      expect(after?.cardVersion).toBe(4);
+    } else {
+      // Refused: the record is exactly as it was, its card's version included.
+      expect(after).toEqual(before);
+    }
+  });
+});
+
+describe("a Paga that did not go through, back to the card", () => {
+  it.each([
+    "confirming",
+    "executing",
+  ] as const)("from %s: the next Paga is a new attempt, with its own disposition POSTs", async (from) => {
+    const { ctx, store } = contextOf();
+    await store.payments.put(
+      "p-1",
+      payment({ phase: from, status: "READY", executePosts: 1, executeLost: true, executedAt: 5, confirmedAt: 1 }),
+    );
+    const result = await transition(ctx, "p-1", (cur) => ({ ...cur, phase: "open", note: "Rifiutato" }));
+    expect(result.applied).toBe(true);
+    const after = await store.payments.get("p-1");
+    expect(after).toMatchObject({ phase: "open", note: "Rifiutato", executePosts: 0, executeLost: false });
+    expect(after?.executedAt).toBeNull();
+    expect(after?.executeAnswered).toBe(false);
+  });
+
+  it.each([
+    ["executing", "executing"],
+    ["executing", "cancelling"],
+    ["cancelling", "open"],
+  ] as const)("%s → %s keeps the attempt's count of POSTs", async (from, to) => {
+    const { ctx, store } = contextOf();
+    await store.payments.put("p-1", payment({ phase: from, status: "SCHEDULED", executePosts: 1, executedAt: 5 }));
+    await transition(ctx, "p-1", (cur) => ({ ...cur, phase: to }));
+    const after = await store.payments.get("p-1");
+    expect(after?.phase).toBe(to);
+    expect(after?.executePosts).toBe(1);
   });
 });
 

@@ -38,17 +38,26 @@ async function openWithProgress(
   from: Sender,
   locale: Locale,
   notice: PaymentNotice,
+  ref: string,
 ) {
-  const slot = slots.progress(newId());
+  const slot = slots.progress(ref);
   await say(ctx, chat, messagesFor(locale).preparing, { slot });
   await openPayment(ctx, { chat, from, locale, notice: noticeRef(notice), slot });
 }
 
 /**
  * Text in a chat: the answer to what the bot asked (a day, the missing code), or codes (a QR text, a notice
- * number with a payee code, a pasted message). Half a notice makes the bot ask for the other half.
+ * number with a payee code, a pasted message). Half a notice makes the bot ask for the other half. `ref` names
+ * its progress message (the event's, so that a redelivery done again edits the same message).
  */
-export async function handleText(ctx: EngineContext, chat: ChatRef, from: Sender, text: string, locale: Locale) {
+export async function handleText(
+  ctx: EngineContext,
+  chat: ChatRef,
+  from: Sender,
+  text: string,
+  locale: Locale,
+  ref: string = newId(),
+) {
   const m = messagesFor(locale);
   const awaiting = (await ctx.store.chats.get(chatKey(chat)))?.awaiting ?? null;
   if (awaiting !== null && awaiting.userId === from.userId) {
@@ -57,7 +66,7 @@ export async function handleText(ctx: EngineContext, chat: ChatRef, from: Sender
       const notice = readNoticeInput(text);
       if (!notice.ok || notice.value.notice === null) return answerScheduleDate(ctx, awaiting.paymentId, text, from);
       await setAwaiting(ctx, chat, null);
-      return openWithProgress(ctx, chat, from, locale, notice.value.notice);
+      return openWithProgress(ctx, chat, from, locale, notice.value.notice, ref);
     }
     if (awaiting.kind === "fiscal_code" || awaiting.kind === "notice_number") {
       const part = readNoticeInput(text, awaiting.kind === "fiscal_code" ? "fiscal-code" : "notice-number");
@@ -70,7 +79,7 @@ export async function handleText(ctx: EngineContext, chat: ChatRef, from: Sender
         });
         if (built.ok) {
           await setAwaiting(ctx, chat, null);
-          return openWithProgress(ctx, chat, from, locale, built.value);
+          return openWithProgress(ctx, chat, from, locale, built.value, ref);
         }
       }
     }
@@ -86,7 +95,7 @@ export async function handleText(ctx: EngineContext, chat: ChatRef, from: Sender
   const input = read.value;
   if (input.notice !== null) {
     if (awaiting?.userId === from.userId) await setAwaiting(ctx, chat, null);
-    return openWithProgress(ctx, chat, from, locale, input.notice);
+    return openWithProgress(ctx, chat, from, locale, input.notice, ref);
   }
   if (input.noticeNumber !== null) {
     await setAwaiting(ctx, chat, { kind: "fiscal_code", userId: from.userId, noticeNumber: input.noticeNumber });
@@ -125,9 +134,14 @@ function isPdf(file: IncomingFile): boolean {
   return file.mimeType === "application/pdf" || (file.mimeType === undefined && /\.pdf$/i.test(file.name ?? ""));
 }
 
-/** The message shown at once when files arrive; the result replaces it. */
-export async function showReading(ctx: EngineContext, chat: ChatRef, locale: Locale): Promise<string> {
-  const slot = slots.progress(newId());
+/** The message shown at once when files arrive (named by the event's `ref`); the result replaces it. */
+export async function showReading(
+  ctx: EngineContext,
+  chat: ChatRef,
+  locale: Locale,
+  ref: string = newId(),
+): Promise<string> {
+  const slot = slots.progress(ref);
   await say(ctx, chat, messagesFor(locale).reading, { slot });
   ctx.outbox.activity(chat);
   return slot;
