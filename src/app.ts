@@ -12,6 +12,8 @@ import type { PaymentGateway } from "./engine/gateway-port.ts";
 import type { NoticeScanner } from "./engine/scanner-port.ts";
 import type { EngineStore } from "./engine/store-port.ts";
 import { createHttpServer, type HttpServer } from "./http/server.ts";
+import type { StoredEvent } from "./inbox/accepted-event.ts";
+import { createInbox, type Inbox } from "./inbox/inbox.ts";
 import { createLogger, type Logger } from "./log/logger.ts";
 import {
   collectEngineGauges,
@@ -22,8 +24,10 @@ import {
   timeWebhooks,
 } from "./ops/index.ts";
 import { createScanService } from "./scan-queue/index.ts";
+import { createCollection } from "./store/collection.ts";
 import { createCipher } from "./store/crypto.ts";
 import { createEngineStore } from "./store/engine-store.ts";
+import { areas } from "./store/keys.ts";
 import type { AtomicKv } from "./store/kv.ts";
 import { createCredentialVault } from "./store/links.ts";
 import { describeStoreUrl, openKv } from "./store/open-kv.ts";
@@ -55,7 +59,10 @@ export interface AppOverrides {
 export interface App {
   readonly config: Config;
   readonly logger: Logger;
+  /** The engine, its `handle` going through the inbox (texts and files kept until handled). */
   readonly engine: EngineRuntime;
+  /** Where adapters register how their files are fetched again after a restart. */
+  readonly inbox: Pick<Inbox, "replayFiles">;
   readonly http: HttpServer;
   readonly store: EngineStore;
   readonly kv: AtomicKv;
@@ -134,7 +141,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         })
       : null;
   const scanner = instrumentScanner(scanService?.scanner ?? (overrides.scanner as NoticeScanner), metrics);
-  const engine = createEngine({
+  const core = createEngine({
     store: engineStore,
     gateway,
     scanner,
@@ -145,6 +152,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ...(overrides.timing === undefined ? {} : { timing: overrides.timing }),
     ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
   });
+  const inbox = createInbox({
+    accepted: createCollection<StoredEvent>(kv, areas.inbox.area, areas.inbox.ttlMs),
+    store: engineStore,
+    handle: (event) => core.handle(event),
+    clock,
+    logger,
+  });
+  // Every surface hands its events to the inbox first; the rest of the engine is as it was.
+  const engine: EngineRuntime = { ...core, handle: (event) => inbox.handle(event) };
   mountWebhookListener(timeWebhooks(http, metrics), {
     credentials,
     targets: { onPayment: (id) => engine.onFormChanged(id), onLink: (id) => engine.onLinkChanged(id) },
@@ -169,6 +185,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     config,
     logger,
     engine,
+    inbox,
     http,
     store: engineStore,
     kv,
@@ -179,12 +196,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       const url = await http.listen(config.PORT, config.HOST);
       publicUrl = config.PUBLIC_URL ?? url;
       await engine.start();
+      await inbox.start();
       await reconciler.start();
       return { url };
     },
     async stop(options = {}) {
       reconciler.stop();
       await engine.stop(options);
+      await inbox.stop();
       await http.close();
       await scanService?.close();
       if (ownSandbox) await sandbox?.close();

@@ -1,6 +1,6 @@
-import type { IncomingFile } from "../../src/engine/events.ts";
 import { FileAccessError, FileTooLargeError } from "../../src/engine/ports.ts";
 import { readCappedBody } from "../../src/http/read-capped-body.ts";
+import type { ReplayableFile } from "../../src/inbox/accepted-event.ts";
 import { SlackDownloadError } from "./errors.ts";
 
 /** What an event (files[] of a message, a modal's file_input) says about a file, before anything is fetched. */
@@ -36,8 +36,10 @@ export function isNoticeFile(file: SlackFileDescriptor): boolean {
  * and stops
  * reading as soon as the bytes pass the cap.
  */
-export function createSlackFile(descriptor: SlackFileDescriptor, options: SlackFileOptions): IncomingFile {
+export function createSlackFile(descriptor: SlackFileDescriptor, options: SlackFileOptions): ReplayableFile {
   return {
+    // What the inbox keeps to fetch the file again after a restart: its id and private URL (never the token).
+    source: descriptor,
     ...(descriptor.name === undefined ? {} : { name: descriptor.name }),
     ...(descriptor.mimetype === undefined ? {} : { mimeType: descriptor.mimetype }),
     ...(descriptor.size === undefined ? {} : { sizeBytes: descriptor.size }),
@@ -89,4 +91,20 @@ function kindOf(error: unknown): Error {
   if (!(error instanceof Error)) return new Error("download failed");
   const cause = error.cause instanceof Error ? ` (${error.cause.name})` : "";
   return new Error(`${error.name}${cause}`);
+}
+
+/** The descriptor the inbox kept (`source`), checked before it is trusted again. */
+export function slackDescriptorFrom(source: unknown): SlackFileDescriptor {
+  const d = (source ?? {}) as Partial<Record<keyof SlackFileDescriptor, unknown>>;
+  if (typeof d.id !== "string") throw new SlackDownloadError("a kept file has no id");
+  const text = (key: keyof SlackFileDescriptor) => (typeof d[key] === "string" ? { [key]: d[key] } : {});
+  return {
+    id: d.id,
+    ...text("name"),
+    ...text("mimetype"),
+    ...text("url_private"),
+    ...text("url_private_download"),
+    ...text("file_access"),
+    ...(typeof d.size === "number" ? { size: d.size } : {}),
+  };
 }

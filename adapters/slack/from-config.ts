@@ -8,7 +8,7 @@ import { createSlackAdapter, type SlackAdapter } from "./index.ts";
  */
 export function slackFromConfig(
   config: Config,
-  app: Pick<App, "engine" | "http" | "logger">,
+  app: Pick<App, "engine" | "inbox" | "http" | "logger">,
 ): SlackAdapter | undefined {
   const token = config.SLACK_BOT_TOKEN;
   const signingSecret = config.SLACK_SIGNING_SECRET;
@@ -17,6 +17,7 @@ export function slackFromConfig(
     token,
     signingSecret,
     engine: app.engine,
+    inbox: app.inbox,
     http: app.http,
     logger: app.logger,
     defaultLocale: config.DEFAULT_LOCALE,

@@ -5,12 +5,13 @@ import type { EventAck, InboundEvent, IncomingFile } from "../../src/engine/even
 import type { ChatPort } from "../../src/engine/ports.ts";
 import type { HttpServer } from "../../src/http/server.ts";
 import { localeFromTag, messagesFor } from "../../src/i18n/t.ts";
+import type { Inbox } from "../../src/inbox/inbox.ts";
 import type { Logger } from "../../src/log/logger.ts";
 import type { Locale } from "../../src/notice/money.ts";
 import { toBoltLogger } from "./bolt-logger.ts";
 import { slashIntent } from "./commands.ts";
 import { SlackStartError } from "./errors.ts";
-import { createSlackFile, type SlackFileDescriptor } from "./files.ts";
+import { createSlackFile, type SlackFileDescriptor, slackDescriptorFrom } from "./files.ts";
 import { homeView } from "./home.ts";
 import { slackMessages } from "./messages.ts";
 import { MODAL_CALLBACK_ID, noticeModal, readSubmission } from "./modal.ts";
@@ -46,6 +47,8 @@ export interface SlackAdapterOptions {
    * The engine's read API for the Home tab (pending notices, recent payments); when given, the Home tab is also
    * published again whenever one of the person's payments changes.
    */
+  /** Where files are registered to be fetched again after a restart (the app's inbox). */
+  readonly inbox?: Pick<Inbox, "replayFiles">;
   readonly overview?: OverviewSource;
 }
 
@@ -139,15 +142,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     }
   };
 
-  const wrapFiles = (files: readonly SlackFileDescriptor[]) => {
-    return files.map(
-      (file): IncomingFile =>
-        createSlackFile(file, {
-          token: options.token,
-          fileInfo: async (id) => (await app.client.files.info({ file: id })).file as SlackFileDescriptor | undefined,
-        }),
-    );
+  const fileOptions = {
+    token: options.token,
+    fileInfo: async (id: string) => (await app.client.files.info({ file: id })).file as SlackFileDescriptor | undefined,
   };
+  const wrapFiles = (files: readonly SlackFileDescriptor[]) =>
+    files.map((file): IncomingFile => createSlackFile(file, fileOptions));
+  options.inbox?.replayFiles("slack", (source) => createSlackFile(slackDescriptorFrom(source), fileOptions));
 
   app.error(async (error) => {
     logger.error("slack listener failed", { error });

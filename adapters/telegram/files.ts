@@ -1,9 +1,9 @@
 import { open } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { type Telegram, TelegramError } from "telegraf";
-import type { IncomingFile } from "../../src/engine/events.ts";
 import { FileTooLargeError } from "../../src/engine/ports.ts";
 import { readCappedBody } from "../../src/http/read-capped-body.ts";
+import type { ReplayableFile } from "../../src/inbox/accepted-event.ts";
 import { TelegramDownloadError } from "./errors.ts";
 
 /** Bot API: getFile serves files of at most 20 MB (core.telegram.org/bots/api#getfile). */
@@ -30,8 +30,10 @@ export function createTelegramFile(
   telegram: Telegram,
   descriptor: FileDescriptor,
   options: FileDownloadOptions = {},
-): IncomingFile {
+): ReplayableFile {
   return {
+    // What the inbox keeps to fetch the file again after a restart: the file_id is enough (never the token).
+    source: descriptor,
     ...(descriptor.name === undefined ? {} : { name: descriptor.name }),
     ...(descriptor.mimeType === undefined ? {} : { mimeType: descriptor.mimeType }),
     ...(descriptor.sizeBytes === undefined ? {} : { sizeBytes: descriptor.sizeBytes }),
@@ -93,4 +95,16 @@ function sanitize(error: unknown): Error {
   if (!(error instanceof Error)) return new Error("download failed");
   const cause = error.cause instanceof Error ? ` (${error.cause.name})` : "";
   return new Error(`${error.name}${cause}`);
+}
+
+/** The descriptor the inbox kept (`source`), checked before it is trusted again. */
+export function descriptorFrom(source: unknown): FileDescriptor {
+  const d = (source ?? {}) as Partial<Record<keyof FileDescriptor, unknown>>;
+  if (typeof d.fileId !== "string") throw new TelegramDownloadError("a kept file has no file_id");
+  return {
+    fileId: d.fileId,
+    ...(typeof d.sizeBytes === "number" ? { sizeBytes: d.sizeBytes } : {}),
+    ...(typeof d.mimeType === "string" ? { mimeType: d.mimeType } : {}),
+    ...(typeof d.name === "string" ? { name: d.name } : {}),
+  };
 }

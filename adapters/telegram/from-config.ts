@@ -9,7 +9,7 @@ import { createTelegramAdapter, type TelegramAdapter } from "./index.ts";
  */
 export function telegramFromConfig(
   config: Config,
-  app: Pick<App, "engine" | "http" | "logger">,
+  app: Pick<App, "engine" | "inbox" | "http" | "logger">,
 ): TelegramAdapter | undefined {
   const token = config.TELEGRAM_BOT_TOKEN;
   if (token === undefined) return undefined;
@@ -18,6 +18,7 @@ export function telegramFromConfig(
   return createTelegramAdapter({
     token,
     engine: app.engine,
+    inbox: app.inbox,
     logger: app.logger,
     defaultLocale: config.DEFAULT_LOCALE,
     ...(config.TELEGRAM_API_ROOT === undefined ? {} : { apiRoot: config.TELEGRAM_API_ROOT }),

@@ -4,11 +4,12 @@ import type { Engine } from "../../src/engine/api.ts";
 import type { InboundEvent } from "../../src/engine/events.ts";
 import type { HttpServer } from "../../src/http/server.ts";
 import { localeFromTag, messagesFor } from "../../src/i18n/t.ts";
+import type { Inbox } from "../../src/inbox/inbox.ts";
 import type { Logger } from "../../src/log/logger.ts";
 import type { Locale } from "../../src/notice/money.ts";
 import { AlbumCollector } from "./albums.ts";
 import { TelegramStartError } from "./errors.ts";
-import { createTelegramFile } from "./files.ts";
+import { createTelegramFile, descriptorFrom } from "./files.ts";
 import { createTelegramPort, type TelegramPort } from "./port.ts";
 import { publishBotProfile } from "./profile.ts";
 import { translateUpdate } from "./to-event.ts";
@@ -41,6 +42,8 @@ export interface TelegramAdapterOptions {
   readonly albumWindowMs?: number;
   /** Per-chat pacing the engine's outbox applies to deliveries. Default 1 s (Telegram's per-chat guidance). */
   readonly minIntervalMs?: number;
+  /** Where files are registered to be fetched again after a restart (the app's inbox). */
+  readonly inbox?: Pick<Inbox, "replayFiles">;
 }
 
 export interface TelegramAdapter {
@@ -74,6 +77,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     handlerTimeout: 30_000,
   });
   const port = createTelegramPort(bot.telegram, { logger, minIntervalMs: options.minIntervalMs ?? 1_000 });
+  options.inbox?.replayFiles("telegram", (source) => createTelegramFile(bot.telegram, descriptorFrom(source)));
   let stopped = false;
   let polling: Promise<void> | undefined;
 

@@ -25,6 +25,8 @@ export const areas = {
   schedule: { area: "reconcile" },
   // Payments whose flow is under way or whose views are not all queued yet: the reconciler's recovery list.
   inflight: { area: "inflight" },
+  // Texts and files accepted but not yet handled (src/inbox): minutes at most, an hour covers any backlog.
+  inbox: { area: "inbox", ttlMs: 60 * 60 * 1000 },
   webhookCredentials: { area: "webhook-credential" },
   credentials: { area: "credential" },
 } as const satisfies Record<string, { area: string; ttlMs?: number }>;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSlackFile, type SlackFileDescriptor } from "../../../adapters/slack/files.ts";
+import { createSlackFile, type SlackFileDescriptor, slackDescriptorFrom } from "../../../adapters/slack/files.ts";
 import { FileAccessError, FileTooLargeError } from "../../../src/engine/ports.ts";
 import { type SlackPeer, startSlackPeer } from "../../peers/slack/peer.ts";
 
@@ -49,6 +49,16 @@ describe("Slack files as the engine downloads them", () => {
     expect(file.mimeType).toBe("application/pdf");
     expect(await file.download(10 * KB)).toEqual(bytes);
     expect(peer.state.files.get(descriptor.id)?.downloads).toBe(1);
+  });
+
+  it("can be fetched again after a restart from what the inbox kept (JSON, no token)", async () => {
+    const bytes = new Uint8Array([37, 80, 68, 70]);
+    const descriptor = shared(peer, bytes);
+    const kept = JSON.parse(JSON.stringify(createSlackFile(descriptor, options(peer)).source)) as unknown;
+    expect(JSON.stringify(kept)).not.toContain(peer.token);
+    const again = createSlackFile(slackDescriptorFrom(kept), options(peer));
+    expect(await again.download(10 * KB)).toEqual(bytes);
+    expect(() => slackDescriptorFrom({ name: "no id" })).toThrow(/no id/);
   });
 
   it("refuses a file announced over the cap before any request", async () => {

@@ -84,6 +84,12 @@ describe("Telegram adapter: what people send becomes engine events", () => {
       sizeBytes: pdf.length,
     });
     expect(Buffer.from((await event.files[0]?.download(1024 * 1024)) ?? []).toString()).toContain("%PDF-1.4");
+    // After a restart, the inbox fetches it again from what it kept (the file_id as JSON; never the token).
+    const kept = JSON.parse(JSON.stringify((event.files[0] as { source?: unknown }).source)) as unknown;
+    expect(JSON.stringify(kept)).not.toContain(harness.peer.token);
+    const again = harness.rebuilders.get("telegram")?.(kept);
+    expect(again).toMatchObject({ name: "avviso TARI.pdf", mimeType: "application/pdf", sizeBytes: pdf.length });
+    expect(Buffer.from((await again?.download(1024 * 1024)) ?? []).toString()).toContain("%PDF-1.4");
   });
 
   it("treats a forwarded photo like any photo", async () => {

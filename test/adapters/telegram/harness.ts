@@ -5,6 +5,7 @@ import {
   type TelegramWebhookOptions,
 } from "../../../adapters/telegram/index.ts";
 import { createHttpServer, type HttpServer } from "../../../src/http/server.ts";
+import type { FileRebuilder } from "../../../src/inbox/accepted-event.ts";
 import { silentLogger } from "../../../src/log/logger.ts";
 import { startTelegramPeer, type TelegramPeer, type TelegramPeerOptions } from "../../peers/telegram/peer.ts";
 import { RecordingEngine } from "./recording-engine.ts";
@@ -13,6 +14,8 @@ export interface Harness {
   readonly peer: TelegramPeer;
   readonly engine: RecordingEngine;
   readonly adapter: TelegramAdapter;
+  /** How the adapter told the inbox to fetch its files again after a restart, by platform. */
+  readonly rebuilders: ReadonlyMap<string, FileRebuilder>;
   readonly http?: HttpServer;
   readonly httpUrl?: string;
   stop(): Promise<void>;
@@ -36,12 +39,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     httpUrl = await http.listen(0);
     webhook = { url: `${httpUrl}/telegram/hook`, secret: "test-secret_123", http };
   }
+  const rebuilders = new Map<string, FileRebuilder>();
   const adapter = createTelegramAdapter({
     token: peer.token,
     apiRoot: peer.apiRoot,
     engine,
     logger: silentLogger,
     albumWindowMs: options.albumWindowMs ?? 150,
+    inbox: { replayFiles: (platform, rebuild) => rebuilders.set(platform, rebuild) },
     ...(webhook === undefined ? {} : { webhook }),
   });
   await adapter.start();
@@ -49,6 +54,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     peer,
     engine,
     adapter,
+    rebuilders,
     ...(http === undefined ? {} : { http }),
     ...(httpUrl === undefined ? {} : { httpUrl }),
     async stop() {

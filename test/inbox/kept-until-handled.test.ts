@@ -1,0 +1,149 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createManualClock } from "../../src/droppay/index.ts";
+import { startSandbox } from "../../src/droppay/sandbox/index.ts";
+import type { InboundEvent } from "../../src/engine/events.ts";
+import type { NoticeScanner } from "../../src/engine/scanner-port.ts";
+import { readNoticeInput } from "../../src/notice/read-input.ts";
+import { createMemoryKv } from "../../src/store/memory-kv.ts";
+import { freezeAfterWrite } from "../helpers/freezing-kv.ts";
+import { type Harness, type HarnessOptions, memoryFile, people, startHarness } from "../helpers/harness.ts";
+import { testNotice } from "../helpers/notices.ts";
+
+const paid = testNotice("paid");
+const chat = { platform: "playground", chatId: "chat-1", kind: "private" } as const;
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
+ * The platform was told "received" as soon as the text or photo was accepted; the process died before the card.
+ * No redelivery comes: the restarted bot must finish what the dead one accepted, on its own, once.
+ */
+describe("a text or a photo accepted, then the process killed before its card", () => {
+  const running: Harness[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    const moment = () => new Promise((resolve) => setTimeout(resolve, 2_000));
+    for (const h of running.splice(0).reverse()) await Promise.race([h.stop().catch(() => {}), moment()]);
+    for (const close of closers.splice(0)) await close();
+  });
+  const start = async (options: HarnessOptions) => {
+    const h = await startHarness(options);
+    running.push(h);
+    return h;
+  };
+  const world = async () => {
+    const clock = createManualClock(Date.now());
+    const sandbox = await startSandbox({ clock, timing: { settleMs: 30, promisedMs: 30, slowMs: 300 } });
+    closers.push(() => sandbox.close());
+    return { clock, sandbox, kv: createMemoryKv() };
+  };
+  /** Dropped as a SIGKILL leaves it: timers stopped, nothing handed over, its store calls never return. */
+  const kill = (h: Harness) => {
+    running.splice(running.indexOf(h), 1);
+    h.app.reconciler.stop();
+  };
+
+  it("a pasted notice: the restarted bot shows its card without the platform sending it again", async () => {
+    const w = await world();
+    const freezing = freezeAfterWrite(w.kv, (key, value) => key.startsWith("outbox:") && value.includes("Preparo"));
+    const a = await start({ ...w, kv: freezing.kv });
+    await a.app.engine.handle({ type: "text", chat, from: people.maria, text: paid.qrText, eventId: "text-1" });
+    await until(freezing.frozen);
+    kill(a);
+
+    const b = await start({ ...w, port: a.port });
+    await b.see(/Avviso pagoPA/, b.chatId, 15_000);
+    await b.app.engine.drain();
+    // And when the platform does deliver it again after all: nothing new.
+    await b.app.engine.handle({ type: "text", chat, from: people.maria, text: paid.qrText, eventId: "text-1" });
+    await b.app.engine.drain();
+    expect(b.texts().filter((t) => t.includes("Avviso pagoPA"))).toHaveLength(1);
+    expect(b.texts().some((t) => t.startsWith("Preparo"))).toBe(false);
+    expect(await b.app.store.payments.ids()).toHaveLength(1);
+  });
+
+  it("a photo killed mid-scan: fetched again by its platform's reference and read once", async () => {
+    const w = await world();
+    let scanning = false;
+    const stuck: NoticeScanner = {
+      maxFileBytes: 1_000_000,
+      scan: () => {
+        scanning = true;
+        return new Promise(() => {});
+      },
+    };
+    const read = readNoticeInput(paid.qrText);
+    let scans = 0;
+    const found: NoticeScanner = {
+      maxFileBytes: 1_000_000,
+      scan: async () => {
+        scans++;
+        return { notices: read.ok && read.value.notice !== null ? [read.value.notice] : [] };
+      },
+    };
+    const bytes = new Uint8Array([1, 2, 3]);
+    const photo: InboundEvent = {
+      type: "files",
+      chat,
+      from: people.maria,
+      // As an adapter sends it: the file says how to fetch it again (a Telegram file_id, a Slack file id).
+      files: [{ ...memoryFile(bytes, "image/jpeg", "avviso.jpg"), source: { id: "photo-a" } } as never],
+      eventId: "photo-1",
+    };
+    // The process dies during the scan: its next store write (a lease renewal at the latest) is its last.
+    const freezing = freezeAfterWrite(w.kv, () => scanning);
+    const a = await start({ ...w, kv: freezing.kv, scanner: stuck });
+    await a.app.engine.handle(photo);
+    await until(freezing.frozen, 5_000);
+    kill(a);
+
+    const fetched: unknown[] = [];
+    const b = await start({ ...w, scanner: found, port: a.port });
+    b.app.inbox.replayFiles("playground", (source) => {
+      fetched.push(source);
+      return memoryFile(bytes, "image/jpeg", "avviso.jpg");
+    });
+    await b.see(/Avviso pagoPA/, b.chatId, 15_000);
+    await b.app.engine.drain();
+    expect(fetched).toEqual([{ id: "photo-a" }]);
+    expect(b.texts().filter((t) => t.includes("Avviso pagoPA"))).toHaveLength(1);
+    expect(b.texts().some((t) => /Sto leggendo|Leggo/.test(t))).toBe(false);
+    expect(scans).toBe(1);
+  });
+
+  it("a photo handled in full is not read again by the next process", async () => {
+    const w = await world();
+    let scans = 0;
+    const read = readNoticeInput(paid.qrText);
+    const found: NoticeScanner = {
+      maxFileBytes: 1_000_000,
+      scan: async () => {
+        scans++;
+        return { notices: read.ok && read.value.notice !== null ? [read.value.notice] : [] };
+      },
+    };
+    let dead = false;
+    const freezing = freezeAfterWrite(w.kv, () => dead);
+    const a = await start({ ...w, kv: freezing.kv, scanner: found });
+    const file = { ...memoryFile(new Uint8Array([1]), "image/jpeg"), source: { id: "p" } } as never;
+    await a.app.engine.handle({ type: "files", chat, from: people.maria, files: [file], eventId: "photo-2" });
+    await a.see(/Avviso pagoPA/);
+    await a.app.engine.drain();
+    dead = true;
+    await until(freezing.frozen, 5_000);
+    kill(a);
+    const b = await start({ ...w, scanner: found, port: a.port });
+    b.app.inbox.replayFiles("playground", () => memoryFile(new Uint8Array([1]), "image/jpeg"));
+    // Past the dead process's liveness lease (5 s) and a few of the inbox's passes.
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    await b.app.engine.drain();
+    expect(scans).toBe(1);
+    expect(b.texts().filter((t) => t.includes("Avviso pagoPA"))).toHaveLength(1);
+  });
+});
