@@ -1,0 +1,34 @@
+import { createHmac } from "node:crypto";
+import type { OpCounts } from "./counting-kv.ts";
+
+/** What the bench's driver asks a measured process: start counting, say what it counted, stop. */
+export type ToChild = { readonly type: "mark" } | { readonly type: "report" } | { readonly type: "stop" };
+
+/** What a measured process answers. `ops` is absent where there is no pagobot store to count (the floor). */
+export type FromChild =
+  | { readonly type: "up"; readonly url: string }
+  | { readonly type: "marked" }
+  | { readonly type: "report"; readonly cpuMs: number; readonly ops?: OpCounts };
+
+/** Answers the driver's messages over the IPC channel `fork` opened; `stop` runs on "stop". */
+export function serveDriver(options: { counts?: () => OpCounts; reset?: () => void; stop: () => Promise<void> }): void {
+  let cpu = process.cpuUsage();
+  const send = (message: FromChild) => process.send?.(message);
+  process.on("message", (message: ToChild) => {
+    if (message.type === "mark") {
+      options.reset?.();
+      cpu = process.cpuUsage();
+      send({ type: "marked" });
+    } else if (message.type === "report") {
+      const used = process.cpuUsage(cpu);
+      const ops = options.counts?.();
+      send({ type: "report", cpuMs: (used.user + used.system) / 1000, ...(ops === undefined ? {} : { ops }) });
+    } else {
+      void options.stop().finally(() => process.exit(0));
+    }
+  });
+}
+
+/** The floor's webhook password for `id`: an HMAC, so the floor checks it with no store at all. */
+export const floorPassword = (authKey: Buffer, id: string): string =>
+  createHmac("sha256", authKey).update(id).digest("base64url");
