@@ -6,7 +6,7 @@ import type { Config } from "./config/schema.ts";
 import { createDropPayAuth, createDropPayClient } from "./droppay/index.ts";
 import { defaultSandboxApp, type SandboxHandle, type SandboxOptions, startSandbox } from "./droppay/sandbox/index.ts";
 import { type Clock, systemClock } from "./engine/clock.ts";
-import type { EngineTiming } from "./engine/context.ts";
+import { defaultTiming, type EngineTiming } from "./engine/context.ts";
 import { createEngine, type EngineRuntime } from "./engine/engine.ts";
 import type { PaymentGateway } from "./engine/gateway-port.ts";
 import type { NoticeScanner } from "./engine/scanner-port.ts";
@@ -112,7 +112,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const auth = createDropPayAuth({ baseUrl, appKey, appSecret, logger, clock });
   const demo =
     config.DROPPAY_BASE_URL === undefined && sandbox !== undefined ? createSandboxDemoAccounts(sandbox.url) : null;
-  const baseGateway = createDropPayGateway({ client, auth, vault, demo, clock, logger });
+  const baseGateway = createDropPayGateway({ client, auth, vault, tokenStore: { kv, cipher }, demo, clock, logger });
   const gateway = overrides.wrapGateway?.(baseGateway) ?? baseGateway;
 
   const http = createHttpServer(logger);
@@ -134,7 +134,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         })
       : null;
   const scanner = instrumentScanner(scanService?.scanner ?? (overrides.scanner as NoticeScanner), metrics);
-  const engine = createEngine({
+  const core = createEngine({
     store: engineStore,
     gateway,
     scanner,
@@ -145,11 +145,31 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ...(overrides.timing === undefined ? {} : { timing: overrides.timing }),
     ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
   });
-  mountWebhookListener(timeWebhooks(http, metrics), {
+  const webhookWaitMs = overrides.timing?.webhookWaitMs ?? defaultTiming.webhookWaitMs;
+  /** One re-read the listener's bounded queue awaits (engine.onFormChanged would run it unawaited). */
+  const reread = async (kind: "payment" | "link", id: string) => {
+    const outcome = await core.refresh({ kind, id }, "webhook");
+    // As the engine's own webhook path does (payments.md R3): the create answer is not in yet, so the
+    // reconciler looks again shortly.
+    if (outcome === "wait") {
+      await engineStore.schedule.update(`${kind}:${id}`, (e) => ({ ...e, dueAt: clock.now() + webhookWaitMs }));
+    }
+  };
+  const webhookQueue = mountWebhookListener(timeWebhooks(http, metrics), {
     credentials,
-    targets: { onPayment: (id) => engine.onFormChanged(id), onLink: (id) => engine.onLinkChanged(id) },
+    targets: { rereadPayment: (id) => reread("payment", id), rereadLink: (id) => reread("link", id) },
     logger,
   });
+  // The webhook re-reads run outside the engine's own tasks: its drain waits for them too.
+  const engine: EngineRuntime = {
+    ...core,
+    async drain() {
+      do {
+        await webhookQueue.idle();
+        await core.drain();
+      } while (webhookQueue.pending() > 0);
+    },
+  };
   collectEngineGauges(metrics, engineStore, clock);
   mountOps(http, {
     kv,
@@ -184,6 +204,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     async stop(options = {}) {
       reconciler.stop();
+      // Webhook re-reads already accepted get the same grace as the engine's work (the reconciler covers the rest).
+      if ((options.graceMs ?? 0) > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          webhookQueue.idle(),
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, options.graceMs);
+          }),
+        ]);
+        clearTimeout(timer);
+      }
       await engine.stop(options);
       await http.close();
       await scanService?.close();
