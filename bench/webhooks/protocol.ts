@@ -1,4 +1,6 @@
 import { createHmac } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import type { OpCounts } from "./counting-kv.ts";
 
 /** What the bench's driver asks a measured process: start counting, say what it counted, stop. */
@@ -14,13 +16,25 @@ export type FromChild =
 export function serveDriver(options: { counts?: () => OpCounts; reset?: () => void; stop: () => Promise<void> }): void {
   let cpu = process.cpuUsage();
   const send = (message: FromChild) => process.send?.(message);
-  process.on("message", (message: ToChild) => {
+  // BENCH_CPU_PROFILE=<file>: a CPU profile of the measured window only (open it in Chrome's DevTools).
+  const profileFile = process.env.BENCH_CPU_PROFILE;
+  const session = profileFile ? new Session() : undefined;
+  process.on("message", async (message: ToChild) => {
     if (message.type === "mark") {
       options.reset?.();
+      if (session !== undefined) {
+        session.connect();
+        await session.post("Profiler.enable");
+        await session.post("Profiler.start");
+      }
       cpu = process.cpuUsage();
       send({ type: "marked" });
     } else if (message.type === "report") {
       const used = process.cpuUsage(cpu);
+      if (session !== undefined && profileFile !== undefined) {
+        const { profile } = await session.post("Profiler.stop");
+        writeFileSync(profileFile, JSON.stringify(profile));
+      }
       const ops = options.counts?.();
       send({ type: "report", cpuMs: (used.user + used.system) / 1000, ...(ops === undefined ? {} : { ops }) });
     } else {
