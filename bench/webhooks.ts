@@ -94,7 +94,7 @@ async function eachLimited(total: number, limit: number, work: (i: number) => Pr
 interface Child {
   readonly url: string;
   ask(message: "mark"): Promise<void>;
-  ask(message: "report"): Promise<{ cpuMs: number; ops?: OpCounts }>;
+  ask(message: "report"): Promise<{ cpuMs: number; ops?: OpCounts; byArea?: Record<string, number> }>;
   stop(): Promise<void>;
 }
 
@@ -189,6 +189,7 @@ interface Figures {
   readonly p99: number;
   readonly opsPerWebhook: number | null;
   readonly ops?: OpCounts;
+  readonly byArea?: Record<string, number>;
   readonly cpuMsPerWebhook: number;
   /** This process's (sandbox, chat peer, replay): when it is near 1000 / rate, the driver limits the rate. */
   readonly driverCpuMsPerWebhook: number;
@@ -254,6 +255,7 @@ async function replay(child: Child, chats: Map<string, number>): Promise<Figures
     p99: percentile(sorted, 99),
     opsPerWebhook: total === null ? null : total / fresh.length,
     ...(report.ops === undefined ? {} : { ops: report.ops }),
+    ...(report.byArea === undefined ? {} : { byArea: report.byArea }),
     cpuMsPerWebhook: report.cpuMs / fresh.length,
     driverCpuMsPerWebhook: (driverUsed.user + driverUsed.system) / 1000 / fresh.length,
   };
@@ -328,6 +330,11 @@ for (const [index, column] of columns.entries()) {
       `driver ${figures.driverCpuMsPerWebhook.toFixed(2)} CPU ms/webhook; ` +
       `${figures.fresh} fresh (${figures.early} announced before, ${figures.lost} lost, ${figures.retried} re-posted after 429/503)`,
   );
+  // BENCH_OPS_BY_AREA=1: where those store operations go, per webhook (what the engine would have to change).
+  if (process.env.BENCH_OPS_BY_AREA && figures.byArea !== undefined) {
+    const parts = Object.entries(figures.byArea).map(([name, n]) => `${name} ${(n / figures.fresh).toFixed(2)}`);
+    console.log(`       by area: ${parts.join(", ")}`);
+  }
 }
 await peer.stop();
 await sandbox.close();

@@ -17,26 +17,37 @@ export const noOps = (): OpCounts => ({
 });
 
 /** Wraps a store so every call is counted (a store of the kind `openKv` returns; `close` is not an operation). */
-export function countingKv(kv: AtomicKv): { kv: AtomicKv; counts: () => OpCounts; reset: () => void } {
+export function countingKv(kv: AtomicKv): {
+  kv: AtomicKv;
+  counts: () => OpCounts;
+  /** The same calls by `operation area` (the key's first part: payment, outbox, lease…). */
+  byArea: () => Record<string, number>;
+  reset: () => void;
+} {
   let counts = noOps();
-  const count = <T>(op: keyof OpCounts, call: () => Promise<T>): Promise<T> => {
+  let areas = new Map<string, number>();
+  const count = <T>(op: keyof OpCounts, key: string, call: () => Promise<T>): Promise<T> => {
     counts[op]++;
+    const name = `${op} ${key.split(":")[0]}`;
+    areas.set(name, (areas.get(name) ?? 0) + 1);
     return call();
   };
   return {
     counts: () => ({ ...counts }),
+    byArea: () => Object.fromEntries([...areas].sort((a, b) => b[1] - a[1])),
     reset: () => {
       counts = noOps();
+      areas = new Map();
     },
     kv: {
-      get: (key) => count("get", () => kv.get(key)),
-      set: (key, value, ttlMs) => count("set", () => kv.set(key, value, ttlMs)),
-      setIfAbsent: (key, value, ttlMs) => count("setIfAbsent", () => kv.setIfAbsent(key, value, ttlMs)),
+      get: (key) => count("get", key, () => kv.get(key)),
+      set: (key, value, ttlMs) => count("set", key, () => kv.set(key, value, ttlMs)),
+      setIfAbsent: (key, value, ttlMs) => count("setIfAbsent", key, () => kv.setIfAbsent(key, value, ttlMs)),
       compareAndSet: (key, token, value, ttlMs) =>
-        count("compareAndSet", () => kv.compareAndSet(key, token, value, ttlMs)),
-      compareAndDelete: (key, token) => count("compareAndDelete", () => kv.compareAndDelete(key, token)),
-      delete: (key) => count("delete", () => kv.delete(key)),
-      keys: (prefix) => count("keys", () => kv.keys(prefix)),
+        count("compareAndSet", key, () => kv.compareAndSet(key, token, value, ttlMs)),
+      compareAndDelete: (key, token) => count("compareAndDelete", key, () => kv.compareAndDelete(key, token)),
+      delete: (key) => count("delete", key, () => kv.delete(key)),
+      keys: (prefix) => count("keys", prefix, () => kv.keys(prefix)),
       close: () => kv.close(),
     },
   };

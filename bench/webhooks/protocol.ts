@@ -10,10 +10,20 @@ export type ToChild = { readonly type: "mark" } | { readonly type: "report" } | 
 export type FromChild =
   | { readonly type: "up"; readonly url: string }
   | { readonly type: "marked" }
-  | { readonly type: "report"; readonly cpuMs: number; readonly ops?: OpCounts };
+  | {
+      readonly type: "report";
+      readonly cpuMs: number;
+      readonly ops?: OpCounts;
+      readonly byArea?: Record<string, number>;
+    };
 
 /** Answers the driver's messages over the IPC channel `fork` opened; `stop` runs on "stop". */
-export function serveDriver(options: { counts?: () => OpCounts; reset?: () => void; stop: () => Promise<void> }): void {
+export function serveDriver(options: {
+  counts?: () => OpCounts;
+  byArea?: () => Record<string, number>;
+  reset?: () => void;
+  stop: () => Promise<void>;
+}): void {
   let cpu = process.cpuUsage();
   const send = (message: FromChild) => process.send?.(message);
   // BENCH_CPU_PROFILE=<file>: a CPU profile of the measured window only (open it in Chrome's DevTools).
@@ -36,7 +46,13 @@ export function serveDriver(options: { counts?: () => OpCounts; reset?: () => vo
         writeFileSync(profileFile, JSON.stringify(profile));
       }
       const ops = options.counts?.();
-      send({ type: "report", cpuMs: (used.user + used.system) / 1000, ...(ops === undefined ? {} : { ops }) });
+      const byArea = options.byArea?.();
+      send({
+        type: "report",
+        cpuMs: (used.user + used.system) / 1000,
+        ...(ops === undefined ? {} : { ops }),
+        ...(byArea === undefined ? {} : { byArea }),
+      });
     } else {
       void options.stop().finally(() => process.exit(0));
     }

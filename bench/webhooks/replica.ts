@@ -27,6 +27,7 @@ const { url } = await app.start();
 await telegram?.start();
 serveDriver({
   counts: counted.counts,
+  byArea: counted.byArea,
   reset: counted.reset,
   stop: async () => {
     await telegram?.stop();
