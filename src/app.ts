@@ -6,7 +6,7 @@ import type { Config } from "./config/schema.ts";
 import { createDropPayAuth, createDropPayClient } from "./droppay/index.ts";
 import { defaultSandboxApp, type SandboxHandle, type SandboxOptions, startSandbox } from "./droppay/sandbox/index.ts";
 import { type Clock, systemClock } from "./engine/clock.ts";
-import type { EngineTiming } from "./engine/context.ts";
+import { defaultTiming, type EngineTiming } from "./engine/context.ts";
 import { createEngine, type EngineRuntime } from "./engine/engine.ts";
 import type { PaymentGateway } from "./engine/gateway-port.ts";
 import type { NoticeScanner } from "./engine/scanner-port.ts";
@@ -119,7 +119,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const auth = createDropPayAuth({ baseUrl, appKey, appSecret, logger, clock });
   const demo =
     config.DROPPAY_BASE_URL === undefined && sandbox !== undefined ? createSandboxDemoAccounts(sandbox.url) : null;
-  const baseGateway = createDropPayGateway({ client, auth, vault, demo, clock, logger });
+  const baseGateway = createDropPayGateway({ client, auth, vault, tokenStore: { kv, cipher }, demo, clock, logger });
   const gateway = overrides.wrapGateway?.(baseGateway) ?? baseGateway;
 
   const http = createHttpServer(logger);
@@ -159,13 +159,33 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock,
     logger,
   });
-  // Every surface hands its events to the inbox first; the rest of the engine is as it was.
-  const engine: EngineRuntime = { ...core, handle: (event) => inbox.handle(event) };
-  mountWebhookListener(timeWebhooks(http, metrics), {
+  const webhookWaitMs = overrides.timing?.webhookWaitMs ?? defaultTiming.webhookWaitMs;
+  /** One re-read the listener's bounded queue awaits (engine.onFormChanged would run it unawaited). */
+  const reread = async (kind: "payment" | "link", id: string) => {
+    const outcome = await core.refresh({ kind, id }, "webhook");
+    // As the engine's own webhook path does (payments.md R3): the create answer is not in yet, so the
+    // reconciler looks again shortly.
+    if (outcome === "wait") {
+      await engineStore.schedule.update(`${kind}:${id}`, (e) => ({ ...e, dueAt: clock.now() + webhookWaitMs }));
+    }
+  };
+  const webhookQueue = mountWebhookListener(timeWebhooks(http, metrics), {
     credentials,
-    targets: { onPayment: (id) => engine.onFormChanged(id), onLink: (id) => engine.onLinkChanged(id) },
+    targets: { rereadPayment: (id) => reread("payment", id), rereadLink: (id) => reread("link", id) },
     logger,
   });
+  // Every surface hands its events to the inbox first; the webhook re-reads run outside the engine's own tasks,
+  // so its drain waits for them too.
+  const engine: EngineRuntime = {
+    ...core,
+    handle: (event) => inbox.handle(event),
+    async drain() {
+      do {
+        await webhookQueue.idle();
+        await core.drain();
+      } while (webhookQueue.pending() > 0);
+    },
+  };
   collectEngineGauges(metrics, engineStore, clock);
   mountOps(http, {
     kv,
@@ -202,6 +222,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     async stop(options = {}) {
       reconciler.stop();
+      // Webhook re-reads already accepted get the same grace as the engine's work (the reconciler covers the rest).
+      if ((options.graceMs ?? 0) > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          webhookQueue.idle(),
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, options.graceMs);
+          }),
+        ]);
+        clearTimeout(timer);
+      }
       await engine.stop(options);
       await inbox.stop();
       await http.close();

@@ -7,6 +7,9 @@ import { localeFromTag, messagesFor } from "../../src/i18n/t.ts";
 import type { Inbox } from "../../src/inbox/inbox.ts";
 import type { Logger } from "../../src/log/logger.ts";
 import type { Locale } from "../../src/notice/money.ts";
+import type { AtomicKv } from "../../src/store/kv.ts";
+import { holdLeadership, type Leadership } from "../../src/store/leadership.ts";
+import { createStoreLease } from "../../src/store/lease.ts";
 import { AlbumCollector } from "./albums.ts";
 import { TelegramStartError } from "./errors.ts";
 import { createTelegramFile, descriptorFrom } from "./files.ts";
@@ -27,6 +30,15 @@ export interface TelegramWebhookOptions {
   readonly http: Pick<HttpServer, "mount">;
 }
 
+/** Long polling shared by replicas: only the holder of a lease in the shared store polls. */
+export interface TelegramPollingLease {
+  readonly kv: AtomicKv;
+  /** Another replica takes over at most this long after the poller dies (default 10 s). */
+  readonly ttlMs?: number;
+  /** How often the lease is renewed, and a free one looked for (default 2 s). */
+  readonly renewMs?: number;
+}
+
 export interface TelegramAdapterOptions {
   /** The bot token from @BotFather (TELEGRAM_BOT_TOKEN). */
   readonly token: string;
@@ -44,6 +56,11 @@ export interface TelegramAdapterOptions {
   readonly minIntervalMs?: number;
   /** Where files are registered to be fetched again after a restart (the app's inbox). */
   readonly inbox?: Pick<Inbox, "replayFiles">;
+  /**
+   * Long polling only: poll only while holding this lease, so that of several replicas one polls at a time
+   * (Telegram ends a second poller's getUpdates with 409). Without it, this process always polls.
+   */
+  readonly pollingLease?: TelegramPollingLease;
 }
 
 export interface TelegramAdapter {
@@ -80,6 +97,22 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   options.inbox?.replayFiles("telegram", (source) => createTelegramFile(bot.telegram, descriptorFrom(source)));
   let stopped = false;
   let polling: Promise<void> | undefined;
+  let leadership: Leadership | undefined;
+
+  // launch() resolves only when polling ends; it deletes any webhook first, as polling requires. A poll that
+  // ends on its own (a 409 at a hand-over) leaves `polling` unset, so a lease holder starts it again.
+  const startPolling = () => {
+    const current = bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((error: unknown) => {
+      logger.error("telegram polling stopped", { error });
+      if (polling === current) polling = undefined;
+    });
+    polling = current;
+  };
+  const endPolling = async () => {
+    const current = polling;
+    polling = undefined;
+    if (current !== undefined) await stopPolling(bot, current);
+  };
 
   /** The adapter's one top-level catch: log, then the localised last-resort message to the chat. */
   const fail = async (error: unknown, chatId: string | undefined, locale: string | undefined) => {
@@ -161,18 +194,39 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         logger.info("telegram bot started with a webhook", { bot: bot.botInfo.username, path });
         return;
       }
-      // launch() resolves only when polling ends; it deletes any webhook first, as polling requires.
-      polling = bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((error: unknown) => {
-        logger.error("telegram polling stopped", { error });
+      const shared = options.pollingLease;
+      if (shared === undefined) {
+        startPolling();
+        logger.info("telegram bot started with long polling", { bot: bot.botInfo.username });
+        return;
+      }
+      const ttlMs = shared.ttlMs ?? 10_000;
+      leadership = holdLeadership({
+        lease: createStoreLease(shared.kv, `telegram-poller:${bot.botInfo.id}`, { ttlMs }),
+        ttlMs,
+        renewMs: shared.renewMs ?? 2_000,
+        logger,
+        onGain: () => {
+          logger.info("telegram long polling: this replica polls", { bot: bot.botInfo?.username });
+          startPolling();
+        },
+        onHeld: () => {
+          if (polling === undefined && !stopped) startPolling();
+        },
+        onLose: async () => {
+          logger.info("telegram long polling: another replica polls now", { bot: bot.botInfo?.username });
+          await endPolling();
+        },
       });
-      logger.info("telegram bot started with long polling", { bot: bot.botInfo.username });
+      logger.info("telegram bot started with long polling (one replica at a time)", { bot: bot.botInfo.username });
     },
     async stop() {
       stopped = true;
-      if (polling !== undefined) {
-        await stopPolling(bot, polling);
-        polling = undefined;
+      if (leadership !== undefined) {
+        await leadership.stop();
+        leadership = undefined;
       }
+      await endPolling();
       await albums.flushAll();
       port.stopActivity();
     },

@@ -1,17 +1,22 @@
+import { createHash } from "node:crypto";
 import {
-  createUserTokenSource,
+  createSharedTokenSource,
   DropPayApiError,
   type DropPayAuth,
   type DropPayClient,
   DropPayNetworkError,
   DropPaySchemaError,
+  deleteSharedTokens,
   type PagoPaForm,
   type TokenSource,
+  TokensForgottenError,
   type UserTokens,
 } from "../droppay/index.ts";
 import type { Clock } from "../engine/clock.ts";
 import { type PayerRef, type PaymentForm, type PaymentGateway, PspError } from "../engine/gateway-port.ts";
 import type { Logger } from "../log/logger.ts";
+import type { Cipher } from "../store/crypto.ts";
+import type { AtomicKv } from "../store/kv.ts";
 import type { CredentialKind, CredentialVault } from "../store/links.ts";
 import type { DemoAccounts } from "./demo-accounts.ts";
 
@@ -61,6 +66,9 @@ export function toPspError(error: unknown): unknown {
       { cause: error },
     );
   }
+  // Another replica unlinked this person meanwhile.
+  if (error instanceof TokensForgottenError)
+    return new PspError("psp_not_linked", "the person unlinked DropPay", {}, { cause: error });
   if (error instanceof DropPayNetworkError) return new PspError("psp_unreachable", error.message, {}, { cause: error });
   if (error instanceof DropPaySchemaError) return new PspError("psp_bad_reply", error.message, {}, { cause: error });
   return error;
@@ -73,14 +81,17 @@ interface SealedTokens {
 
 /**
  * The engine's PaymentGateway over the DropPay client. A person's connection code and refresh token are kept
- * sealed in the credential vault; access tokens live in memory only (payments.md §4), one token source per
- * person so that parallel calls after an expiry share one refresh. With the embedded sandbox, a person with no
+ * sealed in the credential vault; access tokens are kept sealed in the shared store (not in memory only, as
+ * payments.md §4 advises) so that every replica shares one refresh of a rotating refresh token, and one token
+ * source per person so that parallel calls after an expiry share one refresh. With the embedded sandbox, a person with no
  * link pays from a demo account created for them on first use.
  */
 export function createDropPayGateway(deps: {
   readonly client: DropPayClient;
   readonly auth: DropPayAuth;
   readonly vault: CredentialVault;
+  /** The shared store where access tokens are kept sealed, so replicas share one refresh. */
+  readonly tokenStore: { readonly kv: AtomicKv; readonly cipher: Cipher };
   readonly demo: DemoAccounts | null;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -88,14 +99,22 @@ export function createDropPayGateway(deps: {
   const logger = deps.logger.child({ module: "gateway" });
   const sources = new Map<string, Promise<TokenSource>>();
 
+  /** Where a person's tokens live in the shared store; the code's hash makes a relinked person start afresh. */
+  const tokenStoreFor = (personKey: string, kind: CredentialKind, connectionCode: string) => ({
+    ...deps.tokenStore,
+    key: `${personKey}:${kind}:${createHash("sha256").update(connectionCode).digest("hex").slice(0, 16)}`,
+  });
+
   const sourceFrom = (personKey: string, kind: CredentialKind, sealed: SealedTokens, tokens: UserTokens | null) =>
-    createUserTokenSource({
+    createSharedTokenSource({
       auth: deps.auth,
       connectionCode: sealed.connectionCode,
-      tokens,
+      // Every replica reads and refreshes the same tokens, one refresh at a time (DropPay rotates refresh tokens).
+      store: tokenStoreFor(personKey, kind, sealed.connectionCode),
+      initial: tokens,
       clock: deps.clock,
       logger,
-      // Only the long-lived parts are kept (sealed); a new access token is minted after a restart.
+      // The vault keeps the long-lived parts too, so a store without the shared tokens can still mint new ones.
       onTokens: (next) =>
         deps.vault.put(personKey, kind, {
           secrets: {
@@ -203,6 +222,10 @@ export function createDropPayGateway(deps: {
       return { state: "refused" };
     },
     async unlink(personKey) {
+      const stored = await deps.vault.get(personKey, "link");
+      // The shared tokens go first: every replica then finds no tokens and says "not linked".
+      if (stored?.secrets.connectionCode !== undefined)
+        await deleteSharedTokens(tokenStoreFor(personKey, "link", stored.secrets.connectionCode));
       await deps.vault.delete(personKey, "link");
       sources.delete(`linked:${personKey}`);
     },

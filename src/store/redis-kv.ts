@@ -1,38 +1,64 @@
+import { createHash } from "node:crypto";
 import KeyvRedis, { type RedisClientType } from "@keyv/redis";
-import { Keyv } from "keyv";
-import { keyvSerialization, unwrapValue, wrapValue } from "./envelope.ts";
+import { unwrapValue, wrapValue } from "./envelope.ts";
 import type { AtomicKv } from "./kv.ts";
 
-// Both scripts compare the whole stored envelope, so a value changed in between (by any replica) never matches.
+/** A value's version, as a compare-and-set presents it: the SHA-1 of the stored envelope, as Redis computes it. */
+const versionOf = (raw: string) => createHash("sha1").update(raw, "utf8").digest("hex");
+
+// Both scripts compare the version of the stored envelope (its digest: any change by any replica changes it, and
+// the old value need not travel back to Redis to be compared).
 const COMPARE_AND_SET = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+local current = redis.call('GET', KEYS[1])
+if current and redis.sha1hex(current) == ARGV[1] then
   if ARGV[3] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) else redis.call('SET', KEYS[1], ARGV[2]) end
   return 1
 end
 return 0`;
 const COMPARE_AND_DELETE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end
+local current = redis.call('GET', KEYS[1])
+if current and redis.sha1hex(current) == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end
 return 0`;
 
+interface Script {
+  readonly text: string;
+  readonly sha: string;
+}
+const script = (text: string): Script => ({ text, sha: versionOf(text) });
+const scripts = { compareAndSet: script(COMPARE_AND_SET), compareAndDelete: script(COMPARE_AND_DELETE) };
+
 /**
- * The shared backend (`redis://`, several replicas): keyv's Redis adapter, plus SET NX PX for claims and Lua
- * scripts for compare-and-set, which Redis runs atomically. Expiry is Redis's own (PX) as well as keyv's.
+ * The shared backend (`redis://`, several replicas): the connection of keyv's Redis adapter, with every value in
+ * keyv's envelope; SET NX PX for claims, and Lua scripts for compare-and-set, which Redis runs atomically. The
+ * scripts are sent by digest (EVALSHA): their text crosses the wire once per Redis server, the first time
+ * (NOSCRIPT), and again only if Redis forgot it (a restart). Expiry is Redis's own (PX) as well as the envelope's.
  */
 export function createRedisKv(url: string): AtomicKv {
   const store = new KeyvRedis(url, { throwOnErrors: true, throwOnConnectError: true, connectionTimeout: 5_000 });
-  const keyv = new Keyv<string>({ store, useKeyPrefix: false, throwOnErrors: true, ...keyvSerialization });
-  // No keyv namespace: keys reach the adapter exactly as given (namespaced() adds ours), so both paths agree.
-  keyv.namespace = undefined;
   const client = () => store.getClient();
+  const run = async (which: keyof typeof scripts, keys: string[], args: string[]): Promise<unknown> => {
+    const c = await client();
+    const { sha, text } = scripts[which];
+    try {
+      return await c.evalSha(sha, { keys, arguments: args });
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+      // EVAL runs it and leaves it in Redis's script cache: the next EVALSHA finds it.
+      return c.eval(text, { keys, arguments: args });
+    }
+  };
   return {
     async get(key) {
       const raw = await (await client()).get(key);
       if (typeof raw !== "string") return undefined;
       const value = unwrapValue(raw, Date.now());
-      return value === undefined ? undefined : { value, token: raw };
+      return value === undefined ? undefined : { value, token: versionOf(raw) };
     },
     async set(key, value, ttlMs) {
-      await keyv.set(key, value, ttlMs);
+      const raw = wrapValue(value, ttlMs, Date.now());
+      const c = await client();
+      if (ttlMs === undefined) await c.set(key, raw);
+      else await c.set(key, raw, { expiration: { type: "PX", value: ttlMs } });
     },
     async setIfAbsent(key, value, ttlMs) {
       const options =
@@ -43,15 +69,11 @@ export function createRedisKv(url: string): AtomicKv {
       return reply === "OK";
     },
     async compareAndSet(key, token, value, ttlMs) {
-      const reply = await (await client()).eval(COMPARE_AND_SET, {
-        keys: [key],
-        arguments: [token, wrapValue(value, ttlMs, Date.now()), ttlMs === undefined ? "" : String(ttlMs)],
-      });
-      return reply === 1;
+      const ttl = ttlMs === undefined ? "" : String(ttlMs);
+      return (await run("compareAndSet", [key], [token, wrapValue(value, ttlMs, Date.now()), ttl])) === 1;
     },
     async compareAndDelete(key, token) {
-      const reply = await (await client()).eval(COMPARE_AND_DELETE, { keys: [key], arguments: [token] });
-      return reply === 1;
+      return (await run("compareAndDelete", [key], [token])) === 1;
     },
     async delete(key) {
       await (await client()).del(key);

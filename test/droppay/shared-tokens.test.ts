@@ -44,7 +44,7 @@ describe.each(backends)("DropPay tokens shared by two replicas on %s", (backendN
   let backend: TestBackend;
   afterEach(async () => backend.dispose());
 
-  async function twoReplicas(options: { memoryMs?: number } = {}) {
+  async function twoReplicas(options: { memoryMs?: number; linkedOnly?: boolean } = {}) {
     backend = createTestBackend(backendName);
     const sb = await sandbox();
     const person = sb.admin.createAccount({ balanceCents: 50_000 });
@@ -62,9 +62,10 @@ describe.each(backends)("DropPay tokens shared by two replicas on %s", (backendN
         auth,
         connectionCode: person.connectionCode,
         store,
-        initial,
+        // A person who just linked: the vault holds the connection code only, no tokens yet.
+        initial: options.linkedOnly ? null : initial,
         pollMs: 10,
-        ...options,
+        ...(options.memoryMs === undefined ? {} : { memoryMs: options.memoryMs }),
       });
       return { store, source };
     };
@@ -85,6 +86,14 @@ describe.each(backends)("DropPay tokens shared by two replicas on %s", (backendN
     expect(renewed[0]).not.toBe(person.accessToken);
     const form = await clientFor(sb).createForm(staticTokenSource(renewed[0] ?? ""), plainNotice);
     expect(form.source?.balanceCents).toBe(50_000);
+  });
+
+  it("a person who just linked: parallel first calls on both replicas share one exchange, none says 'unlinked'", async () => {
+    const { counts, a, b } = await twoReplicas({ linkedOnly: true });
+    // Four cards opened at once (four family groups, one person): every call finds no tokens yet.
+    const tokens = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? a : b).source.accessToken()));
+    expect(new Set(tokens).size).toBe(1);
+    expect(counts).toEqual({ refreshes: 0, exchanges: 1 });
   });
 
   it("a replica told its token is refused after the other already renewed takes the stored one, with no refresh", async () => {

@@ -165,15 +165,24 @@ export function createSharedTokenSource(options: SharedTokenSourceOptions): User
   const fresh = (t: UserTokens | null | undefined): boolean =>
     t !== null && t !== undefined && t.accessToken !== "" && t.expiresAt - aheadMs > clock.now();
 
+  /**
+   * Whether this source has had tokens in the store (read or written). Only then does an empty store mean an
+   * unlink: before, it means nobody has minted any yet, and parallel first calls all find it empty.
+   */
+  let seen = false;
   const read = async (): Promise<UserTokens | null> => {
     const stored = await kv.get(keys.tokens);
     const tokens = stored === undefined ? null : (JSON.parse(cipher.open(stored.value, keys.tokens)) as UserTokens);
-    if (tokens !== null) memory = { tokens, readAt: clock.now() };
+    if (tokens !== null) {
+      memory = { tokens, readAt: clock.now() };
+      seen = true;
+    }
     return tokens;
   };
   const write = async (tokens: UserTokens): Promise<void> => {
     await kv.set(keys.tokens, cipher.seal(JSON.stringify(tokens), keys.tokens));
     memory = { tokens, readAt: clock.now() };
+    seen = true;
   };
   const remembered = (): UserTokens | null =>
     memory !== null && clock.now() - memory.readAt < memoryMs ? memory.tokens : null;
@@ -231,18 +240,13 @@ export function createSharedTokenSource(options: SharedTokenSourceOptions): User
     return inFlight;
   };
 
-  let seen = false;
   const currentTokens = async (): Promise<UserTokens | null> => {
     const cached = remembered();
     if (cached !== null && fresh(cached)) return cached;
     const stored = await read();
-    if (stored !== null) {
-      seen = true;
-      return stored;
-    }
+    if (stored !== null) return stored;
     // Gone after we had them: the person unlinked (on any replica). Never bring them back from `initial`.
     if (seen) throw new TokensForgottenError("tokens_forgotten", "the person's DropPay tokens were removed (unlinked)");
-    seen = true;
     if (options.initial && fresh(options.initial)) {
       // First use on this store: the tokens we were given become the shared ones, unless a replica was first.
       await kv.setIfAbsent(keys.tokens, cipher.seal(JSON.stringify(options.initial), keys.tokens));
