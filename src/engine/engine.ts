@@ -64,6 +64,9 @@ export interface EngineRuntime extends Engine {
   stop(options?: { readonly graceMs?: number }): Promise<void>;
 }
 
+/** How often the store's pending deliveries are looked over for ones a dead replica left. */
+const ORPHAN_LOOK_MS = 2_000;
+
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   sleepFor(ms, undefined, signal === undefined ? {} : { signal }).catch(() => {});
 
@@ -80,6 +83,7 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
   const locks = new Map<string, Promise<unknown>>();
   const leases = createLeaseKeeper(deps.store, newId());
   const outbox = createOutbox({ store: deps.store, clock, logger, leases, sleep });
+  let adopting: NodeJS.Timeout | undefined;
 
   const track = (promise: Promise<void>) => {
     tasks.add(promise);
@@ -272,6 +276,11 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
     recover: (paymentId) => recoverPayment(ctx, paymentId),
     async start() {
       await outbox.resume();
+      // Deliveries a dead replica queued in its memory: any live one sends them within seconds.
+      adopting = setInterval(() => {
+        outbox.adoptOrphans().catch((error: unknown) => logger.error("adopting deliveries failed", { error }));
+      }, ORPHAN_LOOK_MS);
+      adopting.unref();
     },
     async stop(options = {}) {
       const graceMs = options.graceMs ?? 0;
@@ -280,6 +289,7 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
         await Promise.race([runtime.drain(), sleep(graceMs, timeout.signal)]);
         timeout.abort();
       }
+      clearInterval(adopting);
       outbox.stop();
       await leases.releaseAll();
     },

@@ -37,6 +37,12 @@ export interface Outbox {
   send(delivery: NewDelivery): Promise<void>;
   /** Queues every delivery stored but not sent (after a restart). */
   resume(): Promise<void>;
+  /**
+   * Queues here the pending deliveries nobody is sending: still pending at two looks `minAgeMs` apart, not queued
+   * in this process, and their chat not being served by a live process (its chat lease is free). A replica that
+   * died with deliveries queued in its memory is thus relieved by any live one within seconds, not at a restart.
+   */
+  adoptOrphans(minAgeMs?: number): Promise<number>;
   /** Shows "working on it" where the platform can; best effort. */
   activity(chat: ChatRef): void;
   /** Tells the person's platform that one of their payments changed (lists to refresh); best effort. */
@@ -67,6 +73,12 @@ interface ChatQueue {
 /** How often a delivery leased by someone else is looked at again. */
 const LEASE_RETRY_MS = 1_000;
 
+/**
+ * The lease of a chat's outgoing queue: one process at a time sends a chat's deliveries, so that order and pacing
+ * hold across replicas, and a chat whose lease is free has nobody sending to it (what `adoptOrphans` looks for).
+ */
+export const chatOutLease = (key: string) => `chat-out:${key}`;
+
 const defaultSleep = (ms: number, signal: AbortSignal) => sleepFor(ms, undefined, { signal }).catch(() => {});
 
 /**
@@ -85,6 +97,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   const idleWaiters: (() => void)[] = [];
   const stopping = new AbortController();
   let seq = 0;
+  /** Ids queued or being sent here (`adoptOrphans` skips them without a store read). */
+  const known = new Set<string>();
+  /** When `adoptOrphans` first saw a pending delivery that was not known here (monotonic ms). */
+  const firstSeen = new Map<string, number>();
 
   const queueOf = (key: string) => {
     let queue = queues.get(key);
@@ -105,6 +121,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     if (stopping.signal.aborted) return;
     const queue = queueOf(chatKey(chat));
     if (!queue.ids.includes(id)) queue.ids.push(id);
+    known.add(id);
     void run(chatKey(chat), queue);
   };
 
@@ -206,10 +223,21 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     }
   };
 
+  /** The chat's lease, waited for while another live process serves the chat (a dead one's lapses in 5 s). */
+  const serveChat = async (key: string) => {
+    for (;;) {
+      const lease = await deps.leases.take(chatOutLease(key)).catch(() => undefined);
+      if (lease !== undefined || stopping.signal.aborted) return lease;
+      await sleep(LEASE_RETRY_MS, stopping.signal);
+    }
+  };
+
   const run = async (key: string, queue: ChatQueue) => {
     if (queue.running) return;
     queue.running = true;
+    let chatLease: Awaited<ReturnType<typeof serveChat>>;
     try {
+      chatLease = await serveChat(key);
       while (queue.ids.length > 0 && !stopping.signal.aborted) {
         const id = queue.ids[0] as string;
         let outcome: "next" | "again";
@@ -220,11 +248,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           logger.error("outbox could not process a delivery", { deliveryId: id, error });
           outcome = "next";
         }
-        if (outcome === "next") queue.ids.shift();
+        if (outcome === "next") known.delete(queue.ids.shift() as string);
       }
     } finally {
+      await chatLease?.release().catch(() => {});
       queue.running = false;
+      // A delivery queued while the lease was being let go found the queue still running: serve it now.
       if (queue.ids.length === 0) queues.delete(key);
+      else if (!stopping.signal.aborted) void run(key, queue);
       settleIdle();
     }
   };
@@ -282,6 +313,39 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       }
       entries.sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq);
       for (const entry of entries) enqueue(entry.chat, entry.id);
+    },
+    async adoptOrphans(minAgeMs = 3_000) {
+      let adopted = 0;
+      const now = performance.now();
+      const pending = new Set(await store.pendingDeliveries.ids());
+      for (const id of firstSeen.keys()) if (!pending.has(id) || known.has(id)) firstSeen.delete(id);
+      const orphans: Delivery[] = [];
+      for (const id of pending) {
+        if (known.has(id) || stopping.signal.aborted) continue;
+        const seen = firstSeen.get(id);
+        if (seen === undefined) {
+          firstSeen.set(id, now);
+          continue;
+        }
+        if (now - seen < minAgeMs) continue;
+        const entry = await store.outbox.get(id);
+        if (entry === undefined || entry.state === "sent") {
+          await store.pendingDeliveries.delete(id);
+          continue;
+        }
+        if (ports.get(entry.chat.platform) === undefined) continue;
+        // A live process is serving this chat: its queue, or its next look, has the delivery.
+        if ((await store.leases.get(chatOutLease(chatKey(entry.chat)))) !== undefined) continue;
+        orphans.push(entry);
+      }
+      orphans.sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq);
+      for (const entry of orphans) {
+        firstSeen.delete(entry.id);
+        logger.info("sending a delivery a stopped process left", { deliveryId: entry.id });
+        enqueue(entry.chat, entry.id);
+        adopted++;
+      }
+      return adopted;
     },
     activity(chat) {
       const port = ports.get(chat.platform);

@@ -135,6 +135,7 @@ function contextOf(options: ContextOptions = {}) {
       sent.push(delivery);
     },
     async resume() {},
+    adoptOrphans: async () => 0,
     activity() {},
     async idle() {},
     stop() {},
