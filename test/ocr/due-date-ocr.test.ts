@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Jimp, loadFont } from "jimp";
+import { SANS_32_BLACK } from "jimp/fonts";
+import { afterAll, describe, expect, it } from "vitest";
+import { silentLogger } from "../../src/log/logger.ts";
+import { createDueDateOcr } from "../../src/ocr/due-date-ocr.ts";
+
+/** A white page with printed lines, as a PNG: what a screenshot of a notice's first half looks like to OCR. */
+async function printed(lines: readonly string[]): Promise<Uint8Array> {
+  const font = await loadFont(SANS_32_BLACK);
+  const page = new Jimp({ width: 900, height: 80 + lines.length * 60, color: 0xffffffff });
+  lines.forEach((text, i) => {
+    page.print({ font, x: 40, y: 40 + i * 60, text });
+  });
+  return new Uint8Array(await page.getBuffer("image/png"));
+}
+
+const corpus = join(process.env.PAGOBOT_SHARED_DIR ?? join(import.meta.dirname, "../../../shared"), "corpus", "dev");
+
+describe("the due date read from a notice's picture (Tesseract, Italian data from npm)", () => {
+  const ocr = createDueDateOcr({ logger: silentLogger, idleMs: 300 });
+  afterAll(() => ocr.close());
+
+  it("reads 'entro il' and the date printed after it, as a date read (not given)", async () => {
+    const image = await printed(["242,41 Euro", "entro il 04/01/2025", "Codice avviso 3020 1672 3749 6700 00"]);
+    expect(await ocr.read(image)).toMatchObject({ date: "2025-01-04", source: "read" });
+  }, 60_000);
+
+  it("finds no due date where none is printed (a notice number and an amount are not dates)", async () => {
+    const image = await printed(["Codice avviso 3020 1672 3749 6700 00", "Importo 120,50 Euro"]);
+    expect(await ocr.read(image)).toBeNull();
+  }, 60_000);
+
+  it("stops its worker when idle, and starts it again for the next picture", async () => {
+    await ocr.read(await printed(["scadenza 31/03/2026"]));
+    expect(ocr.loaded()).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(ocr.loaded()).toBe(false);
+    expect(await ocr.read(await printed(["scadenza 31/03/2026"]))).toMatchObject({ date: "2026-03-31" });
+  }, 60_000);
+
+  it("leaves PDFs and empty files alone (their text is read otherwise)", async () => {
+    expect(await ocr.read(new TextEncoder().encode("%PDF-1.4\nentro il 04/01/2025"))).toBeNull();
+    expect(await ocr.read(new Uint8Array(0))).toBeNull();
+  });
+
+  it.skipIf(!existsSync(join(corpus, "dev-0016.png")))(
+    "reads a phone screenshot of a notice PDF from the shared corpus (skipped without ../shared)",
+    async () => {
+      const due = await ocr.read(new Uint8Array(readFileSync(join(corpus, "dev-0016.png"))));
+      expect(due).toMatchObject({ date: "2025-01-17", source: "read", phrase: expect.stringMatching(/entro il/i) });
+    },
+    90_000,
+  );
+});
