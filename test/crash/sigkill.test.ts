@@ -9,6 +9,7 @@ import { createEngineStore } from "../../src/store/engine-store.ts";
 import { openKv } from "../../src/store/open-kv.ts";
 import { noticeNumber, ordinaryPayee } from "../helpers/notices.ts";
 import { type PeerChat, startTelegramPeer, type TelegramPeer } from "../peers/telegram/peer.ts";
+import { cardOf, chatState, linkAccount, median, paidShown, sandboxForms } from "./chats.ts";
 import { type Child, freePort, startPagobotProcess, startSandboxProcess } from "./processes.ts";
 
 /**
@@ -44,30 +45,6 @@ function killPoint(p: PaymentRecord | undefined, shownPaid: boolean): string {
     return p.executeAnswered ? "disposition answered" : "disposition claimed, no answer";
   }
   return p.phase === "open" ? "press not yet claimed" : p.phase;
-}
-
-/** The card of a group (the bot's message with the notice's fields) and whether it shows the PAID message. */
-function chatState(chat: PeerChat): { card: string | undefined; paidMessages: number } {
-  const messages = chat.botMessages().map((m) => m.text);
-  return {
-    card: messages.find((t) => t.includes("Avviso pagoPA")),
-    paidMessages: messages.filter((t) => t.startsWith("✅ Pagato")).length,
-  };
-}
-
-const done = (chat: PeerChat) => {
-  const { card, paidMessages } = chatState(chat);
-  return card?.includes("Pagato ✅") === true && paidMessages >= 1;
-};
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length === 0
-    ? 0
-    : sorted.length % 2 === 1
-      ? (sorted[mid] ?? 0)
-      : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 describe("a pagobot process killed (SIGKILL) between Paga and PAID", () => {
@@ -108,27 +85,7 @@ describe("a pagobot process killed (SIGKILL) between Paga and PAID", () => {
       let bot = await start();
 
       // Maria links her (sandbox) DropPay account once: /collega, then she grants it on the sandbox.
-      const dm = telegram.privateChat(maria);
-      dm.sendText("/collega");
-      const invite = await telegram.waitFor(
-        (e) => e.chatId === dm.id && e.side === "bot" && e.kind === "message" && e.buttons.flat().some((b) => b.url),
-        { timeoutMs: 20_000 },
-      );
-      const url =
-        invite.side === "bot" && invite.kind === "message" ? invite.buttons.flat().find((b) => b.url)?.url : "";
-      const connection = /\/u\/20\/([^/?#]+)/.exec(url ?? "")?.[1] ?? "";
-      const granted = await fetch(`${sandbox.url}/sandbox/v1/connections/${connection}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ action: "grant", balance: 1_000_000 }),
-      });
-      expect(granted.status).toBe(200);
-      await telegram.waitFor(
-        (e) => e.chatId === dm.id && e.side === "bot" && e.kind === "message" && /collegato/.test(e.text),
-        {
-          timeoutMs: 20_000,
-        },
-      );
+      await linkAccount(telegram, sandbox.url, maria);
 
       const points = new Map<string, number>();
       const recoveries: number[] = [];
@@ -144,19 +101,8 @@ describe("a pagobot process killed (SIGKILL) between Paga and PAID", () => {
           batch.push({ chat, notice });
         }
         const cards = await Promise.all(
-          batch.map(async ({ chat }) => {
-            const asked = Date.now();
-            for (;;) {
-              const card = chat.botMessages().find((m) => m.buttons.flat().some((b) => b.text.startsWith("Paga")));
-              if (card !== undefined) return card;
-              // A card that never comes fails here, with what the chat and pagobot showed, not at the test's timeout.
-              if (Date.now() - asked > CARD_LIMIT_MS)
-                throw new Error(
-                  `no card within ${CARD_LIMIT_MS} ms\n${telegram.printTranscript(chat.id)}\n${bot.child.lines.slice(-40).join("\n")}`,
-                );
-              await sleep(20);
-            }
-          }),
+          // A card that never comes fails here, with what the chat and pagobot showed, not at the test's timeout.
+          batch.map(({ chat }) => cardOf(telegram, chat, CARD_LIMIT_MS, () => bot.child.lines.slice(-40).join("\n"))),
         );
         // Paga on each card, a little apart; the kill falls somewhere in the window that follows.
         const killAt = Math.random() * KILL_WINDOW_MS;
@@ -181,7 +127,7 @@ describe("a pagobot process killed (SIGKILL) between Paga and PAID", () => {
         }
         await kv.close();
         for (const { chat, notice } of batch) {
-          const point = killPoint(records.get(notice), done(chat));
+          const point = killPoint(records.get(notice), paidShown(chat));
           points.set(point, (points.get(point) ?? 0) + 1);
         }
 
@@ -189,8 +135,8 @@ describe("a pagobot process killed (SIGKILL) between Paga and PAID", () => {
         const upAt = bot.upAt;
         await Promise.all(
           batch.map(async ({ chat }) => {
-            const wasDone = done(chat);
-            while (!done(chat)) {
+            const wasDone = paidShown(chat);
+            while (!paidShown(chat)) {
               if (Date.now() - upAt > RECOVERY_LIMIT_MS + 20_000) break;
               await sleep(25);
             }
@@ -202,12 +148,7 @@ describe("a pagobot process killed (SIGKILL) between Paga and PAID", () => {
 
       // Let the last round's deliveries and any late duplicates have their chance to show.
       await sleep(1_500);
-      const forms = (await (await fetch(`${sandbox.url}/sandbox/v1/forms`)).json()) as {
-        forms: { id: string; status: string; notice_number?: string; codice_avviso?: string }[];
-      };
-      const calls = (await (await fetch(`${sandbox.url}/sandbox/v1/calls`)).json()) as {
-        byForm: Record<string, { disposition?: number }>;
-      };
+      const forms = await sandboxForms(sandbox.url);
 
       const report = [
         `SIGKILL crash test: ${groups.length} payments in ${ROUNDS} kills`,
@@ -225,10 +166,10 @@ describe("a pagobot process killed (SIGKILL) between Paga and PAID", () => {
         expect(card).not.toMatch(/In corso…|In attesa dell'esito/);
         expect(paidMessages, transcript).toBe(1);
       }
-      expect(forms.forms).toHaveLength(groups.length);
-      for (const form of forms.forms) {
+      expect(forms).toHaveLength(groups.length);
+      for (const form of forms) {
         expect(form.status, `form ${form.id}`).toBe("PAID");
-        expect(calls.byForm[form.id]?.disposition ?? 0, `dispositions of ${form.id}`).toBe(1);
+        expect(form.dispositions, `dispositions of ${form.id}`).toBe(1);
       }
       expect(Math.max(0, ...recoveries)).toBeLessThanOrEqual(RECOVERY_LIMIT_MS);
     },

@@ -119,6 +119,20 @@ export class PeerChat {
     label: string,
     options: { readonly from?: User } = {},
   ): { queryId: string; updateId: number } {
+    const update = this.pressUpdate(messageId, label, options);
+    this.deliver(update);
+    return { queryId: update.callback_query.id, updateId: update.update_id };
+  }
+
+  /**
+   * The update a press makes, recorded in the transcript but not queued for the bot: a test posts it itself (the
+   * same press arriving at two replicas at once).
+   */
+  pressUpdate(
+    messageId: number,
+    label: string,
+    options: { readonly from?: User } = {},
+  ): Update & { callback_query: { id: string } } {
     const message = this.state.message(this.id, messageId);
     if (message === undefined || !message.fromBot) throw new Error(`no bot message #${messageId} in chat ${this.id}`);
     const buttons = message.buttons.flat();
@@ -138,15 +152,14 @@ export class PeerChat {
         chat_instance: String(this.id * 7919),
         data: button.data,
       },
-    } as Update;
+    } as Update & { callback_query: { id: string } };
     this.state.record({
       side: "user",
       chatId: this.id,
       what: `${from.first_name} presses [${button.text}] on #${messageId}`,
       delivered: true,
     });
-    this.deliver(update);
-    return { queryId, updateId: update.update_id };
+    return update;
   }
 
   /** Telegram sends an update again (a webhook retry, a poller that crashed before confirming). */
