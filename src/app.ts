@@ -8,9 +8,11 @@ import { defaultSandboxApp, type SandboxHandle, type SandboxOptions, startSandbo
 import { type Clock, systemClock } from "./engine/clock.ts";
 import type { EngineTiming } from "./engine/context.ts";
 import { createEngine, type EngineRuntime } from "./engine/engine.ts";
+import { newId } from "./engine/ids.ts";
 import type { PaymentGateway } from "./engine/gateway-port.ts";
 import type { NoticeScanner } from "./engine/scanner-port.ts";
 import type { EngineStore } from "./engine/store-port.ts";
+import { createFamily } from "./family/family.ts";
 import { createHttpServer, type HttpServer } from "./http/server.ts";
 import { createLogger, type Logger } from "./log/logger.ts";
 import {
@@ -142,6 +144,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     clock,
     defaultLocale: config.DEFAULT_LOCALE,
+    // Households in group chats, over the same backend (and so the same atomicity across replicas).
+    family: createFamily({ kv, clock, replicaId: newId() }),
     ...(overrides.timing === undefined ? {} : { timing: overrides.timing }),
     ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
   });

@@ -10,7 +10,15 @@ import { menuCommands } from "./commands.ts";
 const LOCALES: readonly Locale[] = ["it", "en"];
 
 /** Commands that make sense in a family group; account linking and language stay in private chats. */
-const GROUP_COMMANDS: ReadonlySet<CommandName> = new Set(["start", "help", "cancel", "history", "list"]);
+const GROUP_COMMANDS: ReadonlySet<CommandName> = new Set([
+  "start",
+  "help",
+  "cancel",
+  "history",
+  "list",
+  "family",
+  "limit",
+]);
 
 /**
  * Publishes the command menus (private chats and groups, per language, plus a fallback in the default language

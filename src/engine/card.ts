@@ -1,6 +1,7 @@
+import { familyMessagesFor } from "../family/i18n.ts";
 import { formatDay, formatMoment, formatMoney } from "../i18n/format.ts";
 import { type Messages, messagesFor } from "../i18n/t.ts";
-import type { Locale } from "../notice/money.ts";
+import type { Cents, Locale } from "../notice/money.ts";
 import { formatNoticeNumber } from "../notice/notice-number.ts";
 import { type EngineContext, makeButton } from "./context.ts";
 import type { PaymentForm } from "./gateway-port.ts";
@@ -10,7 +11,7 @@ import type { Button, ButtonRows, CardField, CardTone, View } from "./views.ts";
 
 /** A button the card wants, before it gets its stored ref. */
 interface ButtonSpec {
-  readonly action: "pay" | "cancel" | "book" | "schedule" | "retry";
+  readonly action: "pay" | "cancel" | "book" | "schedule" | "retry" | "approve" | "refuse";
   readonly label: string;
   readonly style?: "primary" | "danger";
 }
@@ -111,6 +112,16 @@ function buttonSpecs(p: PaymentRecord, m: Messages, locale: Locale): ButtonSpec[
     return [[{ action: "cancel", label: m.buttons.cancel, style: "danger" }]];
   if (p.phase !== "open" || form === null) return [];
   const total = formatMoney(figuresOf(form).totalCents, locale);
+  if (p.family?.route.kind === "approval") {
+    // A member's notice waiting for a payer: only Approva e paga and Rifiuta (the press checks who presses).
+    const f = familyMessagesFor(locale).buttons;
+    return [
+      [
+        { action: "approve", label: f.approveAndPay(total), style: "primary" },
+        { action: "refuse", label: f.refuse, style: "danger" },
+      ],
+    ];
+  }
   const pay: ButtonSpec = {
     action: "pay",
     label: p.scheduledDate ? m.buttons.payOn(total, formatDay(p.scheduledDate, locale)) : m.buttons.pay(total),
@@ -124,11 +135,32 @@ function buttonSpecs(p: PaymentRecord, m: Messages, locale: Locale): ButtonSpec[
   return rows;
 }
 
+/** A household card's lines: whose account pays, who asked, and whose decision it waits for (or who decided). */
+function familyLines(p: PaymentRecord, locale: Locale): string[] {
+  const family = p.family;
+  if (family === undefined) return [];
+  const f = familyMessagesFor(locale).card;
+  const { route } = family;
+  const lines = [f.paysFrom(route.payer.name)];
+  if (family.refusedBy !== null) return [...lines, f.askedBy(p.ownerName), f.refusedBy(family.refusedBy.name)];
+  if (family.approvedBy !== null) return [...lines, f.askedBy(p.ownerName), f.approvedBy(family.approvedBy.name)];
+  if (route.kind === "approval") {
+    if (p.phase === "open") lines.push(f.approvalNeeded(route.approvers.map((x) => x.name)));
+    lines.push(f.askedBy(p.ownerName));
+  } else if (route.kind === "alone") {
+    if (p.phase === "open" && p.form !== null) {
+      lines.push(f.underCap(formatMoney((route.remainingCents - figuresOf(p.form).totalCents) as Cents, locale)));
+    }
+    lines.push(f.askedBy(p.ownerName));
+  }
+  return lines;
+}
+
 /** The card a payment shows, with the given buttons (pure: the same record always renders the same card). */
 export function renderCard(p: PaymentRecord, locale: Locale, buttons: ButtonRows): View {
   const m = messagesFor(locale);
   const { line, tone } = statusOf(p, m, locale);
-  const lines = [line];
+  const lines = [line, ...familyLines(p, locale)];
   if (p.note) lines.push(p.note);
   const form = p.form;
   if (form !== null && p.phase === "open") {

@@ -33,7 +33,19 @@ export interface IncomingFile {
 }
 
 /** Commands every surface offers (Italian and English names map to these). */
-export type CommandName = "start" | "help" | "link" | "unlink" | "language" | "cancel" | "history" | "list";
+export type CommandName =
+  | "start"
+  | "help"
+  | "link"
+  | "unlink"
+  | "language"
+  | "cancel"
+  | "history"
+  | "list"
+  /** /famiglia: a group's household (create it, show it, add or hand over a payer). */
+  | "family"
+  /** /limite: a member's monthly cap in a household. */
+  | "limit";
 
 interface EventBase {
   readonly chat: ChatRef;

@@ -1,3 +1,4 @@
+import { familyMessagesFor } from "../family/i18n.ts";
 import { formatDay, formatMoment, formatMoney } from "../i18n/format.ts";
 import { type Messages, messagesFor } from "../i18n/t.ts";
 import type { Locale } from "../notice/money.ts";
@@ -49,7 +50,9 @@ export function endsAttempt(from: PaymentPhase, to: PaymentPhase): boolean {
 }
 
 function newAttempt(p: PaymentRecord): PaymentRecord {
-  return { ...p, executePosts: 0, executeAnswered: false, executeLost: false, executedAt: null };
+  // In a household the next attempt is decided afresh: a payer approves again, a member's Paga holds the cap again.
+  const family = p.family === undefined ? {} : { family: { ...p.family, approvedBy: null, reserved: false } };
+  return { ...p, executePosts: 0, executeAnswered: false, executeLost: false, executedAt: null, ...family };
 }
 
 /**
@@ -104,15 +107,27 @@ export function announcement(
     case "PAID": {
       const when = form.lastModified ?? form.settlementDate;
       const date = when === null ? "" : when.length > 10 ? formatMoment(when, locale) : formatDay(when, locale);
-      return m.paid(total, payee, form.iur ?? "—", date);
+      return withAttribution(p, m.paid(total, payee, form.iur ?? "—", date), locale);
     }
     case "FAILED":
-      return form.failureReason === null ? m.failedNoReason(payee) : m.failed(payee, form.failureReason);
+      return withAttribution(
+        p,
+        form.failureReason === null ? m.failedNoReason(payee) : m.failed(payee, form.failureReason),
+        locale,
+      );
     case "ABORTED":
       return m.aborted(payee);
-    default:
-      return m.cancelled(payee);
+    default: {
+      const refusedBy = p.family?.refusedBy;
+      return refusedBy ? familyMessagesFor(locale).refusedMessage(refusedBy.name, payee) : m.cancelled(payee);
+    }
   }
+}
+
+/** In a household, PAID and FAILED say who asked and who approved. */
+function withAttribution(p: PaymentRecord, text: string, locale: Locale): string {
+  if (p.family === undefined) return text;
+  return `${text}\n${familyMessagesFor(locale).attribution(p.ownerName, p.family.approvedBy?.name ?? null)}`;
 }
 
 /** The fixed delivery id of a card version, and of a status announcement: queued twice, stored (and sent) once. */
@@ -171,8 +186,16 @@ export async function project(ctx: EngineContext, paymentId: string): Promise<Pa
   return done.value;
 }
 
-/** A payment is over: its notice may be sent again in the chat, and the reconciler forgets it. */
+/**
+ * A payment is over: its notice may be sent again in the chat (and in its household), and the reconciler forgets
+ * it. A member's hold on their cap becomes spent when it was PAID, and is given back otherwise (each idempotent).
+ */
 export async function settle(ctx: EngineContext, payment: PaymentRecord): Promise<void> {
+  if (ctx.family !== undefined && payment.family !== undefined) {
+    if (payment.status === "PAID") await ctx.family.caps.commit(payment.id);
+    else await ctx.family.caps.release(payment.id);
+    await ctx.family.claims.release(payment.family.householdId, payment.notice.rptId, payment.id);
+  }
   await ctx.store.openNotices.deleteIf(
     openNoticeKey(payment.chat, payment.notice.rptId),
     (v) => v.paymentId === payment.id,
@@ -223,7 +246,9 @@ export function transition(
   // a webhook) are queued in the order the changes were recorded.
   return ctx.exclusive(`payment:${paymentId}`, async () => {
     const nonce = await markInFlight(ctx, paymentId);
+    let heldBefore = false;
     const result = await ctx.store.payments.update(paymentId, (cur) => {
+      heldBefore = false;
       const next = change(cur);
       if (next === undefined) return undefined;
       if (!PHASE_MOVES[cur.phase].includes(next.phase)) {
@@ -236,9 +261,13 @@ export function transition(
       }
       // A record from before `queued` existed had everything up to now queued; this change's views are not.
       const queued = cur.queued ?? { cardVersion: cur.cardVersion, announced: cur.announced.length };
-      const moved = endsAttempt(cur.phase, next.phase) ? newAttempt(next) : next;
+      const ended = endsAttempt(cur.phase, next.phase);
+      heldBefore = ended && cur.family?.reserved === true;
+      const moved = ended ? newAttempt(next) : next;
       return { ...moved, queued, cardVersion: cur.cardVersion + bump, updatedAt: ctx.clock.now() };
     });
+    // Back to the card: nothing was paid, so a member's hold on their cap is given back.
+    if (result.applied && heldBefore) await ctx.family?.caps.release(paymentId);
     const after = await catchUp(ctx, paymentId, nonce);
     return result.applied && after !== undefined ? { applied: true, value: after } : result;
   });

@@ -11,6 +11,8 @@ export const en: Messages = {
     cancel: "cancel",
     history: "history",
     list: "list",
+    family: "family",
+    limit: "limit",
   },
   commandDescriptions: {
     start: "Welcome and how it works",
@@ -21,6 +23,8 @@ export const en: Messages = {
     cancel: "Drop the current question",
     history: "Latest payments in this chat",
     list: "Your notices not paid yet",
+    family: "Set up this group's family, or show who pays and the limits",
+    limit: "A family member's monthly limit (e.g. /limit @marco 50)",
   },
   botProfile: {
     description:
