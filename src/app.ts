@@ -8,8 +8,8 @@ import { defaultSandboxApp, type SandboxHandle, type SandboxOptions, startSandbo
 import { type Clock, systemClock } from "./engine/clock.ts";
 import type { EngineTiming } from "./engine/context.ts";
 import { createEngine, type EngineRuntime } from "./engine/engine.ts";
-import { newId } from "./engine/ids.ts";
 import type { PaymentGateway } from "./engine/gateway-port.ts";
+import { newId } from "./engine/ids.ts";
 import type { NoticeScanner } from "./engine/scanner-port.ts";
 import type { EngineStore } from "./engine/store-port.ts";
 import { createFamily } from "./family/family.ts";

@@ -145,7 +145,6 @@ function familyLines(p: PaymentRecord, locale: Locale): string[] {
   if (family.refusedBy !== null) return [...lines, f.askedBy(p.ownerName), f.refusedBy(family.refusedBy.name)];
   if (family.approvedBy !== null) return [...lines, f.askedBy(p.ownerName), f.approvedBy(family.approvedBy.name)];
   if (route.kind === "approval") {
-    if (p.phase === "open") lines.push(f.approvalNeeded(route.approvers.map((x) => x.name)));
     lines.push(f.askedBy(p.ownerName));
   } else if (route.kind === "alone") {
     if (p.phase === "open" && p.form !== null) {
@@ -159,7 +158,13 @@ function familyLines(p: PaymentRecord, locale: Locale): string[] {
 /** The card a payment shows, with the given buttons (pure: the same record always renders the same card). */
 export function renderCard(p: PaymentRecord, locale: Locale, buttons: ButtonRows): View {
   const m = messagesFor(locale);
-  const { line, tone } = statusOf(p, m, locale);
+  const status = statusOf(p, m, locale);
+  // A member's card waiting for a payer says so where others say "press Paga" (it has no Paga).
+  const waiting = p.family?.route.kind === "approval" && p.phase === "open" && p.status !== "FAILED";
+  const line = waiting
+    ? familyMessagesFor(locale).card.approvalNeeded(p.family?.route.approvers.map((x) => x.name) ?? [])
+    : status.line;
+  const { tone } = status;
   const lines = [line, ...familyLines(p, locale)];
   if (p.note) lines.push(p.note);
   const form = p.form;

@@ -1,0 +1,262 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createManualClock } from "../../src/droppay/index.ts";
+import { type SandboxHandle, startSandbox } from "../../src/droppay/sandbox/index.ts";
+import type { ChatRef, CommandName, EventAck, Sender } from "../../src/engine/events.ts";
+import type { PaymentRecord } from "../../src/engine/records.ts";
+import { createTestBackend, type TestBackend, testBackends } from "../helpers/backends.ts";
+import { type Harness, startHarness } from "../helpers/harness.ts";
+import { noticeNumber, ordinaryPayee, testNotice } from "../helpers/notices.ts";
+
+/**
+ * A family in a group chat, end to end: the real engine (createApp), the DropPay sandbox, and each store backend.
+ * Anna holds the account; Marco and Luca post notices.
+ */
+const paid = testNotice("paid");
+const failed = testNotice("failed");
+const anna: Sender = { userId: "u-anna", name: "Anna", locale: "it" };
+const marco: Sender = { userId: "u-marco", name: "Marco", locale: "it" };
+const luca: Sender = { userId: "u-luca", name: "Luca", locale: "it" };
+const group: ChatRef = { platform: "playground", chatId: "famiglia", kind: "group" };
+/** A notice of the ordinary payee whose QR code says `cents` (the sandbox then asks exactly that). */
+const qr = (n: number, cents: number) => `PAGOPA|002|${noticeNumber(n)}|${ordinaryPayee}|${cents}`;
+
+let eventCounter = 0;
+const eventId = () => `fam${++eventCounter}`;
+
+describe.each(testBackends())("a family in a group, over %s", (name) => {
+  let backend: TestBackend;
+  let sandbox: SandboxHandle;
+  let h: Harness;
+  const harnesses: Harness[] = [];
+  const clock = createManualClock(Date.now());
+
+  const start = async () => {
+    backend = createTestBackend(name);
+    sandbox = await startSandbox({ clock, timing: { settleMs: 30, promisedMs: 30, slowMs: 300 } });
+    h = await startHarness({ kv: backend.open(), sandbox, clock, storeUrl: backend.url });
+    harnesses.push(h);
+  };
+  afterEach(async () => {
+    for (const x of harnesses.splice(0).reverse()) await x.stop().catch(() => {});
+    await sandbox.close();
+    await backend.dispose();
+  });
+
+  const say = (from: Sender, text: string) =>
+    h.app.engine.handle({ type: "text", chat: group, from, text, eventId: eventId() });
+  const command = async (from: Sender, name: CommandName, args = "") => {
+    await h.app.engine.handle({ type: "command", chat: group, from, name, args, eventId: eventId() });
+    await h.app.engine.drain();
+  };
+  const press = (from: Sender, label: RegExp): Promise<EventAck> => {
+    const button = h.port.button(group.chatId, label);
+    return h.app.engine.handle({ type: "button", chat: group, from, ...button, eventId: eventId() });
+  };
+  const texts = () => h.port.texts(group.chatId);
+  const see = (pattern: RegExp) => h.see(pattern, group.chatId);
+  const card = () => {
+    const last = h.port.lastCard(group.chatId);
+    if (last === undefined) throw new Error("no card");
+    return { lines: last.view.lines ?? [], buttons: last.view.buttons.flat().map((b) => b.label) };
+  };
+  const payments = async (): Promise<PaymentRecord[]> => {
+    const all: PaymentRecord[] = [];
+    for (const id of await h.app.store.payments.ids()) {
+      const p = await h.app.store.payments.get(id);
+      if (p !== undefined) all.push(p);
+    }
+    return all;
+  };
+  const dispositions = () =>
+    Object.values(sandbox.admin.calls().byForm).reduce((n, calls) => n + (calls?.disposition ?? 0), 0);
+  /** Anna sets up the family; Marco (and Luca) have written in the group. */
+  const family = async (...members: Sender[]) => {
+    await command(anna, "family");
+    for (const member of members) await say(member, "ciao");
+    await h.app.engine.drain();
+  };
+  /** Marco posts a notice and waits for its card. */
+  const post = async (from: Sender, text: string) => {
+    await say(from, text);
+    await see(/Avviso pagoPA/);
+    await h.settle();
+  };
+
+  it("/famiglia makes Anna the payer; again, it shows her, the members and their limits", async () => {
+    await start();
+    await command(anna, "family");
+    expect(texts().at(-1)).toBe(
+      "Famiglia creata. Paga Anna, dal conto Conto demo.\n" +
+        "Chi manda un avviso in questo gruppo lo vede pagato dal suo conto dopo la sua approvazione. " +
+        "Con /limite può lasciare pagare da soli gli importi piccoli.",
+    );
+    await say(marco, "ciao");
+    await say(luca, "ciao");
+    await command(marco, "limit", "luca 20");
+    expect(texts().at(-1)).toBe("Solo chi paga per la famiglia può farlo.");
+    await command(anna, "limit", "@marco 50");
+    expect(texts().at(-1)).toBe("Marco può pagare da solo fino a 50,00\u00a0€ al mese.");
+    await command(anna, "family");
+    expect(texts().at(-1)).toBe(
+      [
+        "Famiglia di questo gruppo",
+        "Paga: Anna (conto Conto demo)",
+        "• Marco: limite 50,00\u00a0€ al mese, usati 0,00\u00a0€",
+        "• Luca: ogni avviso va approvato",
+      ].join("\n"),
+    );
+  });
+
+  it("a new member's notice waits for Anna: Marco's Approva is refused and nothing moves; Anna's pays, naming both", async () => {
+    await start();
+    await family(marco);
+    await post(marco, paid.qrText);
+    const waiting = card();
+    expect(waiting.lines).toEqual(["Serve l'approvazione di Anna", "Paga dal conto di Anna", "Chiesto da Marco"]);
+    expect(waiting.buttons).toEqual([expect.stringMatching(/^Approva e paga 1\d\d,\d\d\u00a0€$/), "Rifiuta"]);
+    // The form is on Anna's account, not Marco's.
+    expect((await payments())[0]?.payer.personKey).toBe("playground:u-anna");
+
+    const refused = await press(marco, /^Approva e paga/);
+    expect(refused).toEqual({ toast: "Grazie, ma solo Anna può approvare questo pagamento.", alert: true });
+    const declined = await press(marco, /^Rifiuta$/);
+    expect(declined.alert).toBe(true);
+    await h.settle();
+    expect(dispositions()).toBe(0);
+    expect(card()).toEqual(waiting);
+    expect((await payments())[0]?.phase).toBe("open");
+
+    expect(await press(anna, /^Approva e paga/)).toEqual({ toast: "Approvato: pago…" });
+    const message = await see(/Pagato .* a Comune di Borgo Sereno/);
+    expect(message).toMatch(/IUR \S+/);
+    expect(message).toMatch(/\nChiesto da Marco, approvato da Anna\.$/);
+    await h.settle();
+    expect(card().lines).toEqual(["Pagato ✅", "Paga dal conto di Anna", "Chiesto da Marco", "Approvato da Anna"]);
+    expect(card().buttons).toEqual([]);
+    expect(dispositions()).toBe(1);
+
+    await command(anna, "history");
+    expect(texts().at(-1)).toMatch(
+      /Comune di Borgo Sereno — 1\d\d,\d\d\u00a0€ — pagato\n {2}chiesto da Marco, approvato da Anna\n {2}IUR \S+/,
+    );
+  });
+
+  it("Rifiuta closes the card saying who declined, and deletes the form", async () => {
+    await start();
+    await family(marco);
+    await post(marco, paid.qrText);
+    expect(await press(anna, /^Rifiuta$/)).toEqual({ toast: "Rifiutato." });
+    await see(/Anna ha rifiutato il pagamento a Comune di Borgo Sereno\./);
+    await h.settle();
+    expect(card().lines).toEqual(["Annullato", "Paga dal conto di Anna", "Chiesto da Marco", "Rifiutato da Anna"]);
+    expect(card().buttons).toEqual([]);
+    expect(sandbox.admin.forms()[0]?.status).toBe("DELETED");
+    expect(dispositions()).toBe(0);
+  });
+
+  it("a member under their cap pays alone, from Anna's account; the month's total counts it", async () => {
+    await start();
+    await family(marco);
+    await command(anna, "limit", "marco 200");
+    await post(marco, paid.qrText);
+    expect(card().lines).toEqual([
+      "Controlla i dati e premi Paga.",
+      "Paga dal conto di Anna",
+      expect.stringMatching(/^Entro il limite del mese: restano \d+,\d\d\u00a0€$/),
+      "Chiesto da Marco",
+    ]);
+    expect(await press(marco, /^Paga /)).toEqual({ toast: "In corso…" });
+    expect(await see(/Pagato .* a Comune di Borgo Sereno/)).toMatch(/\nChiesto e pagato da Marco\.$/);
+    await h.settle();
+    const total = (await payments())[0]?.shown?.totalCents ?? 0;
+    await command(anna, "family");
+    const used = `${Math.floor(total / 100)},${String(total % 100).padStart(2, "0")}\u00a0€`;
+    expect(texts().at(-1)).toContain(`• Marco: limite 200,00\u00a0€ al mese, usati ${used}`);
+  });
+
+  it("a failed payment gives the member's hold back", async () => {
+    await start();
+    await family(marco);
+    await command(anna, "limit", "marco 200");
+    await post(marco, failed.qrText);
+    await press(marco, /^Paga /);
+    await see(/Chiesto e pagato da Marco/);
+    await h.settle();
+    await command(anna, "family");
+    expect(texts().at(-1)).toContain("• Marco: limite 200,00\u00a0€ al mese, usati 0,00\u00a0€");
+  });
+
+  it("the same notice posted again by Luca resumes Marco's card: one form, one payment", async () => {
+    await start();
+    await family(marco, luca);
+    await post(marco, paid.qrText);
+    await say(luca, paid.qrText);
+    await see(/Marco lo sta già pagando: ecco il suo riepilogo\./);
+    await h.settle();
+    expect(sandbox.admin.forms()).toHaveLength(1);
+    expect(await payments()).toHaveLength(1);
+    // Marco's card again, under Luca's message, with its buttons.
+    expect(h.port.chat(group.chatId).at(-1)?.text).toMatch(/Chiesto da Marco[\s\S]*\[Approva e paga/);
+  });
+
+  it("two payers pressing Approva at once make one disposition and one PAID message", async () => {
+    await start();
+    await family(luca, marco);
+    await command(anna, "family", "aggiungi Luca");
+    expect(texts().at(-1)).toBe("Luca ora può approvare e pagare, dal suo conto.");
+    await post(marco, paid.qrText);
+    expect(card().lines).toContain("Serve l'approvazione di Anna o Luca");
+    const acks = await Promise.all([press(anna, /^Approva e paga/), press(luca, /^Approva e paga/)]);
+    expect(acks.filter((a) => a.toast === "Approvato: pago…")).toHaveLength(1);
+    await see(/Pagato .* a Comune di Borgo Sereno/);
+    await h.settle();
+    expect(dispositions()).toBe(1);
+    expect(texts().filter((t) => /^✅ Pagato/.test(t))).toHaveLength(1);
+  });
+
+  it("two notices racing one cap: only one goes under it, the other waits for Anna", async () => {
+    await start();
+    await family(marco);
+    await command(anna, "limit", "marco 30");
+    await post(marco, qr(1, 2000));
+    await post(marco, qr(2, 2000));
+    const cards = h.port.chat(group.chatId).filter((m) => m.view.type === "card");
+    expect(cards).toHaveLength(2);
+    const pays = cards.map((c) => {
+      const button = c.view.buttons?.flat().find((b) => /^Paga /.test(b.label));
+      if (button === undefined || !("ref" in button)) throw new Error(`no Paga on\n${c.text}`);
+      return { ref: button.ref, messageId: c.messageId };
+    });
+    const acks = await Promise.all(
+      pays.map((b) => h.app.engine.handle({ type: "button", chat: group, from: marco, ...b, eventId: eventId() })),
+    );
+    expect(acks.filter((a) => a.toast === "In corso…")).toHaveLength(1);
+    const over = acks.find((a) => a.toast !== "In corso…");
+    expect(over?.alert).toBe(true);
+    expect(over?.toast).toMatch(
+      /^Supera il tuo limite del mese \(restano \d+,\d\d\u00a0€\): serve l'approvazione di Anna\.$/,
+    );
+    await see(/^✅ Pagato 21,00\u00a0€ [\s\S]*\nChiesto e pagato da Marco\.$/);
+    await h.settle();
+    expect(dispositions()).toBe(1);
+    const waiting = h.port
+      .chat(group.chatId)
+      .filter((m) => m.view.type === "card" && /Serve l'approvazione di Anna/.test(m.text));
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]?.text).toMatch(/\[Approva e paga 2\d,\d\d\u00a0€\]/);
+  });
+
+  it("/lista shows the group's open notices with amount, due date and who posted them, and their cards", async () => {
+    await start();
+    await family(marco, luca);
+    await post(marco, paid.qrText);
+    await post(luca, qr(3, 4500));
+    await command(anna, "list");
+    const list = texts().find((t) => t.startsWith("Avvisi da pagare")) ?? "";
+    expect(list).toMatch(/• Comune di Borgo Sereno — 1\d\d,\d\d\u00a0€.* \(da Marco\)/);
+    expect(list).toMatch(/— 4\d,\d\d\u00a0€.* \(da Luca\)/);
+    await h.settle();
+    // The open cards again, under the list, with their buttons.
+    expect(h.port.chat(group.chatId).at(-1)?.text).toMatch(/\[Approva e paga/);
+  });
+});
