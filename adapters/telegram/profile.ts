@@ -20,6 +20,9 @@ const GROUP_COMMANDS: ReadonlySet<CommandName> = new Set([
   "limit",
 ]);
 
+/** Commands about a group's household: a private chat has none, so its menu leaves them out. */
+const GROUP_ONLY: ReadonlySet<CommandName> = new Set(["family", "limit"]);
+
 /**
  * Publishes the command menus (private chats and groups, per language, plus a fallback in the default language
  * for apps in any other language) and the descriptions, all worded by pagobot's i18n. Best effort: a refused call
@@ -33,7 +36,7 @@ export async function publishBotProfile(telegram: Telegram, defaultLocale: Local
   for (const { language, locale } of targets) {
     const all = menuCommands(locale);
     const scoped: [BotCommandScope, typeof all][] = [
-      [{ type: "all_private_chats" }, all],
+      [{ type: "all_private_chats" }, all.filter((c) => !GROUP_ONLY.has(c.name))],
       [{ type: "all_group_chats" }, all.filter((c) => GROUP_COMMANDS.has(c.name))],
     ];
     const extra = language === undefined ? {} : { language_code: language };

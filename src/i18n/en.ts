@@ -52,6 +52,8 @@ export const en: Messages = {
     "/history — latest payments in this chat\n" +
     "/language — change language (Italiano / English)\n" +
     "/cancel — drop the current question\n" +
+    "/family — in a group: the family, who pays and the limits\n" +
+    "/limit — in a group: a family member's monthly limit (/limit @marco 50)\n" +
     "/help — this message",
   notUnderstood:
     "I didn't get that. Send me a photo or the PDF of a notice, or its notice number and the payee's fiscal code. " +

@@ -55,6 +55,8 @@ export const it = {
     "/storico — gli ultimi pagamenti di questa chat\n" +
     "/lingua — cambia lingua (Italiano / English)\n" +
     "/annulla — lascia perdere la domanda in corso\n" +
+    "/famiglia — in un gruppo: la famiglia, chi paga e i limiti\n" +
+    "/limite — in un gruppo: il limite mensile di un familiare (/limite @marco 50)\n" +
     "/aiuto — questo messaggio",
   notUnderstood:
     "Non ho capito. Mandami la foto o il PDF di un avviso, oppure il codice avviso e il codice fiscale dell'ente. " +
