@@ -7,6 +7,7 @@ import { type EngineContext, paymentLocale } from "./context.ts";
 import type { PaymentForm, PspStatus } from "./gateway-port.ts";
 import { newId, openNoticeKey } from "./ids.ts";
 import { figuresOf } from "./payment-status.ts";
+import { receiptView } from "./receipt-view.ts";
 import type { PaymentPhase, PaymentRecord } from "./records.ts";
 import type { UpdateResult } from "./store-port.ts";
 
@@ -134,6 +135,7 @@ function withAttribution(p: PaymentRecord, text: string, locale: Locale): string
 export const deliveryIds = {
   card: (paymentId: string, version: number) => `card:${paymentId}:${version}`,
   status: (paymentId: string, status: PspStatus) => `status:${paymentId}:${status}`,
+  receipt: (paymentId: string) => `receipt:${paymentId}`,
 };
 
 /**
@@ -172,6 +174,11 @@ export async function project(ctx: EngineContext, paymentId: string): Promise<Pa
       // In the card's thread (Slack), as a reply to the card (Telegram).
       threadOf: p.cardSlot,
     });
+    // A household's PAID comes with its PDF receipt, queued with the announcement under its own fixed id.
+    const receipt = status === "PAID" && p.family !== undefined ? await receiptView(p, locale) : null;
+    if (receipt !== null) {
+      await ctx.outbox.send({ id: deliveryIds.receipt(p.id), chat: p.chat, view: receipt, threadOf: p.cardSlot });
+    }
   }
   const done = await ctx.store.payments.update(paymentId, (cur) => {
     const before = queuedOf(cur);

@@ -20,6 +20,24 @@ const group: ChatRef = { platform: "playground", chatId: "famiglia", kind: "grou
 /** A notice of the ordinary payee whose QR code says `cents` (the sandbox then asks exactly that). */
 const qr = (n: number, cents: number) => `PAGOPA|002|${noticeNumber(n)}|${ordinaryPayee}|${cents}`;
 
+/** A PDF's text as a reader extracts it (pdf.js), its items joined by spaces. */
+async function pdfText(bytes: Uint8Array): Promise<string> {
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const doc = await pdfjs.getDocument({ data: bytes, isEvalSupported: false, disableFontFace: true, verbosity: 0 })
+    .promise;
+  try {
+    const parts: string[] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      for (const item of (await (await doc.getPage(n)).getTextContent()).items) {
+        if ("str" in item) parts.push(item.str);
+      }
+    }
+    return parts.join(" ");
+  } finally {
+    await doc.destroy();
+  }
+}
+
 let eventCounter = 0;
 const eventId = () => `fam${++eventCounter}`;
 
@@ -134,6 +152,23 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
     expect(card().lines).toEqual(["Pagato ✅", "Paga dal conto di Anna", "Chiesto da Marco", "Approvato da Anna"]);
     expect(card().buttons).toEqual([]);
     expect(dispositions()).toBe(1);
+
+    // The PDF receipt follows, as a reply to the card: read back, it has the IUR, the total and both names.
+    const receipt = h.port.deliveries.find((d) => d.view.type === "document");
+    if (receipt?.view.type !== "document") throw new Error("no receipt");
+    expect(receipt.view.caption).toMatch(/^Ricevuta: Comune di Borgo Sereno, 1\d\d,\d\d\u00a0€$/);
+    expect(receipt.options.thread).toBe(h.port.lastCard(group.chatId)?.messageId);
+    const iur = /IUR (\S+)/.exec(message)?.[1] ?? "?";
+    expect(receipt.view.fileName).toBe(`ricevuta-pagopa-${iur}.pdf`);
+    const pdf = await pdfText(Uint8Array.from(Buffer.from(receipt.view.base64, "base64")));
+    expect(pdf).toContain(iur);
+    const total = /Totale: (1\d\d,\d\d)/.exec(
+      h.port.lastCard(group.chatId) === undefined ? "" : texts().join("\n"),
+    )?.[1];
+    expect(total).toBeDefined();
+    expect(pdf).toContain(`${total}`);
+    expect(pdf).toMatch(/Chiesto da\s+Marco/);
+    expect(pdf).toMatch(/Approvato da\s+Anna/);
 
     await command(anna, "history");
     expect(texts().at(-1)).toMatch(
