@@ -1,6 +1,7 @@
 import { dirname, join } from "node:path";
 import { createSandboxDemoAccounts } from "./app/demo-accounts.ts";
 import { createDropPayGateway } from "./app/droppay-gateway.ts";
+import { createReminderTicker } from "./app/reminder-ticker.ts";
 import { ConfigError } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 import { createDropPayAuth, createDropPayClient } from "./droppay/index.ts";
@@ -169,6 +170,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ...(overrides.reconcilerTickMs === undefined ? {} : { tickMs: overrides.reconcilerTickMs }),
   });
 
+  const reminders = createReminderTicker(engine, logger);
+
   return {
     config,
     logger,
@@ -184,10 +187,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       publicUrl = config.PUBLIC_URL ?? url;
       await engine.start();
       await reconciler.start();
+      reminders.start();
       return { url };
     },
     async stop(options = {}) {
       reconciler.stop();
+      reminders.stop();
       await engine.stop(options);
       await http.close();
       await scanService?.close();

@@ -11,7 +11,7 @@ import type { Button, ButtonRows, CardField, CardTone, View } from "./views.ts";
 
 /** A button the card wants, before it gets its stored ref. */
 interface ButtonSpec {
-  readonly action: "pay" | "cancel" | "book" | "schedule" | "retry" | "approve" | "refuse";
+  readonly action: "pay" | "cancel" | "book" | "schedule" | "retry" | "approve" | "refuse" | "remind" | "dont_remind";
   readonly label: string;
   readonly style?: "primary" | "danger";
 }
@@ -73,6 +73,10 @@ function fieldsOf(p: PaymentRecord, m: Messages, locale: Locale): CardField[] {
   add(m.card.description, form?.description);
   add(m.card.noticeNumber, formatNoticeNumber(p.notice.noticeNumber));
   if (form?.dueDate) add(m.card.dueDate, formatDay(form.dueDate, locale));
+  else if (p.family?.dueDate) {
+    const due = p.family.dueDate;
+    add(m.card.dueDate, familyMessagesFor(locale).card.dueGiven(formatDay(due.date, locale), due.givenBy));
+  }
   if (form === null) {
     if (p.notice.amountCents !== null) add(m.card.amount, formatMoney(p.notice.amountCents, locale));
     return fields;
@@ -120,6 +124,7 @@ function buttonSpecs(p: PaymentRecord, m: Messages, locale: Locale): ButtonSpec[
         { action: "approve", label: f.approveAndPay(total), style: "primary" },
         { action: "refuse", label: f.refuse, style: "danger" },
       ],
+      ...reminderRow(p, locale),
     ];
   }
   const pay: ButtonSpec = {
@@ -132,7 +137,16 @@ function buttonSpecs(p: PaymentRecord, m: Messages, locale: Locale): ButtonSpec[
   if (form.canBook && !p.booked && !p.scheduledDate) more.push({ action: "book", label: m.buttons.book });
   if (form.canSchedule && !p.booked) more.push({ action: "schedule", label: m.buttons.schedule });
   if (more.length > 0) rows.push(more);
-  return rows;
+  return [...rows, ...reminderRow(p, locale)];
+}
+
+/** A household's open card offers reminders: "Ricordamelo" until a due date is given, then "Non ricordarmelo". */
+function reminderRow(p: PaymentRecord, locale: Locale): ButtonSpec[][] {
+  if (p.family === undefined || p.phase !== "open") return [];
+  const f = familyMessagesFor(locale).buttons;
+  if (p.family.reminding === true) return [[{ action: "dont_remind", label: f.dontRemind }]];
+  if (p.family.dueDate === undefined || p.family.dueDate === null) return [[{ action: "remind", label: f.remindMe }]];
+  return [];
 }
 
 /** A household card's lines: whose account pays, who asked, and whose decision it waits for (or who decided). */

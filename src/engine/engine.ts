@@ -16,6 +16,7 @@ import { refreshLink } from "./flows/linking.ts";
 import { pressBook, pressCancel, pressRefuse, pressRetry, pressSchedule } from "./flows/manage-payment.ts";
 import { recoverPayment } from "./flows/recover-payment.ts";
 import { type RefreshOutcome, type RefreshTrigger, refreshPayment } from "./flows/refresh-payment.ts";
+import { fireReminders, pressDontRemind, pressRemind } from "./flows/reminders.ts";
 import type { PaymentGateway } from "./gateway-port.ts";
 import { chatKey, newId } from "./ids.ts";
 import { createLeaseKeeper } from "./lease.ts";
@@ -57,6 +58,11 @@ export interface EngineRuntime extends Engine {
    * to where its record says. False when a live holder has it.
    */
   recover(paymentId: string): Promise<boolean>;
+  /**
+   * Sends the household reminders due at the clock's now, each once across passes, restarts and replicas
+   * (the reconciler's tick calls it); resolves to how many this call sent.
+   */
+  remind(): Promise<number>;
   /** Sends what the outbox kept from before a restart. */
   start(): Promise<void>;
   /**
@@ -142,6 +148,10 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
         return pressPay(ctx, button.paymentId, button.cardVersion, event.from, { approving: true });
       case "refuse":
         return pressRefuse(ctx, button.paymentId, button.cardVersion, event.from);
+      case "remind":
+        return pressRemind(ctx, button.paymentId, event.from);
+      case "dont_remind":
+        return pressDontRemind(ctx, button.paymentId);
       case "cancel":
         return pressCancel(ctx, button.paymentId, event.from);
       case "book":
@@ -281,6 +291,7 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
     },
     inflight: () => deps.store.inflight.ids(),
     recover: (paymentId) => recoverPayment(ctx, paymentId),
+    remind: () => fireReminders(ctx),
     async start() {
       await outbox.resume();
     },

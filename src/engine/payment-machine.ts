@@ -202,6 +202,9 @@ export async function settle(ctx: EngineContext, payment: PaymentRecord): Promis
     if (payment.status === "PAID") await ctx.family.caps.commit(payment.id);
     else await ctx.family.caps.release(payment.id);
     await ctx.family.claims.release(payment.family.householdId, payment.notice.rptId, payment.id);
+    if (payment.family.reminding === true) {
+      await ctx.family.reminders.cancel(payment.family.householdId, payment.notice.rptId, ctx.clock.now());
+    }
   }
   await ctx.store.openNotices.deleteIf(
     openNoticeKey(payment.chat, payment.notice.rptId),

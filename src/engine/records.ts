@@ -119,12 +119,25 @@ export interface FamilyPayment {
   readonly refusedBy: PersonName | null;
   /** The member's Paga held the total on their monthly cap (committed on PAID, released otherwise). */
   readonly reserved: boolean;
+  /** When the notice is due, as someone gave it after "Ricordamelo" (optional: older records have none). */
+  readonly dueDate?: { readonly date: string; readonly givenBy: string } | null;
+  /** Reminders at D-7, D-1 and on the day are set (until "Non ricordarmelo", or the payment is over). */
+  readonly reminding?: boolean;
 }
 
 /** A button the engine put on a message: its `ref` is this record's id. */
 export type ButtonRecord =
   | {
-      readonly action: "pay" | "cancel" | "book" | "schedule" | "retry" | "approve" | "refuse";
+      readonly action:
+        | "pay"
+        | "cancel"
+        | "book"
+        | "schedule"
+        | "retry"
+        | "approve"
+        | "refuse"
+        | "remind"
+        | "dont_remind";
       readonly paymentId: string;
       readonly cardVersion: number;
     }
@@ -146,7 +159,9 @@ export type Awaiting =
   | { readonly kind: "codes"; readonly userId: string }
   | { readonly kind: "fiscal_code"; readonly userId: string; readonly noticeNumber: string }
   | { readonly kind: "notice_number"; readonly userId: string; readonly fiscalCode: string }
-  | { readonly kind: "schedule_date"; readonly userId: string; readonly paymentId: string };
+  | { readonly kind: "schedule_date"; readonly userId: string; readonly paymentId: string }
+  /** After "Ricordamelo" on a household's card: when the notice is due. */
+  | { readonly kind: "due_date"; readonly userId: string; readonly paymentId: string };
 
 export interface ChatRecord {
   readonly awaiting: Awaiting | null;

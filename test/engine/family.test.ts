@@ -3,6 +3,8 @@ import { createManualClock } from "../../src/droppay/index.ts";
 import { type SandboxHandle, startSandbox } from "../../src/droppay/sandbox/index.ts";
 import type { ChatRef, CommandName, EventAck, Sender } from "../../src/engine/events.ts";
 import type { PaymentRecord } from "../../src/engine/records.ts";
+import { romeInstant } from "../../src/family/rome-time.ts";
+import { addDays, formatDay, italianDay } from "../../src/i18n/format.ts";
 import { createTestBackend, type TestBackend, testBackends } from "../helpers/backends.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
 import { noticeNumber, ordinaryPayee, testNotice } from "../helpers/notices.ts";
@@ -38,6 +40,17 @@ async function pdfText(bytes: Uint8Array): Promise<string> {
   }
 }
 
+const DAY = 24 * 60 * 60_000;
+
+/** Waits until `check` holds (polling; the sandbox settles on its own timers). */
+async function until(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 let eventCounter = 0;
 const eventId = () => `fam${++eventCounter}`;
 
@@ -48,11 +61,25 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
   const harnesses: Harness[] = [];
   const clock = createManualClock(Date.now());
 
+  /** A bot over the test's store and sandbox (another replica, or the same bot restarted, when `h` exists). */
+  const bot = async (port?: Harness["port"]) => {
+    const x = await startHarness({
+      kv: backend.open(),
+      sandbox,
+      clock,
+      storeUrl: backend.url,
+      // Reminders a week ahead: a card is not closed as stale meanwhile.
+      timing: { staleCardMs: 60 * DAY },
+      ...(port === undefined ? {} : { port }),
+    });
+    harnesses.push(x);
+    return x;
+  };
   const start = async () => {
+    clock.set(Date.now());
     backend = createTestBackend(name);
     sandbox = await startSandbox({ clock, timing: { settleMs: 30, promisedMs: 30, slowMs: 300 } });
-    h = await startHarness({ kv: backend.open(), sandbox, clock, storeUrl: backend.url });
-    harnesses.push(h);
+    h = await bot();
   };
   afterEach(async () => {
     for (const x of harnesses.splice(0).reverse()) await x.stop().catch(() => {});
@@ -131,7 +158,11 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
     await post(marco, paid.qrText);
     const waiting = card();
     expect(waiting.lines).toEqual(["Serve l'approvazione di Anna", "Paga dal conto di Anna", "Chiesto da Marco"]);
-    expect(waiting.buttons).toEqual([expect.stringMatching(/^Approva e paga 1\d\d,\d\d\u00a0€$/), "Rifiuta"]);
+    expect(waiting.buttons).toEqual([
+      expect.stringMatching(/^Approva e paga 1\d\d,\d\d\u00a0€$/),
+      "Rifiuta",
+      "Ricordamelo",
+    ]);
     // The form is on Anna's account, not Marco's.
     expect((await payments())[0]?.payer.personKey).toBe("playground:u-anna");
 
@@ -293,5 +324,87 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
     await h.settle();
     // The open cards again, under the list, with their buttons.
     expect(h.port.chat(group.chatId).at(-1)?.text).toMatch(/\[Approva e paga/);
+  });
+
+  it("Ricordamelo: reminders at D-7, D-1 and on the day, once each, across a restart and two bots on one store", async () => {
+    await start();
+    await family(marco);
+    await post(marco, paid.qrText);
+    await press(marco, /^Ricordamelo$/);
+    await see(/^Entro quando va pagato\?/);
+    const due = addDays(italianDay(clock.now()), 9);
+    const dueText = formatDay(due, "it");
+    await say(marco, dueText);
+    await see(/^Ok: ti ricordo questo avviso 7 giorni prima, il giorno prima e il /);
+    await h.settle();
+    expect(card().buttons).toContain("Non ricordarmelo");
+    const shown = h.port.lastCard(group.chatId)?.view.fields.find((f) => f.label === "Scadenza")?.value;
+    expect(shown).toBe(`${dueText} (indicata da Marco)`);
+
+    const reminders = () => texts().filter((t) => t.startsWith("Promemoria:"));
+    expect(await h.app.engine.remind()).toBe(0);
+    clock.set(romeInstant(addDays(due, -7), 9) + 60_000);
+    expect(await h.app.engine.remind()).toBe(1);
+    expect(await h.app.engine.remind()).toBe(0);
+    await h.settle();
+    expect(reminders()).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Promemoria: l'avviso di Comune di Borgo Sereno da 1\\d\\d,\\d\\d\u00a0€ scade tra 7 giorni \\(${dueText}\\)\\.\n\\[Approva e paga [^\\]]+\\]\n\\[Rifiuta\\]\n\\[Non ricordarmelo\\]$`,
+        ),
+      ),
+    ]);
+
+    // Restarted over the same store: the D-7 reminder is not sent again.
+    await h.app.stop();
+    harnesses.splice(harnesses.indexOf(h), 1);
+    const restarted = await bot(h.port);
+    expect(await restarted.app.engine.remind()).toBe(0);
+    // Two bots on one store at D-1: one of them sends it.
+    const second = await bot(h.port);
+    clock.set(romeInstant(addDays(due, -1), 9) + 60_000);
+    const sent = await Promise.all([restarted.app.engine.remind(), second.app.engine.remind()]);
+    expect(sent[0] + sent[1]).toBe(1);
+    clock.set(romeInstant(due, 9) + 60_000);
+    expect(await second.app.engine.remind()).toBe(1);
+    expect(await restarted.app.engine.remind()).toBe(0);
+    h = restarted;
+    await restarted.settle();
+    await second.settle();
+    expect(reminders().map((t) => t.split("\n")[0])).toEqual([
+      expect.stringContaining("scade tra 7 giorni"),
+      expect.stringContaining("scade domani"),
+      expect.stringContaining("scade oggi"),
+    ]);
+
+    // A reminder's button acts on the card: Anna approves from the day's reminder.
+    const fromReminder = h.port.button(group.chatId, /^Approva e paga/);
+    expect(h.port.messages.get(fromReminder.messageId)?.versions.at(-1)?.type).toBe("text");
+    await h.app.engine.handle({ type: "button", chat: group, from: anna, ...fromReminder, eventId: eventId() });
+    // The form's webhook goes to the first bot's address here (a real deployment keeps one PUBLIC_URL): the
+    // restarted bot is told as its webhook listener would tell it.
+    await h.app.engine.drain();
+    await until(async () => sandbox.admin.forms()[0]?.status === "PAID");
+    const [payment] = await payments();
+    h.app.engine.onFormChanged(payment?.id ?? "");
+    await see(/Chiesto da Marco, approvato da Anna\./);
+  });
+
+  it("Non ricordarmelo stops the reminders", async () => {
+    await start();
+    await family(marco);
+    await post(marco, paid.qrText);
+    await press(marco, /^Ricordamelo$/);
+    const due = addDays(italianDay(clock.now()), 9);
+    await say(marco, formatDay(due, "it"));
+    await see(/^Ok: ti ricordo/);
+    await h.settle();
+    expect(await press(anna, /^Non ricordarmelo$/)).toEqual({ toast: "Va bene, non ti ricordo più questo avviso." });
+    await h.settle();
+    expect(card().buttons).not.toContain("Non ricordarmelo");
+    clock.set(romeInstant(addDays(due, -7), 9) + 60_000);
+    expect(await h.app.engine.remind()).toBe(0);
+    clock.set(romeInstant(due, 9) + 60_000);
+    expect(await h.app.engine.remind()).toBe(0);
   });
 });
