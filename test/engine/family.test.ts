@@ -8,6 +8,7 @@ import { addDays, formatDay, italianDay } from "../../src/i18n/format.ts";
 import { createTestBackend, type TestBackend, testBackends } from "../helpers/backends.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
 import { noticeNumber, ordinaryPayee, testNotice } from "../helpers/notices.ts";
+import { pdfText } from "../helpers/pdf-text.ts";
 
 /**
  * A family in a group chat, end to end: the real engine (createApp), the DropPay sandbox, and each store backend.
@@ -21,24 +22,6 @@ const luca: Sender = { userId: "u-luca", name: "Luca", locale: "it" };
 const group: ChatRef = { platform: "playground", chatId: "famiglia", kind: "group" };
 /** A notice of the ordinary payee whose QR code says `cents` (the sandbox then asks exactly that). */
 const qr = (n: number, cents: number) => `PAGOPA|002|${noticeNumber(n)}|${ordinaryPayee}|${cents}`;
-
-/** A PDF's text as a reader extracts it (pdf.js), its items joined by spaces. */
-async function pdfText(bytes: Uint8Array): Promise<string> {
-  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-  const doc = await pdfjs.getDocument({ data: bytes, isEvalSupported: false, disableFontFace: true, verbosity: 0 })
-    .promise;
-  try {
-    const parts: string[] = [];
-    for (let n = 1; n <= doc.numPages; n++) {
-      for (const item of (await (await doc.getPage(n)).getTextContent()).items) {
-        if ("str" in item) parts.push(item.str);
-      }
-    }
-    return parts.join(" ");
-  } finally {
-    await doc.destroy();
-  }
-}
 
 const DAY = 24 * 60 * 60_000;
 
