@@ -241,7 +241,7 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
           }
         case "command":
           inChatOrder(key, locale, event.chat, async () => {
-            await handleCommand(ctx, event.chat, event.from, event.name, event.args, locale);
+            await handleCommand(ctx, event.chat, event.from, event.name, event.args, locale, event.replyToUserId);
           });
           return {};
         case "text":

@@ -57,6 +57,8 @@ interface EventBase {
   readonly eventId?: string;
   /** The message this one replies to, when the platform says so (group flows work by replies). */
   readonly replyTo?: string;
+  /** Who wrote the message this one replies to (`/limite 50` in reply to Marco sets Marco's limit). */
+  readonly replyToUserId?: string;
 }
 
 export type InboundEvent =

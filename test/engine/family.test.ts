@@ -72,8 +72,9 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
 
   const say = (from: Sender, text: string) =>
     h.app.engine.handle({ type: "text", chat: group, from, text, eventId: eventId() });
-  const command = async (from: Sender, name: CommandName, args = "") => {
-    await h.app.engine.handle({ type: "command", chat: group, from, name, args, eventId: eventId() });
+  const command = async (from: Sender, name: CommandName, args = "", replyTo?: Sender) => {
+    const reply = replyTo === undefined ? {} : { replyToUserId: replyTo.userId };
+    await h.app.engine.handle({ type: "command", chat: group, from, name, args, eventId: eventId(), ...reply });
     await h.app.engine.drain();
   };
   const press = (from: Sender, label: RegExp): Promise<EventAck> => {
@@ -124,6 +125,11 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
     expect(texts().at(-1)).toBe("Solo chi paga per la famiglia può farlo.");
     await command(anna, "limit", "@marco 50");
     expect(texts().at(-1)).toBe("Marco può pagare da solo fino a 50,00\u00a0€ al mese.");
+    // In reply to one of Luca's messages: Luca's limit.
+    await command(anna, "limit", "10", luca);
+    expect(texts().at(-1)).toBe("Luca può pagare da solo fino a 10,00\u00a0€ al mese.");
+    await command(anna, "limit", "luca 0");
+    expect(texts().at(-1)).toBe("Ogni avviso di Luca ora va approvato.");
     await command(anna, "family");
     expect(texts().at(-1)).toBe(
       [

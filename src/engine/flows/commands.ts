@@ -70,6 +70,7 @@ export async function handleCommand(
   name: CommandName,
   args: string,
   locale: Locale,
+  replyToUserId?: string,
 ): Promise<EventAck> {
   const m = messagesFor(locale);
   switch (name) {
@@ -130,7 +131,7 @@ export async function handleCommand(
       await familyCommand(ctx, chat, from, args, locale);
       break;
     case "limit":
-      await limitCommand(ctx, chat, from, args, locale);
+      await limitCommand(ctx, chat, from, args, locale, replyToUserId ?? null);
       break;
   }
   return {};

@@ -115,13 +115,14 @@ export async function familyCommand(
   await say(ctx, chat, adding ? m.household.payerAdded(person.name) : m.household.handedOver(person.name));
 }
 
-/** /limite @marco 50 (/limit): a payer sets a member's monthly cap. */
+/** /limite @marco 50 (/limit), or /limite 50 in reply to Marco: a payer sets a member's monthly cap. */
 export async function limitCommand(
   ctx: EngineContext,
   chat: ChatRef,
   from: Sender,
   args: string,
   locale: Locale,
+  replyToUserId: string | null,
 ): Promise<void> {
   const m = familyMessagesFor(locale);
   const h = await householdOf(ctx, chat);
@@ -133,7 +134,7 @@ export async function limitCommand(
     await say(ctx, chat, m.household.capUsage);
     return;
   }
-  const request = parseLimitCommand(h, args, null);
+  const request = parseLimitCommand(h, args, replyToUserId);
   if (!request.ok) {
     await say(ctx, chat, `${m.errors[request.error.code]}\n${m.household.capUsage}`);
     return;
