@@ -11,6 +11,7 @@ import { pressChoose } from "./flows/choices.ts";
 import { handleCommand, setLanguage } from "./flows/commands.ts";
 import { pressPay } from "./flows/confirm-payment.ts";
 import { noteSeen } from "./flows/family.ts";
+import { pressReceipt } from "./flows/family-lists.ts";
 import { handleFiles, handleText, pressTypeCodes, showReading } from "./flows/intake.ts";
 import { refreshLink } from "./flows/linking.ts";
 import { pressBook, pressCancel, pressRefuse, pressRetry, pressSchedule } from "./flows/manage-payment.ts";
@@ -152,6 +153,8 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
         return pressRemind(ctx, button.paymentId, event.from);
       case "dont_remind":
         return pressDontRemind(ctx, button.paymentId);
+      case "receipt":
+        return pressReceipt(ctx, button.paymentId, event.eventId ?? event.ref);
       case "cancel":
         return pressCancel(ctx, button.paymentId, event.from);
       case "book":

@@ -137,7 +137,8 @@ export type ButtonRecord =
         | "approve"
         | "refuse"
         | "remind"
-        | "dont_remind";
+        | "dont_remind"
+        | "receipt";
       readonly paymentId: string;
       readonly cardVersion: number;
     }

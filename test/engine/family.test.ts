@@ -194,6 +194,11 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
     expect(texts().at(-1)).toMatch(
       /Comune di Borgo Sereno — 1\d\d,\d\d\u00a0€ — pagato\n {2}chiesto da Marco, approvato da Anna\n {2}IUR \S+/,
     );
+    // /storico sends the receipt again.
+    expect(texts().at(-1)).toMatch(/\n\[Ricevuta: Comune di Borgo Sereno, 1\d\d,\d\d\u00a0€\]$/);
+    await press(marco, /^Ricevuta: Comune di Borgo Sereno/);
+    await h.settle();
+    expect(h.port.deliveries.filter((d) => d.view.type === "document")).toHaveLength(2);
   });
 
   it("Rifiuta closes the card saying who declined, and deletes the form", async () => {

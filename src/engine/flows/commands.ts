@@ -114,11 +114,8 @@ export async function handleCommand(
     }
     case "history": {
       const household = await householdOf(ctx, chat);
-      await say(
-        ctx,
-        chat,
-        household === undefined ? await history(ctx, chat, locale) : await householdHistory(ctx, chat, locale),
-      );
+      if (household === undefined) await say(ctx, chat, await history(ctx, chat, locale));
+      else await householdHistory(ctx, chat, locale);
       break;
     }
     case "list": {

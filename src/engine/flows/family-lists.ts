@@ -1,13 +1,16 @@
+import { familyMessagesFor } from "../../family/i18n.ts";
 import { type HistoryItem, historyText, type PendingItem, pendingText } from "../../family/views.ts";
-import { italianDay } from "../../i18n/format.ts";
+import { formatMoney, italianDay } from "../../i18n/format.ts";
 import { messagesFor } from "../../i18n/t.ts";
 import type { Cents, Locale } from "../../notice/money.ts";
-import { type EngineContext, say } from "../context.ts";
-import type { ChatRef } from "../events.ts";
+import { type EngineContext, makeButton, paymentLocale, say } from "../context.ts";
+import type { ChatRef, EventAck } from "../events.ts";
 import { chatKey } from "../ids.ts";
 import { figuresOf } from "../payment-status.ts";
 import { statusWord } from "../read-api.ts";
+import { receiptView } from "../receipt-view.ts";
 import type { PaymentRecord } from "../records.ts";
+import type { Button } from "../views.ts";
 import { showCard } from "./show-card.ts";
 
 /** How many open cards /lista shows again under its list (their buttons are the list's buttons). */
@@ -43,10 +46,17 @@ export async function householdPending(ctx: EngineContext, chat: ChatRef, locale
   for (const p of withButtons.reverse()) await showCard(ctx, p, { fresh: true });
 }
 
-/** /storico in a household: each payment with who asked, who approved, its status and IUR. */
-export async function householdHistory(ctx: EngineContext, chat: ChatRef, locale: Locale): Promise<string> {
+/** How many "Ricevuta" buttons /storico offers (the latest PAID payments). */
+const RECEIPT_BUTTONS = 3;
+
+/**
+ * /storico in a household: each payment with who asked, who approved, its status and IUR, and a button to have
+ * the receipt of each of the latest PAID ones again.
+ */
+export async function householdHistory(ctx: EngineContext, chat: ChatRef, locale: Locale): Promise<void> {
   const m = messagesFor(locale);
-  const items: HistoryItem[] = (await chatPayments(ctx, chat)).slice(0, 10).map((p) => ({
+  const payments = (await chatPayments(ctx, chat)).slice(0, 10);
+  const items: HistoryItem[] = payments.map((p) => ({
     day: italianDay(p.createdAt),
     payee: p.form?.payeeName ?? p.notice.fiscalCode,
     totalCents: totalOf(p),
@@ -55,5 +65,22 @@ export async function householdHistory(ctx: EngineContext, chat: ChatRef, locale
     approvedBy: p.family?.approvedBy?.name ?? null,
     iur: p.status === "PAID" ? (p.form?.iur ?? null) : null,
   }));
-  return historyText(items, locale);
+  const f = familyMessagesFor(locale).history;
+  const buttons: Button[][] = [];
+  for (const p of payments.filter((x) => x.status === "PAID" && x.form?.iur).slice(0, RECEIPT_BUTTONS)) {
+    const total = totalOf(p);
+    const label = `${f.sendReceipt}: ${p.form?.payeeName ?? p.notice.fiscalCode}${total === null ? "" : `, ${formatMoney(total, locale)}`}`;
+    buttons.push([await makeButton(ctx, { action: "receipt", paymentId: p.id, cardVersion: p.cardVersion }, label)]);
+  }
+  await ctx.outbox.send({ chat, view: { type: "text", text: historyText(items, locale), buttons } });
+}
+
+/** "Ricevuta" under /storico: the payment's PDF receipt, sent again. */
+export async function pressReceipt(ctx: EngineContext, paymentId: string, ref: string): Promise<EventAck> {
+  const p = await ctx.store.payments.get(paymentId);
+  const view = p === undefined ? null : await receiptView(p, await paymentLocale(ctx, p));
+  if (p === undefined || view === null) return { toast: messagesFor(ctx.defaultLocale).toast.expired };
+  // One receipt per press (a redelivered press sends it once).
+  await ctx.outbox.send({ id: `receipt:${paymentId}:${ref}`, chat: p.chat, view });
+  return {};
 }
