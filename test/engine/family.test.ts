@@ -401,4 +401,19 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
     clock.set(romeInstant(due, 9) + 60_000);
     expect(await h.app.engine.remind()).toBe(0);
   });
+
+  it("a due date typed with the notice is on the card and sets the reminders", async () => {
+    await start();
+    await family(marco);
+    const due = addDays(italianDay(clock.now()), 20);
+    await post(
+      marco,
+      `Codice avviso ${paid.noticeNumber} ente ${paid.fiscalCode}, da pagare entro il ${formatDay(due, "it")}`,
+    );
+    const shown = h.port.lastCard(group.chatId)?.view.fields.find((f) => f.label === "Scadenza")?.value;
+    expect(shown).toBe(`${formatDay(due, "it")} (indicata da Marco)`);
+    expect(card().buttons).toContain("Non ricordarmelo");
+    clock.set(romeInstant(addDays(due, -7), 9) + 60_000);
+    expect(await h.app.engine.remind()).toBe(1);
+  });
 });

@@ -40,10 +40,18 @@ async function openWithProgress(
   locale: Locale,
   notice: PaymentNotice,
   ref: string,
+  text?: string,
 ) {
   const slot = slots.progress(ref);
   await say(ctx, chat, messagesFor(locale).preparing, { slot });
-  await openPayment(ctx, { chat, from, locale, notice: noticeRef(notice), slot });
+  await openPayment(ctx, {
+    chat,
+    from,
+    locale,
+    notice: noticeRef(notice),
+    slot,
+    ...(text === undefined ? {} : { text }),
+  });
 }
 
 /**
@@ -103,7 +111,7 @@ export async function handleText(
   const input = read.value;
   if (input.notice !== null) {
     if (awaiting?.userId === from.userId) await setAwaiting(ctx, chat, null);
-    return openWithProgress(ctx, chat, from, locale, input.notice, ref);
+    return openWithProgress(ctx, chat, from, locale, input.notice, ref, text);
   }
   if (input.noticeNumber !== null) {
     await setAwaiting(ctx, chat, { kind: "fiscal_code", userId: from.userId, noticeNumber: input.noticeNumber });

@@ -1,6 +1,7 @@
+import { findDueDate } from "../../family/due-date.ts";
 import type { PaymentRoute } from "../../family/household.ts";
 import { familyMessagesFor } from "../../family/i18n.ts";
-import { formatDay, formatMoment } from "../../i18n/format.ts";
+import { formatDay, formatMoment, italianDay } from "../../i18n/format.ts";
 import { messagesFor } from "../../i18n/t.ts";
 import type { Cents, Locale } from "../../notice/money.ts";
 import { type EngineContext, paymentLocale, say, slots, toPerson } from "../context.ts";
@@ -26,6 +27,19 @@ export interface OpenRequest {
   readonly notice: NoticeRef;
   /** The message slot the card goes to (the "reading…" message it replaces); a new message when unset. */
   readonly slot?: string;
+  /** What the person typed with the notice: in a household, a due date in it ("entro il 04/01/2027") is kept. */
+  readonly text?: string;
+}
+
+/**
+ * A due date announced in what the person typed with the notice ("scadenza 04/01/2027"): only after words that
+ * say it is one, and not already past. Reminders are then set once the card is there.
+ */
+function typedDueDate(req: OpenRequest, now: number): { dueDate?: { date: string; givenBy: string } } {
+  if (req.text === undefined) return {};
+  const today = italianDay(now);
+  const found = findDueDate(req.text, "read", today);
+  return found === null || found.date < today ? {} : { dueDate: { date: found.date, givenBy: req.from.name } };
 }
 
 /** How many recent payments a chat remembers for /storico. */
@@ -108,7 +122,16 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
     queued: { cardVersion: 0, announced: 0 },
     ...(household === undefined || route === undefined
       ? {}
-      : { family: { householdId: household.id, route, approvedBy: null, refusedBy: null, reserved: false } }),
+      : {
+          family: {
+            householdId: household.id,
+            route,
+            approvedBy: null,
+            refusedBy: null,
+            reserved: false,
+            ...typedDueDate(req, now),
+          },
+        }),
     closedReason: null,
     createdAt: now,
     updatedAt: now,
@@ -296,6 +319,21 @@ export async function createForm(ctx: EngineContext, paymentId: string): Promise
         },
   );
   if (saved.applied) await watch(ctx, paymentId, ctx.timing.firstCheckMs);
+  const due = saved.applied ? saved.value.family?.dueDate : undefined;
+  if (saved.applied && due && ctx.family !== undefined && saved.value.family !== undefined) {
+    // A due date typed with the notice: its reminders, as after "Ricordamelo".
+    await ctx.family.reminders.schedule({
+      householdId: saved.value.family.householdId,
+      rptId: saved.value.notice.rptId,
+      paymentId,
+      dueDate: due.date,
+    });
+    await transition(ctx, paymentId, (cur) =>
+      cur.family === undefined || cur.family.reminding === true || cur.phase === "closed"
+        ? undefined
+        : { ...cur, family: { ...cur.family, reminding: true } },
+    );
+  }
 }
 
 /**
