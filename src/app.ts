@@ -1,6 +1,7 @@
 import { dirname, join } from "node:path";
 import { createSandboxDemoAccounts } from "./app/demo-accounts.ts";
 import { createDropPayGateway } from "./app/droppay-gateway.ts";
+import { createReminderTicker } from "./app/reminder-ticker.ts";
 import { ConfigError } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 import { createDropPayAuth, createDropPayClient } from "./droppay/index.ts";
@@ -9,8 +10,10 @@ import { type Clock, systemClock } from "./engine/clock.ts";
 import { defaultTiming, type EngineTiming } from "./engine/context.ts";
 import { createEngine, type EngineRuntime } from "./engine/engine.ts";
 import type { PaymentGateway } from "./engine/gateway-port.ts";
+import { newId } from "./engine/ids.ts";
 import type { NoticeScanner } from "./engine/scanner-port.ts";
 import type { EngineStore } from "./engine/store-port.ts";
+import { createFamily } from "./family/family.ts";
 import { createHttpServer, type HttpServer } from "./http/server.ts";
 import type { StoredEvent } from "./inbox/accepted-event.ts";
 import { createInbox, type Inbox } from "./inbox/inbox.ts";
@@ -149,6 +152,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     clock,
     defaultLocale: config.DEFAULT_LOCALE,
+    // Households in group chats, over the same backend (and so the same atomicity across replicas).
+    family: createFamily({ kv, clock, replicaId: newId() }),
     ...(overrides.timing === undefined ? {} : { timing: overrides.timing }),
     ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
   });
@@ -201,6 +206,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ...(overrides.reconcilerTickMs === undefined ? {} : { tickMs: overrides.reconcilerTickMs }),
   });
 
+  const reminders = createReminderTicker(engine, logger);
+
   return {
     config,
     logger,
@@ -218,10 +225,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await engine.start();
       await inbox.start();
       await reconciler.start();
+      reminders.start();
       return { url };
     },
     async stop(options = {}) {
       reconciler.stop();
+      reminders.stop();
       // Webhook re-reads already accepted get the same grace as the engine's work (the reconciler covers the rest).
       if ((options.graceMs ?? 0) > 0) {
         let timer: NodeJS.Timeout | undefined;

@@ -28,7 +28,8 @@ const it = {
       "• `/paga` apre un modulo dove caricare l'avviso o scrivere i codici\n" +
       "• `/paga <codice avviso> <codice fiscale ente>` mostra subito il riepilogo\n" +
       "• `/paga lista` i tuoi avvisi in sospeso · `/paga storico` gli ultimi pagamenti del canale · `/paga collega` collega il tuo conto DropPay · " +
-      "`/paga aiuto` tutti i comandi",
+      "`/paga aiuto` tutti i comandi\n" +
+      "• In un canale di famiglia: `/paga famiglia` (chi paga, i limiti) · `/paga limite @marco 50`",
     openModal: "Paga un avviso",
     pending: "Da confermare",
     recent: "Ultimi pagamenti",
@@ -61,7 +62,8 @@ const en: typeof it = {
       "• `/pay` opens a form to upload the notice or type its codes\n" +
       "• `/pay <notice number> <payee fiscal code>` shows the summary at once\n" +
       "• `/pay list` your pending notices · `/pay history` the channel's latest payments · `/pay link` links your DropPay account · " +
-      "`/pay help` every command",
+      "`/pay help` every command\n" +
+      "• In a family channel: `/pay family` (who pays, the limits) · `/pay limit @marco 50`",
     openModal: "Pay a notice",
     pending: "Waiting for you",
     recent: "Latest payments",

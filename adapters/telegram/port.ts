@@ -59,6 +59,25 @@ export function createTelegramPort(telegram: Telegram, options: TelegramPortOpti
     }
   }
 
+  /** A file (a PDF receipt) as a document with its caption; never edited afterwards. */
+  async function sendFile(
+    to: ChatRef,
+    file: Extract<View, { type: "document" }>,
+    replyTo: string | undefined,
+  ): Promise<string> {
+    const sent = await telegram.sendDocument(
+      chatIdOf(to),
+      { source: Buffer.from(file.base64, "base64"), filename: file.fileName },
+      {
+        caption: file.caption,
+        ...(replyTo === undefined
+          ? {}
+          : { reply_parameters: { message_id: Number(replyTo), allow_sending_without_reply: true } }),
+      },
+    );
+    return String(sent.message_id);
+  }
+
   async function edit(to: ChatRef, messageId: string, message: RenderedMessage): Promise<string> {
     try {
       await telegram.editMessageText(chatIdOf(to), Number(messageId), undefined, message.html, {
@@ -84,6 +103,9 @@ export function createTelegramPort(telegram: Telegram, options: TelegramPortOpti
         const message = renderView(view);
         // Telegram clears "typing…" when a message arrives; stop renewing it too.
         stopTyping(chatIdOf(to));
+        if (view.type === "document") {
+          return { messageId: await sendFile(to, view, deliverOptions?.replyTo ?? deliverOptions?.thread) };
+        }
         const messageId =
           deliverOptions?.replace === undefined
             ? // A thread is a reply to its first message here; audience is not honoured (a group sees the view).

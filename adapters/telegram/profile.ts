@@ -10,7 +10,18 @@ import { menuCommands } from "./commands.ts";
 const LOCALES: readonly Locale[] = ["it", "en"];
 
 /** Commands that make sense in a family group; account linking and language stay in private chats. */
-const GROUP_COMMANDS: ReadonlySet<CommandName> = new Set(["start", "help", "cancel", "history", "list"]);
+const GROUP_COMMANDS: ReadonlySet<CommandName> = new Set([
+  "start",
+  "help",
+  "cancel",
+  "history",
+  "list",
+  "family",
+  "limit",
+]);
+
+/** Commands about a group's household: a private chat has none, so its menu leaves them out. */
+const GROUP_ONLY: ReadonlySet<CommandName> = new Set(["family", "limit"]);
 
 /**
  * Publishes the command menus (private chats and groups, per language, plus a fallback in the default language
@@ -25,7 +36,7 @@ export async function publishBotProfile(telegram: Telegram, defaultLocale: Local
   for (const { language, locale } of targets) {
     const all = menuCommands(locale);
     const scoped: [BotCommandScope, typeof all][] = [
-      [{ type: "all_private_chats" }, all],
+      [{ type: "all_private_chats" }, all.filter((c) => !GROUP_ONLY.has(c.name))],
       [{ type: "all_group_chats" }, all.filter((c) => GROUP_COMMANDS.has(c.name))],
     ];
     const extra = language === undefined ? {} : { language_code: language };

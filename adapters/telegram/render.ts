@@ -23,7 +23,12 @@ const TONE_MARK: Readonly<Record<CardTone, string>> = {
 /** Renders an engine view. The engine's text is plain, so every piece of it is escaped here. */
 export function renderView(view: View): RenderedMessage {
   const keyboard = renderKeyboard(view.buttons ?? []);
-  const html = view.type === "text" ? escapeHtml(clip(view.text)) : renderCard(view);
+  const html =
+    view.type === "text"
+      ? escapeHtml(clip(view.text))
+      : view.type === "document"
+        ? escapeHtml(clip(view.caption))
+        : renderCard(view);
   return keyboard === undefined ? { html } : { html, keyboard };
 }
 

@@ -11,7 +11,7 @@ export interface TranslateContext {
 }
 
 /** The fields every event of one message shares. */
-export type EventBase = Pick<InboundEvent, "chat" | "from" | "eventId" | "replyTo">;
+export type EventBase = Pick<InboundEvent, "chat" | "from" | "eventId" | "replyTo" | "replyToUserId">;
 
 /** How one update reaches the engine: an event now, one part of an album (sent together later), or nothing. */
 export type Translation =
@@ -70,6 +70,7 @@ function translateMessage(updateId: number, message: Message, context: Translate
   const chat = chatRef(message.chat);
   if (chat === undefined) return ignore("channel post");
   const replyTo = "reply_to_message" in message ? message.reply_to_message?.message_id : undefined;
+  const repliedAuthor = "reply_to_message" in message ? message.reply_to_message?.from : undefined;
   const base: EventBase = {
     chat,
     // Anonymous admins and linked channels come as `from: GroupAnonymousBot` with the real author in sender_chat.
@@ -77,6 +78,7 @@ function translateMessage(updateId: number, message: Message, context: Translate
       message.sender_chat !== undefined || message.from === undefined ? senderOfChat(message) : sender(message.from),
     eventId: String(updateId),
     ...(replyTo === undefined ? {} : { replyTo: String(replyTo) }),
+    ...(repliedAuthor === undefined || repliedAuthor.is_bot ? {} : { replyToUserId: String(repliedAuthor.id) }),
   };
 
   if ("text" in message) {

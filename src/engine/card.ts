@@ -1,6 +1,7 @@
+import { familyMessagesFor } from "../family/i18n.ts";
 import { formatDay, formatMoment, formatMoney } from "../i18n/format.ts";
 import { type Messages, messagesFor } from "../i18n/t.ts";
-import type { Locale } from "../notice/money.ts";
+import type { Cents, Locale } from "../notice/money.ts";
 import { formatNoticeNumber } from "../notice/notice-number.ts";
 import { type EngineContext, makeButton } from "./context.ts";
 import type { PaymentForm } from "./gateway-port.ts";
@@ -10,7 +11,7 @@ import type { Button, ButtonRows, CardField, CardTone, View } from "./views.ts";
 
 /** A button the card wants, before it gets its stored ref. */
 interface ButtonSpec {
-  readonly action: "pay" | "cancel" | "book" | "schedule" | "retry";
+  readonly action: "pay" | "cancel" | "book" | "schedule" | "retry" | "approve" | "refuse" | "remind" | "dont_remind";
   readonly label: string;
   readonly style?: "primary" | "danger";
 }
@@ -72,6 +73,10 @@ function fieldsOf(p: PaymentRecord, m: Messages, locale: Locale): CardField[] {
   add(m.card.description, form?.description);
   add(m.card.noticeNumber, formatNoticeNumber(p.notice.noticeNumber));
   if (form?.dueDate) add(m.card.dueDate, formatDay(form.dueDate, locale));
+  else if (p.family?.dueDate) {
+    const due = p.family.dueDate;
+    add(m.card.dueDate, familyMessagesFor(locale).card.dueGiven(formatDay(due.date, locale), due.givenBy));
+  }
   if (form === null) {
     if (p.notice.amountCents !== null) add(m.card.amount, formatMoney(p.notice.amountCents, locale));
     return fields;
@@ -111,6 +116,17 @@ function buttonSpecs(p: PaymentRecord, m: Messages, locale: Locale): ButtonSpec[
     return [[{ action: "cancel", label: m.buttons.cancel, style: "danger" }]];
   if (p.phase !== "open" || form === null) return [];
   const total = formatMoney(figuresOf(form).totalCents, locale);
+  if (p.family?.route.kind === "approval") {
+    // A member's notice waiting for a payer: only Approva e paga and Rifiuta (the press checks who presses).
+    const f = familyMessagesFor(locale).buttons;
+    return [
+      [
+        { action: "approve", label: f.approveAndPay(total), style: "primary" },
+        { action: "refuse", label: f.refuse, style: "danger" },
+      ],
+      ...reminderRow(p, locale),
+    ];
+  }
   const pay: ButtonSpec = {
     action: "pay",
     label: p.scheduledDate ? m.buttons.payOn(total, formatDay(p.scheduledDate, locale)) : m.buttons.pay(total),
@@ -121,14 +137,49 @@ function buttonSpecs(p: PaymentRecord, m: Messages, locale: Locale): ButtonSpec[
   if (form.canBook && !p.booked && !p.scheduledDate) more.push({ action: "book", label: m.buttons.book });
   if (form.canSchedule && !p.booked) more.push({ action: "schedule", label: m.buttons.schedule });
   if (more.length > 0) rows.push(more);
-  return rows;
+  return [...rows, ...reminderRow(p, locale)];
+}
+
+/** A household's open card offers reminders: "Ricordamelo" until a due date is given, then "Non ricordarmelo". */
+function reminderRow(p: PaymentRecord, locale: Locale): ButtonSpec[][] {
+  if (p.family === undefined || p.phase !== "open") return [];
+  const f = familyMessagesFor(locale).buttons;
+  if (p.family.reminding === true) return [[{ action: "dont_remind", label: f.dontRemind }]];
+  if (p.family.dueDate === undefined || p.family.dueDate === null) return [[{ action: "remind", label: f.remindMe }]];
+  return [];
+}
+
+/** A household card's lines: whose account pays, who asked, and whose decision it waits for (or who decided). */
+function familyLines(p: PaymentRecord, locale: Locale): string[] {
+  const family = p.family;
+  if (family === undefined) return [];
+  const f = familyMessagesFor(locale).card;
+  const { route } = family;
+  const lines = [f.paysFrom(route.payer.name)];
+  if (family.refusedBy !== null) return [...lines, f.askedBy(p.ownerName), f.refusedBy(family.refusedBy.name)];
+  if (family.approvedBy !== null) return [...lines, f.askedBy(p.ownerName), f.approvedBy(family.approvedBy.name)];
+  if (route.kind === "approval") {
+    lines.push(f.askedBy(p.ownerName));
+  } else if (route.kind === "alone") {
+    if (p.phase === "open" && p.form !== null) {
+      lines.push(f.underCap(formatMoney((route.remainingCents - figuresOf(p.form).totalCents) as Cents, locale)));
+    }
+    lines.push(f.askedBy(p.ownerName));
+  }
+  return lines;
 }
 
 /** The card a payment shows, with the given buttons (pure: the same record always renders the same card). */
 export function renderCard(p: PaymentRecord, locale: Locale, buttons: ButtonRows): View {
   const m = messagesFor(locale);
-  const { line, tone } = statusOf(p, m, locale);
-  const lines = [line];
+  const status = statusOf(p, m, locale);
+  // A member's card waiting for a payer says so where others say "press Paga" (it has no Paga).
+  const waiting = p.family?.route.kind === "approval" && p.phase === "open" && p.status !== "FAILED";
+  const line = waiting
+    ? familyMessagesFor(locale).card.approvalNeeded(p.family?.route.approvers.map((x) => x.name) ?? [])
+    : status.line;
+  const { tone } = status;
+  const lines = [line, ...familyLines(p, locale)];
   if (p.note) lines.push(p.note);
   const form = p.form;
   if (form !== null && p.phase === "open") {

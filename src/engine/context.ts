@@ -1,3 +1,4 @@
+import type { Family } from "../family/family.ts";
 import { localeFromTag } from "../i18n/t.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Locale } from "../notice/money.ts";
@@ -64,6 +65,11 @@ export interface EngineContext {
   readonly outbox: Outbox;
   readonly timing: EngineTiming;
   readonly defaultLocale: Locale;
+  /**
+   * Households in group chats (src/family): payers, members' caps, one payment per notice. Unset, every chat
+   * works as before (the person who sends a notice pays it from their own account).
+   */
+  readonly family?: Family;
   /** The leases this process holds (a payment's flow): renewed while it lives, let go when it stops. */
   readonly leases: LeaseKeeper;
   /** Runs work after the event is acknowledged; drain() waits for it; failures are logged. */

@@ -1,4 +1,5 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
+import type { Family } from "../family/family.ts";
 import { messagesFor } from "../i18n/t.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Locale } from "../notice/money.ts";
@@ -9,11 +10,14 @@ import type { EventAck, InboundEvent } from "./events.ts";
 import { pressChoose } from "./flows/choices.ts";
 import { handleCommand, setLanguage } from "./flows/commands.ts";
 import { pressPay } from "./flows/confirm-payment.ts";
+import { noteSeen } from "./flows/family.ts";
+import { pressReceipt } from "./flows/family-lists.ts";
 import { handleFiles, handleText, pressTypeCodes, showReading } from "./flows/intake.ts";
 import { refreshLink } from "./flows/linking.ts";
-import { pressBook, pressCancel, pressRetry, pressSchedule } from "./flows/manage-payment.ts";
+import { pressBook, pressCancel, pressRefuse, pressRetry, pressSchedule } from "./flows/manage-payment.ts";
 import { recoverPayment } from "./flows/recover-payment.ts";
 import { type RefreshOutcome, type RefreshTrigger, refreshPayment } from "./flows/refresh-payment.ts";
+import { fireReminders, pressDontRemind, pressRemind } from "./flows/reminders.ts";
 import type { PaymentGateway } from "./gateway-port.ts";
 import { chatKey, newId } from "./ids.ts";
 import { createLeaseKeeper } from "./lease.ts";
@@ -33,6 +37,8 @@ export interface EngineDeps {
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly defaultLocale?: Locale;
+  /** The family domain over the same store backend (households in group chats); unset, there are none. */
+  readonly family?: Family;
   readonly timing?: Partial<EngineTiming>;
   /** Waits used by retries and the outbox (tests of backoff inject fake ones). */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -53,6 +59,11 @@ export interface EngineRuntime extends Engine {
    * to where its record says. False when a live holder has it.
    */
   recover(paymentId: string): Promise<boolean>;
+  /**
+   * Sends the household reminders due at the clock's now, each once across passes, restarts and replicas
+   * (the reconciler's tick calls it); resolves to how many this call sent.
+   */
+  remind(): Promise<number>;
   /** Sends what the outbox kept from before a restart. */
   start(): Promise<void>;
   /**
@@ -102,6 +113,7 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
     outbox,
     timing: { ...defaultTiming, ...deps.timing },
     defaultLocale: deps.defaultLocale ?? "it",
+    ...(deps.family === undefined ? {} : { family: deps.family }),
     leases,
     background,
     sleep: (ms) => sleep(ms),
@@ -137,6 +149,16 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
     switch (button.action) {
       case "pay":
         return pressPay(ctx, button.paymentId, button.cardVersion, event.from);
+      case "approve":
+        return pressPay(ctx, button.paymentId, button.cardVersion, event.from, { approving: true });
+      case "refuse":
+        return pressRefuse(ctx, button.paymentId, button.cardVersion, event.from);
+      case "remind":
+        return pressRemind(ctx, button.paymentId, event.from);
+      case "dont_remind":
+        return pressDontRemind(ctx, button.paymentId);
+      case "receipt":
+        return pressReceipt(ctx, button.paymentId, event.eventId ?? event.ref);
       case "cancel":
         return pressCancel(ctx, button.paymentId, event.from);
       case "book":
@@ -199,6 +221,8 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
         if (event.type === "text" || event.type === "files") accepted.add(seenKey);
       }
       const locale = await localeOf(ctx, event.chat.platform, event.from);
+      // A household learns its members by their speaking in the group (a new one's cap is 0).
+      await noteSeen(ctx, event.chat, event.from);
       const key = chatKey(event.chat);
       const ref = seenKey ?? newId();
       /** Runs a text's or files' work, and marks the event seen once it is done (or answered with an error). */
@@ -224,7 +248,7 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
           }
         case "command":
           inChatOrder(key, locale, event.chat, async () => {
-            await handleCommand(ctx, event.chat, event.from, event.name, event.args, locale);
+            await handleCommand(ctx, event.chat, event.from, event.name, event.args, locale, event.replyToUserId);
           });
           return {};
         case "text":
@@ -274,6 +298,7 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
     },
     inflight: () => deps.store.inflight.ids(),
     recover: (paymentId) => recoverPayment(ctx, paymentId),
+    remind: () => fireReminders(ctx),
     async start() {
       await outbox.resume();
       // Deliveries a dead replica queued in its memory: any live one sends them within seconds.

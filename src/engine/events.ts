@@ -33,7 +33,19 @@ export interface IncomingFile {
 }
 
 /** Commands every surface offers (Italian and English names map to these). */
-export type CommandName = "start" | "help" | "link" | "unlink" | "language" | "cancel" | "history" | "list";
+export type CommandName =
+  | "start"
+  | "help"
+  | "link"
+  | "unlink"
+  | "language"
+  | "cancel"
+  | "history"
+  | "list"
+  /** /famiglia: a group's household (create it, show it, add or hand over a payer). */
+  | "family"
+  /** /limite: a member's monthly cap in a household. */
+  | "limit";
 
 interface EventBase {
   readonly chat: ChatRef;
@@ -45,6 +57,8 @@ interface EventBase {
   readonly eventId?: string;
   /** The message this one replies to, when the platform says so (group flows work by replies). */
   readonly replyTo?: string;
+  /** Who wrote the message this one replies to (`/limite 50` in reply to Marco sets Marco's limit). */
+  readonly replyToUserId?: string;
 }
 
 export type InboundEvent =

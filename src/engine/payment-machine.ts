@@ -1,3 +1,4 @@
+import { familyMessagesFor } from "../family/i18n.ts";
 import { formatDay, formatMoment, formatMoney } from "../i18n/format.ts";
 import { type Messages, messagesFor } from "../i18n/t.ts";
 import type { Locale } from "../notice/money.ts";
@@ -6,6 +7,7 @@ import { type EngineContext, paymentLocale } from "./context.ts";
 import type { PaymentForm, PspStatus } from "./gateway-port.ts";
 import { newId, openNoticeKey } from "./ids.ts";
 import { figuresOf } from "./payment-status.ts";
+import { receiptView } from "./receipt-view.ts";
 import type { PaymentPhase, PaymentRecord } from "./records.ts";
 import type { UpdateResult } from "./store-port.ts";
 
@@ -49,7 +51,9 @@ export function endsAttempt(from: PaymentPhase, to: PaymentPhase): boolean {
 }
 
 function newAttempt(p: PaymentRecord): PaymentRecord {
-  return { ...p, executePosts: 0, executeAnswered: false, executeLost: false, executedAt: null };
+  // In a household the next attempt is decided afresh: a payer approves again, a member's Paga holds the cap again.
+  const family = p.family === undefined ? {} : { family: { ...p.family, approvedBy: null, reserved: false } };
+  return { ...p, executePosts: 0, executeAnswered: false, executeLost: false, executedAt: null, ...family };
 }
 
 /**
@@ -104,21 +108,34 @@ export function announcement(
     case "PAID": {
       const when = form.lastModified ?? form.settlementDate;
       const date = when === null ? "" : when.length > 10 ? formatMoment(when, locale) : formatDay(when, locale);
-      return m.paid(total, payee, form.iur ?? "—", date);
+      return withAttribution(p, m.paid(total, payee, form.iur ?? "—", date), locale);
     }
     case "FAILED":
-      return form.failureReason === null ? m.failedNoReason(payee) : m.failed(payee, form.failureReason);
+      return withAttribution(
+        p,
+        form.failureReason === null ? m.failedNoReason(payee) : m.failed(payee, form.failureReason),
+        locale,
+      );
     case "ABORTED":
       return m.aborted(payee);
-    default:
-      return m.cancelled(payee);
+    default: {
+      const refusedBy = p.family?.refusedBy;
+      return refusedBy ? familyMessagesFor(locale).refusedMessage(refusedBy.name, payee) : m.cancelled(payee);
+    }
   }
+}
+
+/** In a household, PAID and FAILED say who asked and who approved. */
+function withAttribution(p: PaymentRecord, text: string, locale: Locale): string {
+  if (p.family === undefined) return text;
+  return `${text}\n${familyMessagesFor(locale).attribution(p.ownerName, p.family.approvedBy?.name ?? null)}`;
 }
 
 /** The fixed delivery id of a card version, and of a status announcement: queued twice, stored (and sent) once. */
 export const deliveryIds = {
   card: (paymentId: string, version: number) => `card:${paymentId}:${version}`,
   status: (paymentId: string, status: PspStatus) => `status:${paymentId}:${status}`,
+  receipt: (paymentId: string) => `receipt:${paymentId}`,
 };
 
 /**
@@ -157,6 +174,11 @@ export async function project(ctx: EngineContext, paymentId: string): Promise<Pa
       // In the card's thread (Slack), as a reply to the card (Telegram).
       threadOf: p.cardSlot,
     });
+    // A household's PAID comes with its PDF receipt, queued with the announcement under its own fixed id.
+    const receipt = status === "PAID" && p.family !== undefined ? await receiptView(p, locale) : null;
+    if (receipt !== null) {
+      await ctx.outbox.send({ id: deliveryIds.receipt(p.id), chat: p.chat, view: receipt, threadOf: p.cardSlot });
+    }
   }
   const done = await ctx.store.payments.update(paymentId, (cur) => {
     const before = queuedOf(cur);
@@ -171,8 +193,19 @@ export async function project(ctx: EngineContext, paymentId: string): Promise<Pa
   return done.value;
 }
 
-/** A payment is over: its notice may be sent again in the chat, and the reconciler forgets it. */
+/**
+ * A payment is over: its notice may be sent again in the chat (and in its household), and the reconciler forgets
+ * it. A member's hold on their cap becomes spent when it was PAID, and is given back otherwise (each idempotent).
+ */
 export async function settle(ctx: EngineContext, payment: PaymentRecord): Promise<void> {
+  if (ctx.family !== undefined && payment.family !== undefined) {
+    if (payment.status === "PAID") await ctx.family.caps.commit(payment.id);
+    else await ctx.family.caps.release(payment.id);
+    await ctx.family.claims.release(payment.family.householdId, payment.notice.rptId, payment.id);
+    if (payment.family.reminding === true) {
+      await ctx.family.reminders.cancel(payment.family.householdId, payment.notice.rptId, ctx.clock.now());
+    }
+  }
   await ctx.store.openNotices.deleteIf(
     openNoticeKey(payment.chat, payment.notice.rptId),
     (v) => v.paymentId === payment.id,
@@ -223,7 +256,9 @@ export function transition(
   // a webhook) are queued in the order the changes were recorded.
   return ctx.exclusive(`payment:${paymentId}`, async () => {
     const nonce = await markInFlight(ctx, paymentId);
+    let heldBefore = false;
     const result = await ctx.store.payments.update(paymentId, (cur) => {
+      heldBefore = false;
       const next = change(cur);
       if (next === undefined) return undefined;
       if (!PHASE_MOVES[cur.phase].includes(next.phase)) {
@@ -236,9 +271,13 @@ export function transition(
       }
       // A record from before `queued` existed had everything up to now queued; this change's views are not.
       const queued = cur.queued ?? { cardVersion: cur.cardVersion, announced: cur.announced.length };
-      const moved = endsAttempt(cur.phase, next.phase) ? newAttempt(next) : next;
+      const ended = endsAttempt(cur.phase, next.phase);
+      heldBefore = ended && cur.family?.reserved === true;
+      const moved = ended ? newAttempt(next) : next;
       return { ...moved, queued, cardVersion: cur.cardVersion + bump, updatedAt: ctx.clock.now() };
     });
+    // Back to the card: nothing was paid, so a member's hold on their cap is given back.
+    if (result.applied && heldBefore) await ctx.family?.caps.release(paymentId);
     const after = await catchUp(ctx, paymentId, nonce);
     return result.applied && after !== undefined ? { applied: true, value: after } : result;
   });

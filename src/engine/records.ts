@@ -1,3 +1,4 @@
+import type { PaymentRoute } from "../family/household.ts";
 import type { Cents, Locale } from "../notice/money.ts";
 import type { ChatRef } from "./events.ts";
 import type { PayerRef, PaymentForm, PspStatus } from "./gateway-port.ts";
@@ -92,16 +93,52 @@ export interface PaymentRecord {
   readonly queued?: { readonly cardVersion: number; readonly announced: number };
   /** A live process sent the disposition and got no answer (timeout, 5xx): a re-POST waits the full R8 delay. */
   readonly executeLost?: boolean;
+  /** Set when the notice was posted in a household's group: whose account pays, who approved or refused. */
+  readonly family?: FamilyPayment;
   /** Why the payment closed without a form (a create error code), for the history. */
   readonly closedReason: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
 
+/** A person, as a family payment names them ("approvato da Anna"). */
+export interface PersonName {
+  readonly userId: string;
+  readonly name: string;
+}
+
+/**
+ * A payment in a household: the owner (`ownerId`) is who asked; the money comes from `route.payer`'s account.
+ * `route` is what the card offers (the payer's own Paga, a member's Paga under their cap, or Approva/Rifiuta for
+ * a payer); at a member's Paga the cap's reservation (src/family/caps.ts) decides, atomically.
+ */
+export interface FamilyPayment {
+  readonly householdId: string;
+  readonly route: PaymentRoute;
+  readonly approvedBy: PersonName | null;
+  readonly refusedBy: PersonName | null;
+  /** The member's Paga held the total on their monthly cap (committed on PAID, released otherwise). */
+  readonly reserved: boolean;
+  /** When the notice is due, as someone gave it after "Ricordamelo" (optional: older records have none). */
+  readonly dueDate?: { readonly date: string; readonly givenBy: string } | null;
+  /** Reminders at D-7, D-1 and on the day are set (until "Non ricordarmelo", or the payment is over). */
+  readonly reminding?: boolean;
+}
+
 /** A button the engine put on a message: its `ref` is this record's id. */
 export type ButtonRecord =
   | {
-      readonly action: "pay" | "cancel" | "book" | "schedule" | "retry";
+      readonly action:
+        | "pay"
+        | "cancel"
+        | "book"
+        | "schedule"
+        | "retry"
+        | "approve"
+        | "refuse"
+        | "remind"
+        | "dont_remind"
+        | "receipt";
       readonly paymentId: string;
       readonly cardVersion: number;
     }
@@ -123,7 +160,9 @@ export type Awaiting =
   | { readonly kind: "codes"; readonly userId: string }
   | { readonly kind: "fiscal_code"; readonly userId: string; readonly noticeNumber: string }
   | { readonly kind: "notice_number"; readonly userId: string; readonly fiscalCode: string }
-  | { readonly kind: "schedule_date"; readonly userId: string; readonly paymentId: string };
+  | { readonly kind: "schedule_date"; readonly userId: string; readonly paymentId: string }
+  /** After "Ricordamelo" on a household's card: when the notice is due. */
+  | { readonly kind: "due_date"; readonly userId: string; readonly paymentId: string };
 
 export interface ChatRecord {
   readonly awaiting: Awaiting | null;

@@ -32,6 +32,19 @@ export type View =
       readonly tone: CardTone;
       /** Empty when the card has no actions left (paid, cancelled, in progress). */
       readonly buttons: ButtonRows;
+    }
+  /**
+   * A file the bot sends (a payment's PDF receipt): Telegram sendDocument, a download in the playground; a
+   * surface that cannot send files shows the caption. Never edited; the bytes travel base64 because a view is
+   * stored as JSON in the outbox until it is sent.
+   */
+  | {
+      readonly type: "document";
+      readonly caption: string;
+      readonly fileName: string;
+      readonly mimeType: "application/pdf";
+      readonly base64: string;
+      readonly buttons?: undefined;
     };
 
 /** The longest `ref` the engine puts on a button (Telegram callback_data is at most 64 bytes). */

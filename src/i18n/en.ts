@@ -11,6 +11,8 @@ export const en: Messages = {
     cancel: "cancel",
     history: "history",
     list: "list",
+    family: "family",
+    limit: "limit",
   },
   commandDescriptions: {
     start: "Welcome and how it works",
@@ -21,6 +23,8 @@ export const en: Messages = {
     cancel: "Drop the current question",
     history: "Latest payments in this chat",
     list: "Your notices not paid yet",
+    family: "Set up this group's family, or show who pays and the limits",
+    limit: "A family member's monthly limit (e.g. /limit @marco 50)",
   },
   botProfile: {
     description:
@@ -48,6 +52,8 @@ export const en: Messages = {
     "/history — latest payments in this chat\n" +
     "/language — change language (Italiano / English)\n" +
     "/cancel — drop the current question\n" +
+    "/family — in a group: the family, who pays and the limits\n" +
+    "/limit — in a group: a family member's monthly limit (/limit @marco 50)\n" +
     "/help — this message",
   notUnderstood:
     "I didn't get that. Send me a photo or the PDF of a notice, or its notice number and the payee's fiscal code. " +

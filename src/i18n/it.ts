@@ -12,6 +12,8 @@ export const it = {
     cancel: "annulla",
     history: "storico",
     list: "lista",
+    family: "famiglia",
+    limit: "limite",
   },
   /** One line per command for the platforms' command menus (Telegram setMyCommands, Slack). */
   commandDescriptions: {
@@ -23,6 +25,8 @@ export const it = {
     cancel: "Lascia perdere la domanda in corso",
     history: "Ultimi pagamenti di questa chat",
     list: "I tuoi avvisi ancora da pagare",
+    family: "Crea la famiglia del gruppo, o mostra chi paga e i limiti",
+    limit: "Limite mensile di un familiare (es. /limite @marco 50)",
   },
   /** What a chat platform shows about the bot before anyone writes (Telegram: at most 512 and 120 characters). */
   botProfile: {
@@ -51,6 +55,8 @@ export const it = {
     "/storico — gli ultimi pagamenti di questa chat\n" +
     "/lingua — cambia lingua (Italiano / English)\n" +
     "/annulla — lascia perdere la domanda in corso\n" +
+    "/famiglia — in un gruppo: la famiglia, chi paga e i limiti\n" +
+    "/limite — in un gruppo: il limite mensile di un familiare (/limite @marco 50)\n" +
     "/aiuto — questo messaggio",
   notUnderstood:
     "Non ho capito. Mandami la foto o il PDF di un avviso, oppure il codice avviso e il codice fiscale dell'ente. " +

@@ -27,6 +27,7 @@ export type InjectedFault =
 export function viewText(view: View): string {
   const buttons = (view.buttons ?? []).flat().map((b) => `[${b.label}]`);
   if (view.type === "text") return [view.text, ...buttons].join("\n");
+  if (view.type === "document") return `📎 ${view.fileName}\n${view.caption}`;
   return [
     view.title,
     ...(view.lines ?? []),

@@ -5,7 +5,9 @@
  * @typedef {{ label: string, ref?: string, url?: string, style?: "primary" | "danger" }} ViewButton
  * @typedef {{ type: "text", text: string, buttons?: ViewButton[][] }
  *   | { type: "card", title: string, lines?: string[], fields: { label: string, value: string }[],
- *       footer?: string, tone: string, buttons: ViewButton[][] }} View
+ *       footer?: string, tone: string, buttons: ViewButton[][] }
+ *   | { type: "document", caption: string, fileName: string, mimeType: string, base64: string,
+ *       buttons?: undefined }} View
  * @typedef {{ id: string, author: "bot", view: View, replyTo?: string }
  *   | { id: string, author: "person", sender: { userId: string, name: string }, text?: string,
  *       file?: { name: string, mimeType: string, sizeBytes: number } }} Entry
@@ -94,6 +96,16 @@ function renderView(view) {
     if (view.footer) card.append(el("p", "card-footer", view.footer));
     return card;
   }
+  if (view.type === "document") {
+    // A receipt: its caption and a download of the PDF the bot made (bytes inline, base64).
+    const box = el("div", "text");
+    box.append(el("p", "", view.caption));
+    const link = el("a", "btn link", `📎 ${view.fileName}`);
+    link.href = `data:application/pdf;base64,${view.base64}`;
+    link.download = view.fileName;
+    box.append(link);
+    return box;
+  }
   const bubble = el("div", "text");
   bubble.append(linkified(view.text));
   bubble.append(renderButtons(view.buttons));
@@ -104,6 +116,7 @@ function renderView(view) {
 function quoteOf(entry) {
   if (entry === undefined) return "";
   if (entry.author === "person") return entry.text ?? entry.file?.name ?? "";
+  if (entry.view.type === "document") return entry.view.caption;
   return entry.view.type === "card" ? entry.view.title : entry.view.text;
 }
 

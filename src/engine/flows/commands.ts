@@ -7,6 +7,8 @@ import { chatKey, personKey } from "../ids.ts";
 import { figuresOf } from "../payment-status.ts";
 import { overviewOf, statusWord } from "../read-api.ts";
 import { upsert } from "../upsert.ts";
+import { familyCommand, householdOf, limitCommand } from "./family.ts";
+import { householdHistory, householdPending } from "./family-lists.ts";
 import { setAwaiting } from "./intake.ts";
 import { startLink, unlink } from "./linking.ts";
 
@@ -68,6 +70,7 @@ export async function handleCommand(
   name: CommandName,
   args: string,
   locale: Locale,
+  replyToUserId?: string,
 ): Promise<EventAck> {
   const m = messagesFor(locale);
   switch (name) {
@@ -109,11 +112,23 @@ export async function handleCommand(
       }
       break;
     }
-    case "history":
-      await say(ctx, chat, await history(ctx, chat, locale));
+    case "history": {
+      const household = await householdOf(ctx, chat);
+      if (household === undefined) await say(ctx, chat, await history(ctx, chat, locale));
+      else await householdHistory(ctx, chat, locale);
       break;
-    case "list":
-      await say(ctx, chat, await pendingList(ctx, chat, from, locale));
+    }
+    case "list": {
+      const household = await householdOf(ctx, chat);
+      if (household !== undefined) await householdPending(ctx, chat, locale);
+      else await say(ctx, chat, await pendingList(ctx, chat, from, locale));
+      break;
+    }
+    case "family":
+      await familyCommand(ctx, chat, from, args, locale);
+      break;
+    case "limit":
+      await limitCommand(ctx, chat, from, args, locale, replyToUserId ?? null);
       break;
   }
   return {};

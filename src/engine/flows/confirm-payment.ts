@@ -1,5 +1,8 @@
+import { mayApprove } from "../../family/household.ts";
+import { familyMessagesFor } from "../../family/i18n.ts";
 import { formatMoney } from "../../i18n/format.ts";
 import { messagesFor } from "../../i18n/t.ts";
+import type { Locale } from "../../notice/money.ts";
 import { type EngineContext, paymentLocale, say } from "../context.ts";
 import { errorText } from "../error-to-view.ts";
 import type { EventAck, Sender } from "../events.ts";
@@ -10,17 +13,43 @@ import { figuresOf, sameFigures } from "../payment-status.ts";
 import type { PaymentRecord } from "../records.ts";
 import { applyForm } from "./apply-status.ts";
 
-/** Why a press on a payment's button is refused, as the toast the presser sees; null when it may go on. */
+/** Who may decide, and how a press is refused otherwise (null when the presser may). */
+async function refuseWho(
+  ctx: EngineContext,
+  p: PaymentRecord,
+  from: Sender,
+  approving: boolean,
+  locale: Locale,
+): Promise<EventAck | null> {
+  const m = messagesFor(locale);
+  // Only the person whose account pays may decide (payments.md R11: check who presses, not just what).
+  if (!approving) return from.userId === p.ownerId ? null : { toast: m.toast.notAllowed(p.ownerName), alert: true };
+  // Approva/Rifiuta: only a payer of the household, as it stands now (a member pressing is told who can).
+  const f = familyMessagesFor(locale);
+  const household = ctx.family === undefined ? undefined : await ctx.family.households.get(p.chat);
+  if (p.family === undefined || household === undefined) return { toast: m.toast.stale, alert: true };
+  const may = mayApprove(household, from.userId, p.ownerId);
+  if (may.ok) return null;
+  if (may.error.code === "own_request") return { toast: f.toast.ownRequest, alert: true };
+  return { toast: f.toast.onlyPayersApprove(household.payers.map((x) => x.name)), alert: true };
+}
+
+/**
+ * Why a press on a payment's button is refused, as the toast the presser sees; null when it may go on.
+ * `approving`: the press is a payer's Approva or Rifiuta on a household member's card.
+ */
 export async function refusePress(
   ctx: EngineContext,
   p: PaymentRecord | undefined,
   from: Sender,
   cardVersion: number | null,
+  options: { readonly approving?: boolean } = {},
 ): Promise<EventAck | null> {
   if (p === undefined) return { toast: messagesFor(ctx.defaultLocale).toast.expired };
-  const m = messagesFor(await paymentLocale(ctx, p));
-  // Only the person whose account pays may decide (payments.md R11: check who presses, not just what).
-  if (from.userId !== p.ownerId) return { toast: m.toast.notAllowed(p.ownerName), alert: true };
+  const locale = await paymentLocale(ctx, p);
+  const m = messagesFor(locale);
+  const who = await refuseWho(ctx, p, from, options.approving === true, locale);
+  if (who !== null) return who;
   if (p.phase === "closed") return { toast: m.toast.closed };
   if (p.phase !== "open") return { toast: m.toast.alreadyInProgress };
   if (cardVersion !== null && cardVersion !== p.cardVersion) return { toast: m.toast.stale, alert: true };
@@ -28,31 +57,93 @@ export async function refusePress(
 }
 
 /**
- * "Paga": the presser must be the owner and the card current; then one atomic claim (open → confirming) lets
- * exactly one press through, however many presses, people or replicas race. The card loses its buttons at
- * once (the claim's card version is queued with it); the rest runs after the toast, under the payment's flow
- * lease, so that a process that dies meanwhile is taken over within seconds.
+ * A household member's own Paga under their cap: holds the card's total on their month (src/family/caps.ts), one
+ * compare-and-set, so two notices at once cannot both slip under it. Over the cap, the card turns into an
+ * approval for a payer and the member is told why. Null when the hold is taken (or none is needed).
+ */
+async function holdCap(ctx: EngineContext, p: PaymentRecord, from: Sender): Promise<EventAck | null> {
+  if (ctx.family === undefined || p.family?.route.kind !== "alone" || p.shown === null) return null;
+  const held = await ctx.family.caps.reserve({
+    householdId: p.family.householdId,
+    memberId: from.userId,
+    paymentId: p.id,
+    amountCents: p.shown.totalCents,
+  });
+  if (held.ok) return null;
+  const household = await ctx.family.households.get(p.chat);
+  const approvers = household?.payers ?? [p.family.route.payer];
+  await transition(ctx, p.id, (cur) =>
+    cur.phase === "open" && cur.family?.route.kind === "alone"
+      ? {
+          ...cur,
+          family: {
+            ...cur.family,
+            route: { kind: "approval", payer: cur.family.route.payer, approvers, reason: "over_cap" },
+          },
+        }
+      : undefined,
+  );
+  const locale = await paymentLocale(ctx, p);
+  return {
+    toast: familyMessagesFor(locale).toast.capExceeded(
+      formatMoney(held.error.remainingCents, locale),
+      approvers.map((x) => x.name),
+    ),
+    alert: true,
+  };
+}
+
+/**
+ * "Paga" (and a payer's "Approva e paga"): the presser must be the owner (or a payer approving) and the card
+ * current; then one atomic claim (open → confirming) lets exactly one press through, however many presses,
+ * people or replicas race. The card loses its buttons at once (the claim's card version is queued with it); the
+ * rest runs after the toast, under the payment's flow lease, so that a process that dies meanwhile is taken
+ * over within seconds.
  */
 export async function pressPay(
   ctx: EngineContext,
   paymentId: string,
   cardVersion: number,
   from: Sender,
+  options: { readonly approving?: boolean } = {},
 ): Promise<EventAck> {
+  const approving = options.approving === true;
   const p = await ctx.store.payments.get(paymentId);
-  const refused = await refusePress(ctx, p, from, cardVersion);
+  const refused = await refusePress(ctx, p, from, cardVersion, { approving });
   if (refused !== null || p === undefined) return refused ?? {};
-  const m = messagesFor(await paymentLocale(ctx, p));
+  const locale = await paymentLocale(ctx, p);
+  const m = messagesFor(locale);
+  const holding = !approving && p.family?.route.kind === "alone";
+  if (holding) {
+    const over = await holdCap(ctx, p, from);
+    if (over !== null) return over;
+  }
   const now = ctx.clock.now();
-  const claim = await transition(ctx, paymentId, (cur) =>
-    cur.phase === "open" && cur.cardVersion === cardVersion && cur.ownerId === from.userId
-      ? { ...cur, phase: "confirming", confirmedBy: from.userId, confirmedAt: now, note: null }
-      : undefined,
-  );
-  if (!claim.applied)
-    return (await refusePress(ctx, claim.value, from, cardVersion)) ?? { toast: m.toast.alreadyInProgress };
+  const claim = await transition(ctx, paymentId, (cur) => {
+    if (cur.phase !== "open" || cur.cardVersion !== cardVersion) return undefined;
+    const allowed = approving ? cur.family?.route.kind === "approval" : cur.ownerId === from.userId;
+    if (!allowed) return undefined;
+    const family =
+      cur.family === undefined
+        ? {}
+        : {
+            family: {
+              ...cur.family,
+              ...(approving ? { approvedBy: { userId: from.userId, name: from.name } } : {}),
+              ...(holding ? { reserved: true } : {}),
+            },
+          };
+    return { ...cur, phase: "confirming", confirmedBy: from.userId, confirmedAt: now, note: null, ...family };
+  });
+  if (!claim.applied) {
+    // Nobody claimed it (a stale press): the hold goes back. A claim that won keeps the one hold both share.
+    if (holding && claim.value?.phase === "open") await ctx.family?.caps.release(paymentId);
+    return (
+      (await refusePress(ctx, claim.value, from, cardVersion, { approving })) ?? { toast: m.toast.alreadyInProgress }
+    );
+  }
   ctx.background("confirm", () => carryOn(ctx, paymentId, () => continueConfirm(ctx, paymentId)));
-  return { toast: m.toast.inProgress };
+  return { toast: approving ? familyMessagesFor(locale).toast.approved : m.toast.inProgress };
 }
 
 /**

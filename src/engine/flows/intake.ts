@@ -14,6 +14,7 @@ import { upsert } from "../upsert.ts";
 import { choiceView } from "./choices.ts";
 import { answerScheduleDate } from "./manage-payment.ts";
 import { openPayment } from "./open-payment.ts";
+import { answerDueDate } from "./reminders.ts";
 
 /** The engine's hold of a notice: its codes, the QR text when it came from one, and the printed amount. */
 export function noticeRef(notice: PaymentNotice): NoticeRef {
@@ -39,10 +40,18 @@ async function openWithProgress(
   locale: Locale,
   notice: PaymentNotice,
   ref: string,
+  text?: string,
 ) {
   const slot = slots.progress(ref);
   await say(ctx, chat, messagesFor(locale).preparing, { slot });
-  await openPayment(ctx, { chat, from, locale, notice: noticeRef(notice), slot });
+  await openPayment(ctx, {
+    chat,
+    from,
+    locale,
+    notice: noticeRef(notice),
+    slot,
+    ...(text === undefined ? {} : { text }),
+  });
 }
 
 /**
@@ -65,6 +74,13 @@ export async function handleText(
       // A whole notice instead of a day: the person moved on; the question is dropped.
       const notice = readNoticeInput(text);
       if (!notice.ok || notice.value.notice === null) return answerScheduleDate(ctx, awaiting.paymentId, text, from);
+      await setAwaiting(ctx, chat, null);
+      return openWithProgress(ctx, chat, from, locale, notice.value.notice, ref);
+    }
+    if (awaiting.kind === "due_date") {
+      // As for a date to schedule: a whole notice instead means the person moved on.
+      const notice = readNoticeInput(text);
+      if (!notice.ok || notice.value.notice === null) return answerDueDate(ctx, awaiting.paymentId, text, from);
       await setAwaiting(ctx, chat, null);
       return openWithProgress(ctx, chat, from, locale, notice.value.notice, ref);
     }
@@ -95,7 +111,7 @@ export async function handleText(
   const input = read.value;
   if (input.notice !== null) {
     if (awaiting?.userId === from.userId) await setAwaiting(ctx, chat, null);
-    return openWithProgress(ctx, chat, from, locale, input.notice, ref);
+    return openWithProgress(ctx, chat, from, locale, input.notice, ref, text);
   }
   if (input.noticeNumber !== null) {
     await setAwaiting(ctx, chat, { kind: "fiscal_code", userId: from.userId, noticeNumber: input.noticeNumber });

@@ -1,3 +1,4 @@
+import { familyMessagesFor } from "../../family/i18n.ts";
 import { addDays, formatDay, italianDay, parseDay } from "../../i18n/format.ts";
 import { messagesFor } from "../../i18n/t.ts";
 import { type EngineContext, paymentLocale, say } from "../context.ts";
@@ -17,7 +18,12 @@ import { openPayment } from "./open-payment.ts";
 async function revert(ctx: EngineContext, p: PaymentRecord, text: string): Promise<void> {
   await transition(ctx, p.id, (cur) =>
     cur.phase === "cancelling" || cur.phase === "updating"
-      ? { ...cur, phase: cur.status === "SCHEDULED" ? "executing" : "open" }
+      ? {
+          ...cur,
+          phase: cur.status === "SCHEDULED" ? "executing" : "open",
+          // A Rifiuta that did not go through: the card asks for a decision again.
+          ...(cur.family === undefined ? {} : { family: { ...cur.family, refusedBy: null } }),
+        }
       : undefined,
   );
   await say(ctx, p.chat, text);
@@ -43,6 +49,31 @@ export async function pressCancel(ctx: EngineContext, paymentId: string, from: S
   const claimed = claim.value;
   ctx.background("cancel", () => carryOn(ctx, paymentId, () => cancelForm(ctx, claimed)));
   return { toast: m.toast.cancelling };
+}
+
+/**
+ * "Rifiuta": a payer declines a household member's notice. The same claim as Annulla (one press of all that race
+ * moves it), recording who declined; the form is deleted and the card says who.
+ */
+export async function pressRefuse(
+  ctx: EngineContext,
+  paymentId: string,
+  cardVersion: number,
+  from: Sender,
+): Promise<EventAck> {
+  const p = await ctx.store.payments.get(paymentId);
+  const refused = await refusePress(ctx, p, from, cardVersion, { approving: true });
+  if (refused !== null || p === undefined) return refused ?? {};
+  const locale = await paymentLocale(ctx, p);
+  const claim = await transition(ctx, paymentId, (cur) =>
+    cur.phase === "open" && cur.cardVersion === cardVersion && cur.family?.route.kind === "approval"
+      ? { ...cur, phase: "cancelling", family: { ...cur.family, refusedBy: { userId: from.userId, name: from.name } } }
+      : undefined,
+  );
+  if (!claim.applied) return { toast: messagesFor(locale).toast.alreadyInProgress };
+  const claimed = claim.value;
+  ctx.background("refuse", () => carryOn(ctx, paymentId, () => cancelForm(ctx, claimed)));
+  return { toast: familyMessagesFor(locale).toast.refused };
 }
 
 /** DELETEs the form of a payment claimed for cancelling; also how recovery finishes an interrupted Annulla. */

@@ -1,10 +1,13 @@
-import { formatDay, formatMoment } from "../../i18n/format.ts";
+import { findDueDate } from "../../family/due-date.ts";
+import type { PaymentRoute } from "../../family/household.ts";
+import { familyMessagesFor } from "../../family/i18n.ts";
+import { formatDay, formatMoment, italianDay } from "../../i18n/format.ts";
 import { messagesFor } from "../../i18n/t.ts";
-import type { Locale } from "../../notice/money.ts";
+import type { Cents, Locale } from "../../notice/money.ts";
 import { type EngineContext, paymentLocale, say, slots, toPerson } from "../context.ts";
 import { errorText } from "../error-to-view.ts";
 import type { ChatRef, Sender } from "../events.ts";
-import { type PayerRef, type PaymentForm, PspError } from "../gateway-port.ts";
+import { type PaymentForm, PspError } from "../gateway-port.ts";
 import { chatKey, newId, openNoticeKey, personKey } from "../ids.ts";
 import { flowLease } from "../lease.ts";
 import { catchUp, markInFlight, transition } from "../payment-machine.ts";
@@ -13,6 +16,8 @@ import { PERSON_RECENT_LIMIT } from "../read-api.ts";
 import type { NoticeRef, PaymentRecord } from "../records.ts";
 import { upsert } from "../upsert.ts";
 import { watch } from "./apply-status.ts";
+import { householdOf, routeOf } from "./family.ts";
+import { payerFor } from "./payer.ts";
 import { showCard } from "./show-card.ts";
 
 export interface OpenRequest {
@@ -22,18 +27,23 @@ export interface OpenRequest {
   readonly notice: NoticeRef;
   /** The message slot the card goes to (the "reading…" message it replaces); a new message when unset. */
   readonly slot?: string;
+  /** What the person typed with the notice: in a household, a due date in it ("entro il 04/01/2027") is kept. */
+  readonly text?: string;
+}
+
+/**
+ * A due date announced in what the person typed with the notice ("scadenza 04/01/2027"): only after words that
+ * say it is one, and not already past. Reminders are then set once the card is there.
+ */
+function typedDueDate(req: OpenRequest, now: number): { dueDate?: { date: string; givenBy: string } } {
+  if (req.text === undefined) return {};
+  const today = italianDay(now);
+  const found = findDueDate(req.text, "read", today);
+  return found === null || found.date < today ? {} : { dueDate: { date: found.date, givenBy: req.from.name } };
 }
 
 /** How many recent payments a chat remembers for /storico. */
 const RECENT_LIMIT = 20;
-
-/** Who pays: the person's linked account; else, with the sandbox, their demo account; else nobody yet. */
-async function payerFor(ctx: EngineContext, chat: ChatRef, from: Sender): Promise<PayerRef | null> {
-  const key = personKey(chat.platform, from.userId);
-  const person = await ctx.store.people.get(key);
-  if (person?.linked) return { kind: "linked", personKey: key };
-  return ctx.gateway.demoAccounts ? { kind: "demo", personKey: key } : null;
-}
 
 /** A payment of this notice (same payee, same notice number) already PAID in this chat, from its recent ones. */
 async function paidHere(ctx: EngineContext, chat: ChatRef, notice: NoticeRef): Promise<PaymentRecord | undefined> {
@@ -77,7 +87,13 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
     return;
   }
   const now = ctx.clock.now();
-  const payer = await payerFor(ctx, req.chat, req.from);
+  // In a household the money comes from a payer's account: the member's notice is the primary payer's to pay.
+  const household = await householdOf(ctx, req.chat);
+  const route =
+    household === undefined || ctx.family === undefined
+      ? undefined
+      : await routeOf(ctx.family, household, req.from.userId, req.notice.amountCents ?? (0 as Cents));
+  const payer = await payerFor(ctx, req.chat.platform, route?.payer.userId ?? req.from.userId);
   const id = newId();
   const record: PaymentRecord = {
     id,
@@ -104,6 +120,18 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
     executeAnswered: false,
     announced: [],
     queued: { cardVersion: 0, announced: 0 },
+    ...(household === undefined || route === undefined
+      ? {}
+      : {
+          family: {
+            householdId: household.id,
+            route,
+            approvedBy: null,
+            refusedBy: null,
+            reserved: false,
+            ...typedDueDate(req, now),
+          },
+        }),
     closedReason: null,
     createdAt: now,
     updatedAt: now,
@@ -114,6 +142,20 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
   try {
     const nonce = await markInFlight(ctx, id);
     await ctx.store.payments.put(id, record);
+    // One payment per notice per household, whoever posts it: the second poster resumes the first one's card.
+    const holding = await familyClaim(ctx, record);
+    if (holding !== undefined) {
+      await ctx.store.payments.delete(id);
+      await catchUp(ctx, id, nonce);
+      const f = familyMessagesFor(req.locale);
+      await resume(
+        ctx,
+        req,
+        holding,
+        holding.ownerId === req.from.userId ? f.alreadyPayingYou : f.alreadyPaying(holding.ownerName),
+      );
+      return;
+    }
     const key = openNoticeKey(req.chat, req.notice.rptId);
     for (let attempt = 0; ; attempt++) {
       if (await ctx.store.openNotices.create(key, { paymentId: id })) break;
@@ -156,8 +198,34 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
   }
 }
 
+/**
+ * Claims the notice for this payment in its household (src/family/notice-claims.ts). Resolves to the payment
+ * that holds it when someone else's open payment does; a claim whose payment is over or vanished is taken over.
+ */
+async function familyClaim(ctx: EngineContext, p: PaymentRecord): Promise<PaymentRecord | undefined> {
+  if (ctx.family === undefined || p.family === undefined) return undefined;
+  const holderOf = (paymentId: string) => ctx.store.payments.get(paymentId);
+  const outcome = await ctx.family.claims.claim(
+    p.family.householdId,
+    p.notice.rptId,
+    { paymentId: p.id, userId: p.ownerId, name: p.ownerName },
+    async (claim) => {
+      const holder = await holderOf(claim.paymentId);
+      return holder === undefined || holder.phase === "closed";
+    },
+  );
+  if (outcome.won) return undefined;
+  const holder = await holderOf(outcome.claim.paymentId);
+  return holder !== undefined && holder.phase !== "closed" ? holder : undefined;
+}
+
 /** The notice is already open in this chat: say so, and show its card again below. */
-async function resume(ctx: EngineContext, req: OpenRequest, existing: PaymentRecord): Promise<void> {
+async function resume(
+  ctx: EngineContext,
+  req: OpenRequest,
+  existing: PaymentRecord,
+  text = messagesFor(req.locale).alreadyOpen,
+): Promise<void> {
   const m = messagesFor(req.locale);
   if (existing.phase === "awaiting_link") {
     await say(
@@ -168,7 +236,7 @@ async function resume(ctx: EngineContext, req: OpenRequest, existing: PaymentRec
     );
     return;
   }
-  await say(ctx, req.chat, m.alreadyOpen, req.slot === undefined ? {} : { slot: req.slot });
+  await say(ctx, req.chat, text, req.slot === undefined ? {} : { slot: req.slot });
   // A card still being created appears on its own when its form is ready.
   if (existing.formId !== null) await showCard(ctx, existing, { fresh: true });
 }
@@ -236,6 +304,7 @@ export async function createForm(ctx: EngineContext, paymentId: string): Promise
     return;
   }
   const created = form;
+  const route = await familyRoute(ctx, p, figuresOf(created).totalCents);
   const saved = await transition(ctx, paymentId, (cur) =>
     cur.phase !== "creating"
       ? undefined
@@ -246,9 +315,37 @@ export async function createForm(ctx: EngineContext, paymentId: string): Promise
           form: created,
           status: created.status,
           shown: figuresOf(created),
+          ...(cur.family === undefined || route === undefined ? {} : { family: { ...cur.family, route } }),
         },
   );
   if (saved.applied) await watch(ctx, paymentId, ctx.timing.firstCheckMs);
+  const due = saved.applied ? saved.value.family?.dueDate : undefined;
+  if (saved.applied && due && ctx.family !== undefined && saved.value.family !== undefined) {
+    // A due date typed with the notice: its reminders, as after "Ricordamelo".
+    await ctx.family.reminders.schedule({
+      householdId: saved.value.family.householdId,
+      rptId: saved.value.notice.rptId,
+      paymentId,
+      dueDate: due.date,
+    });
+    await transition(ctx, paymentId, (cur) =>
+      cur.family === undefined || cur.family.reminding === true || cur.phase === "closed"
+        ? undefined
+        : { ...cur, family: { ...cur.family, reminding: true } },
+    );
+  }
+}
+
+/**
+ * A household payment's route once its total is known (the card offers Paga under the member's cap, else
+ * Approva/Rifiuta to a payer). The form is on the account chosen at the start, whoever pays now.
+ */
+async function familyRoute(ctx: EngineContext, p: PaymentRecord, totalCents: Cents): Promise<PaymentRoute | undefined> {
+  if (p.family === undefined || ctx.family === undefined) return undefined;
+  const household = await ctx.family.households.get(p.chat);
+  if (household === undefined) return p.family.route;
+  const route = await routeOf(ctx.family, household, p.ownerId, totalCents);
+  return { ...route, payer: p.family.route.payer };
 }
 
 /** The form could not be created: tell the person why, and free the notice (or keep it until a link, on 401). */

@@ -3,7 +3,7 @@ import { renderView } from "../../../adapters/slack/render.ts";
 import type { View } from "../../../src/engine/views.ts";
 import { seenMessage } from "../../peers/slack/blocks.ts";
 
-const card: View = {
+const card: Extract<View, { type: "card" }> = {
   type: "card",
   title: "Avviso pagoPA",
   lines: ["Controlla i dati e premi Paga."],
@@ -57,8 +57,10 @@ describe("engine views as Block Kit", () => {
     const paid = renderView({ ...card, tone: "success", lines: ["Pagato ✅"], buttons: [] });
     expect(paid.attachments[0]?.color).toBe("#2EB67D");
     expect(seenMessage(paid.text, paid.blocks, paid.attachments).text.split("\n")[0]).toBe("Avviso pagoPA");
-    expect(renderView({ ...card, tone: "failure" }).attachments[0]?.color).toBe("#E01E5A");
-    expect(renderView({ ...card, tone: "pending" }).blocks[0]).toMatchObject({ text: { text: "⏳ Avviso pagoPA" } });
+    expect(renderView({ ...card, tone: "failure" as const }).attachments[0]?.color).toBe("#E01E5A");
+    expect(renderView({ ...card, tone: "pending" as const }).blocks[0]).toMatchObject({
+      text: { text: "⏳ Avviso pagoPA" },
+    });
   });
 
   it("gives every button a distinct action_id", () => {

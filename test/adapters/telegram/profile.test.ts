@@ -47,13 +47,24 @@ describe("Telegram bot profile published at start", () => {
     ]);
   });
 
-  it("keeps account linking out of the group menu", () => {
+  it("keeps account linking out of the group menu, and offers the family's commands there only", () => {
     expect(menu("all_group_chats", "it").map((line) => line.split(" ")[0])).toEqual([
       "/start",
       "/aiuto",
       "/annulla",
       "/storico",
       "/lista",
+      "/famiglia",
+      "/limite",
+    ]);
+    expect(menu("all_group_chats", "en").map((line) => line.split(" ")[0])).toEqual([
+      "/start",
+      "/help",
+      "/cancel",
+      "/history",
+      "/list",
+      "/family",
+      "/limit",
     ]);
   });
 

@@ -60,6 +60,29 @@ describe("translating Telegram updates", () => {
     });
   });
 
+  it("names the author of the message a command replies to (/limite 50 in reply to a family member), never the bot", () => {
+    const reply = updates.replyToPromptUpdate as unknown as { message: Record<string, unknown> };
+    const limitInReply = {
+      update_id: 900_104,
+      message: {
+        ...reply.message,
+        text: "/limite 50",
+        entities: [{ type: "bot_command", offset: 0, length: 7 }],
+        reply_to_message: {
+          message_id: 299,
+          from: { id: 4242, is_bot: false, first_name: "Marco" },
+          date: 1,
+          text: "ok",
+        },
+      },
+    } as unknown as typeof updates.replyToPromptUpdate;
+    expect(translateUpdate(limitInReply, context)).toMatchObject({
+      event: { type: "command", name: "limit", args: "50", replyToUserId: "4242" },
+    });
+    const toBot = translateUpdate(updates.replyToPromptUpdate, context);
+    expect(toBot.kind === "event" && "replyToUserId" in toBot.event).toBe(false);
+  });
+
   it("turns a button press into the engine ref and the card's message id, in the presser's language", () => {
     expect(translateUpdate(updates.callbackUpdate, context)).toEqual({
       kind: "event",

@@ -38,6 +38,7 @@ export function createPeerHandler(state: PeerState, faults: Faults, options: Han
     setmyshortdescription: (params) => bot.setDescription(state.shortDescriptions, params, "short_description", 120),
     getmyshortdescription: (params) => bot.getDescription(state.shortDescriptions, params, "short_description"),
     sendmessage: (params) => messages.sendMessage(state, params),
+    senddocument: (params) => messages.sendDocument(state, params),
     editmessagetext: (params) => messages.editMessageText(state, params),
     editmessagereplymarkup: (params) => messages.editMessageReplyMarkup(state, params),
     answercallbackquery: (params) => messages.answerCallbackQuery(state, params, options),

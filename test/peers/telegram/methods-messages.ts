@@ -57,6 +57,38 @@ export function sendMessage(state: PeerState, params: Params): Message {
   return toWire(state, message);
 }
 
+/** A file the bot sends (multipart upload): the chat shows its caption; the message keeps the bytes. */
+export function sendDocument(state: PeerState, params: Params): Message {
+  const chatId = requireChat(state, params);
+  if (!(params.document instanceof Uint8Array) || params.document.length === 0) {
+    throw new BotApiError(400, "Bad Request: there is no document in the request");
+  }
+  const caption = str(params, "caption") ?? "";
+  const replyTo = readReplyTo(state, chatId, params);
+  const messageId = state.newMessageId(chatId);
+  const message: ChatMessage = {
+    chatId,
+    messageId,
+    fromBot: true,
+    from: state.bot,
+    text: caption,
+    buttons: [],
+    edits: 0,
+    document: params.document,
+  };
+  state.storeMessage(message);
+  state.record({
+    side: "bot",
+    kind: "message",
+    chatId,
+    messageId,
+    text: `📎 ${caption}`,
+    buttons: [],
+    ...(replyTo === undefined ? {} : { replyTo }),
+  });
+  return toWire(state, message);
+}
+
 export function editMessageText(state: PeerState, params: Params): Message {
   const message = editableMessage(state, params);
   const { text, html } = readText(params);

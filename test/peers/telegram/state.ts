@@ -34,6 +34,8 @@ export interface ChatMessage {
   buttons: SeenButton[][];
   markup?: InlineKeyboardMarkup;
   edits: number;
+  /** The file of a document the bot sent (sendDocument), as uploaded. */
+  document?: Uint8Array;
 }
 
 /** One line of the conversation as the peer saw it: what people did and what the bot showed them. */

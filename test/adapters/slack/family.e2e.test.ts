@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { corpusNotice } from "../telegram/e2e/notices.ts";
+import { botShows, messageNow, privateNote } from "./e2e/conversation.ts";
+import { type SlackEndToEnd, startSlackEndToEnd } from "./e2e/pagobot.ts";
+
+/**
+ * A family in a Slack channel, through the Slack peer and pagobot as `npm start` runs it (embedded sandbox, demo
+ * accounts): `/paga famiglia`, a member's photo waiting for the payer, the member's Approva refused to them
+ * alone, the payer's approval, PAID naming both, and the receipt's caption (no file upload on Slack yet).
+ */
+describe("a family in a Slack channel", { timeout: 90_000 }, () => {
+  let e2e: SlackEndToEnd;
+  beforeAll(async () => {
+    e2e = await startSlackEndToEnd();
+  }, 60_000);
+  afterAll(async () => {
+    await e2e?.pagobot.stop();
+    await e2e?.peer.stop();
+  });
+
+  it("a member's photo → Anna's approval → PAID naming both", async () => {
+    const anna = e2e.peer.person("Anna", { locale: "it-IT" });
+    const marco = e2e.peer.person("Marco", { locale: "it-IT" });
+    const family = e2e.peer.channel("famiglia-bianchi", [anna, marco]);
+    await anna.slash(family, "famiglia");
+    // A slash command names its sender by their handle ("anna"), events by their name.
+    await botShows(e2e.peer, family, (s) => /^Famiglia creata\. Paga anna\b/i.test(s.text));
+
+    const notice = corpusNotice("dev-0094.jpg");
+    marco.share(family, [{ bytes: notice.photo, name: "avviso.jpg", mimetype: "image/jpeg" }]);
+    const card = await botShows(e2e.peer, family, (s) => s.buttons.some((b) => b.startsWith("Approva e paga")));
+    expect(card.text).toMatch(/Serve l'approvazione di anna/i);
+    expect(card.text).toMatch(/Paga dal conto di anna/i);
+    expect(card.text).toMatch(/Chiesto da marco/i);
+
+    const mark = e2e.peer.mark();
+    await marco.press(family, messageNow(e2e.peer, family, card.ts), "Approva e paga");
+    await privateNote(e2e.peer, marco, (t) => /solo anna può approvare/i.test(t), mark);
+    expect(messageNow(e2e.peer, family, card.ts).text).toMatch(/Serve l'approvazione di anna/i);
+
+    await anna.press(family, messageNow(e2e.peer, family, card.ts), "Approva e paga");
+    await botShows(e2e.peer, family, (s) => s.ts === card.ts && s.text.includes("Pagato ✅"));
+    const paid = await botShows(e2e.peer, family, (s) => /Chiesto da marco, approvato da anna\./i.test(s.text));
+    expect(paid.threadTs).toBe(card.ts);
+    await botShows(e2e.peer, family, (s) => s.text.startsWith("Ricevuta: "));
+  });
+});
