@@ -8,6 +8,7 @@ import { createDropPayAuth, createDropPayClient } from "./droppay/index.ts";
 import { defaultSandboxApp, type SandboxHandle, type SandboxOptions, startSandbox } from "./droppay/sandbox/index.ts";
 import { type Clock, systemClock } from "./engine/clock.ts";
 import { defaultTiming, type EngineTiming } from "./engine/context.ts";
+import type { DueDateReader } from "./engine/due-date-port.ts";
 import { createEngine, type EngineRuntime } from "./engine/engine.ts";
 import type { PaymentGateway } from "./engine/gateway-port.ts";
 import { newId } from "./engine/ids.ts";
@@ -18,6 +19,7 @@ import { createHttpServer, type HttpServer } from "./http/server.ts";
 import type { StoredEvent } from "./inbox/accepted-event.ts";
 import { createInbox, type Inbox } from "./inbox/inbox.ts";
 import { createLogger, type Logger } from "./log/logger.ts";
+import { createDueDateOcr } from "./ocr/due-date-ocr.ts";
 import {
   collectEngineGauges,
   createMetrics,
@@ -51,6 +53,11 @@ export interface AppOverrides {
   readonly scanner?: NoticeScanner;
   /** Scanner worker threads (default 2). */
   readonly scannerWorkers?: number;
+  /**
+   * Reads household photos' due dates; by default Tesseract (src/ocr) when the scanner is pagobot's own, none
+   * when a test injects its scanner (its pictures are stand-ins).
+   */
+  readonly dueDates?: DueDateReader;
   /** Wraps the DropPay gateway (fault injection in tests: a process that dies mid-flow). */
   readonly wrapGateway?: (gateway: PaymentGateway) => PaymentGateway;
   readonly timing?: Partial<EngineTiming>;
@@ -144,6 +151,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         })
       : null;
   const scanner = instrumentScanner(scanService?.scanner ?? (overrides.scanner as NoticeScanner), metrics);
+  // Tesseract only with pagobot's own scanner; loaded on the first household photo, stopped when idle.
+  const ocr = overrides.scanner === undefined ? createDueDateOcr({ logger }) : null;
+  const dueDates = overrides.dueDates ?? ocr ?? undefined;
   const core = createEngine({
     store: engineStore,
     gateway,
@@ -154,6 +164,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     defaultLocale: config.DEFAULT_LOCALE,
     // Households in group chats, over the same backend (and so the same atomicity across replicas).
     family: createFamily({ kv, clock, replicaId: newId() }),
+    ...(dueDates === undefined ? {} : { dueDates }),
     ...(overrides.timing === undefined ? {} : { timing: overrides.timing }),
     ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
   });
@@ -246,6 +257,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await inbox.stop();
       await http.close();
       await scanService?.close();
+      await ocr?.close();
       if (ownSandbox) await sandbox?.close();
       if (overrides.kv === undefined) await kv.close();
     },

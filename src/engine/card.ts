@@ -75,7 +75,11 @@ function fieldsOf(p: PaymentRecord, m: Messages, locale: Locale): CardField[] {
   if (form?.dueDate) add(m.card.dueDate, formatDay(form.dueDate, locale));
   else if (p.family?.dueDate) {
     const due = p.family.dueDate;
-    add(m.card.dueDate, familyMessagesFor(locale).card.dueGiven(formatDay(due.date, locale), due.givenBy));
+    const f = familyMessagesFor(locale).card;
+    add(
+      m.card.dueDate,
+      due.read ? f.dueRead(formatDay(due.date, locale)) : f.dueGiven(formatDay(due.date, locale), due.givenBy),
+    );
   }
   if (form === null) {
     if (p.notice.amountCents !== null) add(m.card.amount, formatMoney(p.notice.amountCents, locale));

@@ -3,6 +3,7 @@ import { localeFromTag } from "../i18n/t.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Locale } from "../notice/money.ts";
 import type { Clock } from "./clock.ts";
+import type { DueDateReader } from "./due-date-port.ts";
 import type { ChatRef, Platform, Sender } from "./events.ts";
 import type { PaymentGateway } from "./gateway-port.ts";
 import { newId, personKey } from "./ids.ts";
@@ -69,6 +70,8 @@ export interface EngineContext {
    * Households in group chats (src/family): payers, members' caps, one payment per notice. Unset, every chat
    * works as before (the person who sends a notice pays it from their own account).
    */
+  /** Reads a household photo's printed due date (after the card); unset, only typed dates count. */
+  readonly dueDates?: DueDateReader;
   readonly family?: Family;
   /** The leases this process holds (a payment's flow): renewed while it lives, let go when it stops. */
   readonly leases: LeaseKeeper;

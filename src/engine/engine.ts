@@ -6,6 +6,7 @@ import type { Locale } from "../notice/money.ts";
 import type { Engine } from "./api.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { defaultTiming, type EngineContext, type EngineTiming, localeOf, say } from "./context.ts";
+import type { DueDateReader } from "./due-date-port.ts";
 import type { EventAck, InboundEvent } from "./events.ts";
 import { pressChoose } from "./flows/choices.ts";
 import { handleCommand, setLanguage } from "./flows/commands.ts";
@@ -39,6 +40,8 @@ export interface EngineDeps {
   readonly defaultLocale?: Locale;
   /** The family domain over the same store backend (households in group chats); unset, there are none. */
   readonly family?: Family;
+  /** Reads a household photo's printed due date after its card is shown; unset, only typed dates count. */
+  readonly dueDates?: DueDateReader;
   readonly timing?: Partial<EngineTiming>;
   /** Waits used by retries and the outbox (tests of backoff inject fake ones). */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -114,6 +117,7 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
     timing: { ...defaultTiming, ...deps.timing },
     defaultLocale: deps.defaultLocale ?? "it",
     ...(deps.family === undefined ? {} : { family: deps.family }),
+    ...(deps.dueDates === undefined ? {} : { dueDates: deps.dueDates }),
     leases,
     background,
     sleep: (ms) => sleep(ms),

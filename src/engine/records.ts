@@ -119,8 +119,11 @@ export interface FamilyPayment {
   readonly refusedBy: PersonName | null;
   /** The member's Paga held the total on their monthly cap (committed on PAID, released otherwise). */
   readonly reserved: boolean;
-  /** When the notice is due, as someone gave it after "Ricordamelo" (optional: older records have none). */
-  readonly dueDate?: { readonly date: string; readonly givenBy: string } | null;
+  /**
+   * When the notice is due: as someone gave it (after "Ricordamelo", or typed with the notice), or as read from
+   * the notice's picture (`read`, `givenBy` then empty). Optional: older records have none.
+   */
+  readonly dueDate?: { readonly date: string; readonly givenBy: string; readonly read?: boolean } | null;
   /** Reminders at D-7, D-1 and on the day are set (until "Non ricordarmelo", or the payment is over). */
   readonly reminding?: boolean;
 }

@@ -14,6 +14,7 @@ import { upsert } from "../upsert.ts";
 import { choiceView } from "./choices.ts";
 import { answerScheduleDate } from "./manage-payment.ts";
 import { openPayment } from "./open-payment.ts";
+import { readDueDate } from "./read-due-date.ts";
 import { answerDueDate } from "./reminders.ts";
 
 /** The engine's hold of a notice: its codes, the QR text when it came from one, and the printed amount. */
@@ -125,7 +126,11 @@ export async function handleText(
 }
 
 /** Reads one file into notices; a refusal becomes a ScanFailure (or FileTooLargeError) for error-to-view. */
-async function scanFile(ctx: EngineContext, file: IncomingFile, onQueued: () => void): Promise<PaymentNotice[]> {
+async function scanFile(
+  ctx: EngineContext,
+  file: IncomingFile,
+  onQueued: () => void,
+): Promise<{ notices: PaymentNotice[]; bytes: Uint8Array }> {
   const max = ctx.scanner.maxFileBytes;
   // Refused before a byte is downloaded when the platform announced the size.
   if (file.sizeBytes !== undefined && file.sizeBytes > max) throw new FileTooLargeError(max);
@@ -142,7 +147,7 @@ async function scanFile(ctx: EngineContext, file: IncomingFile, onQueued: () => 
     ...(file.name === undefined ? {} : { fileName: file.name }),
     onQueued,
   });
-  return [...result.notices];
+  return { notices: [...result.notices], bytes };
 }
 
 /** Whether a file is a PDF, by what the platform announced (its type, else its name). */
@@ -178,13 +183,16 @@ export async function handleFiles(
 ) {
   const m = messagesFor(locale);
   const sheets: NoticeRef[][] = [];
+  /** The picture each single-notice sheet came from (its due date is read after the card, by OCR). */
+  const pictures = new Map<NoticeRef[], Uint8Array>();
   const seen = new Set<string>();
   let failure: unknown;
   for (const file of files) {
     try {
-      const notices = await scanFile(ctx, file, () => void say(ctx, chat, m.readingQueued, { slot }));
+      const { notices, bytes } = await scanFile(ctx, file, () => void say(ctx, chat, m.readingQueued, { slot }));
       const fresh = notices.map(noticeRef).filter((n) => !seen.has(n.rptId) && seen.add(n.rptId));
       if (fresh.length > 0) sheets.push(fresh);
+      if (fresh.length === 1 && !isPdf(file)) pictures.set(fresh, bytes);
     } catch (error) {
       failure ??= error;
       if (!(error instanceof ScanFailure || error instanceof FileTooLargeError || error instanceof FileAccessError))
@@ -213,6 +221,12 @@ export async function handleFiles(
         notice: sheet[0],
         ...(target === undefined ? {} : { slot: target }),
       });
+      const picture = pictures.get(sheet);
+      const rptId = sheet[0].rptId;
+      if (picture !== undefined && chat.kind === "group" && ctx.dueDates !== undefined) {
+        // Never delaying the card: read after it is shown, in the background.
+        ctx.background("due date", () => readDueDate(ctx, chat, rptId, picture));
+      }
     } else {
       const view = await choiceView(ctx, chat, from, sheet, locale);
       await ctx.outbox.send({ chat, view, ...(target === undefined ? {} : { slot: target }) });
