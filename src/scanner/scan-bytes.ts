@@ -20,6 +20,12 @@ export interface ScanBytesOptions {
   readonly timeBudgetMs: number;
   /** Search steps to leave out (benchmark ablations). */
   readonly skipSteps?: readonly string[];
+  /**
+   * Called once an image is decoded to its luminance plane, before the search: a worker collects garbage
+   * here after a big file, so that the decoder's own buffers (36 MB of coefficients for a 12 MP JPEG) are
+   * handed back before the search adds its planes to the peak.
+   */
+  readonly decoded?: (bytes: number) => void;
 }
 
 // A slow decode (a 12 MP JPEG on a busy machine) must not leave the search no time at all.
@@ -58,6 +64,7 @@ export async function scanBytes(bytes: Uint8Array, options: ScanBytesOptions): P
 
   if (sniffed.type !== "pdf") {
     const luma = await decodeImage(bytes, sniffed);
+    options.decoded?.(bytes.byteLength);
     const dataMatrix = !options.skipSteps?.includes("datamatrix");
     const budget = searchBudget();
     const qrBudget = dataMatrix ? Math.max(MIN_SEARCH_MS, budget - DATAMATRIX_MS) : budget;
