@@ -50,10 +50,11 @@ interface Detector {
 // codes' modules stay ≥ 2 px), phone-sized images are used as they are.
 const PLANE_LONG_SIDE = 2000;
 
-// The first look halves the plane when its long side is at least this: a 1920×1440 photo is looked at as
-// 960×720, a 12 MP one as about 1000×750. Codes whose modules stay over 2 px there (most) are read at a
-// quarter of the cost of thresholding and searching the plane itself.
-const COARSE_MIN_SIDE = 1600;
+// The first look halves the plane when its long side is at least this: a Telegram photo (1280×960) is looked
+// at as 640×480, a 1920×1440 one as 960×720, a 12 MP one as about 1000×750. Codes whose modules stay near 2 px
+// there (most) are read at a quarter of the cost of thresholding and searching the plane itself (search time
+// on the dev corpus: median 85 against 135 ms for photos of 1920 px and more, 39 against 54 ms on Telegram's).
+const COARSE_MIN_SIDE = 1200;
 
 // Enlarging a bigger image would cost more than its tiny modules are worth.
 const FINE_MAX_SIDE = 2000;
@@ -117,7 +118,8 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
 
   // The cheap first look: most codes are read from a plane half the size at a quarter of the cost.
   const glanced = enabled("coarse") && plain !== undefined ? glance(search, plain, tried) : [];
-  if (done() && glanced.every((r) => covered(search, r))) {
+  // Done when every glanced region of the read code's size was read (one of another size is a look-alike).
+  if (done() && glanced.every((r) => covered(search, r) || !likeFound(search, r))) {
     return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
   }
 
