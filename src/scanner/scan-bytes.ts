@@ -32,8 +32,10 @@ export interface ScanBytesOptions {
 const MIN_SEARCH_MS = 250;
 
 // The Poste Data Matrix fallback gets the end of the time budget: the QR search stops this much earlier when
-// it has read nothing (it is past its likely reads by then), and a clear photo never pays for it.
+// it has read nothing (it is past its likely reads by then), and a clear photo never pays for it. With less
+// than DATAMATRIX_MIN_MS left (a slow decode on a busy machine) it is skipped: the budget holds first.
 const DATAMATRIX_MS = 250;
+const DATAMATRIX_MIN_MS = 100;
 
 const isPagoPa = (text: string) => parseQrPayload(text).ok;
 const isPosteDataMatrix = (text: string) => parsePosteDataMatrix(text).ok;
@@ -75,8 +77,8 @@ export async function scanBytes(bytes: Uint8Array, options: ScanBytesOptions): P
         "image",
       );
     // No QR code read: the Poste slip's Data Matrix carries the same notice.
-    const deadline = deadlineIn(Math.max(DATAMATRIX_MS, options.timeBudgetMs - (performance.now() - started)));
-    const texts = readDataMatrices(luma, deadline, isPosteDataMatrix);
+    const left = options.timeBudgetMs - (performance.now() - started);
+    const texts = left >= DATAMATRIX_MIN_MS ? readDataMatrices(luma, deadlineIn(left), isPosteDataMatrix) : [];
     return withNotices(texts, texts.length > 0 ? "image-datamatrix" : "image");
   }
 

@@ -68,6 +68,9 @@ const WHOLE_LONG_SIDE = 1000;
 // and on a page of text every further look-alike costs a fit.
 const GRID_REGIONS = 4;
 
+// About what one detector's threshold and finder search cost on a phone photo's plane (20–80 ms).
+const DETECTOR_MS = 60;
+
 // Regions proposed beyond this many are noise (text read as finder patterns).
 const MAX_REGIONS = 16;
 
@@ -125,7 +128,8 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
 
   for (const detector of detectors) {
     if (!enabled(detector.name)) continue;
-    if (!search.firstLook && options.deadline.passed()) break;
+    // A detector costs tens of milliseconds before its first read: none is started with less than that left.
+    if (!search.firstLook && options.deadline.left() < DETECTOR_MS) break;
     const binary = detector.binary(search);
     if (binary === null) continue;
     const proposed = proposeRegions(findFinderPatterns(binary.image), binary.scale)
