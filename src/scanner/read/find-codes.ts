@@ -136,9 +136,11 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
       .slice(0, MAX_REGIONS)
       .filter((r) => !regions.some((known) => sameRegion(known, r)));
     regions.push(...proposed);
+    // A region the first look tried and could not read is read again from here only where this plane places
+    // it differently (the halved plane can misjudge the module size by a tenth, and jsqr then misses the
+    // crop); placed alike, the same crop would fail the same way.
     for (const region of proposed) {
-      // A region the first look already read plainly, found again here, is not read the same way twice.
-      if (glanced.some((g) => sameRegion(g, region))) tried.add(region);
+      if (glanced.some((g) => placedAlike(g, region))) tried.add(region);
       if (plain !== undefined && region.from === 3 && !tried.has(region) && likeFound(search, region))
         attempt(search, region, plain, tried);
     }
@@ -222,6 +224,14 @@ function likeFound(search: Search, region: Region): boolean {
   if (wanted.length === 0) return true;
   const codeSide = region.module * 33;
   return wanted.some((f) => codeSide > side(f.quad) * 0.65 && codeSide < side(f.quad) * 1.5);
+}
+
+/** The same region, placed alike: module sizes within 6 % and centres within a module of each other. */
+function placedAlike(a: Region, b: Region): boolean {
+  const dx = a.x + a.width / 2 - (b.x + b.width / 2);
+  const dy = a.y + a.height / 2 - (b.y + b.height / 2);
+  const ratio = a.module / b.module;
+  return a.from === b.from && Math.hypot(dx, dy) < a.module && ratio > 0.94 && ratio < 1.06;
 }
 
 /** Two detectors proposing the same place: centres within a quarter of the region and modules alike. */
