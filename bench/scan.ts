@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { silentLogger } from "../src/log/logger.ts";
+import { parseQrPayload } from "../src/notice/index.ts";
 import { createScanner } from "../src/scanner/index.ts";
 
 interface Entry {
@@ -25,6 +26,8 @@ interface Entry {
 interface Row {
   entry: Entry;
   payloads: string[];
+  /** Notice numbers of the notices read (from a QR code, or the Poste Data Matrix fallback). */
+  notices: string[];
   ms: number;
   error?: string;
   jimpMs?: number;
@@ -69,9 +72,11 @@ for (const entry of entries) {
   const started = performance.now();
   try {
     const result = await scanner.scan(bytes);
-    rows.push({ entry, payloads: result.payloads, ms: performance.now() - started });
+    const notices = result.notices.map((n) => n.noticeNumber);
+    rows.push({ entry, payloads: result.payloads, notices, ms: performance.now() - started });
   } catch (error) {
-    rows.push({ entry, payloads: [], ms: performance.now() - started, error: (error as { code?: string }).code });
+    const code = (error as { code?: string }).code;
+    rows.push({ entry, payloads: [], notices: [], ms: performance.now() - started, error: code });
   }
 }
 // Idle RSS: what the process keeps resident once the files are read and the scanner waits for the next one
@@ -93,6 +98,12 @@ for (const row of rows) {
 }
 
 const hit = (r: Row) => r.entry.expected.some((p) => r.payloads.includes(p));
+// The notice read at all: by its QR code, or by the Poste Data Matrix when no QR code was read.
+const noticeNumber = (payload: string) => {
+  const parsed = parseQrPayload(payload);
+  return parsed.ok ? parsed.value.noticeNumber : payload;
+};
+const noticeHit = (r: Row) => r.entry.expected.some((p) => r.notices.includes(noticeNumber(p)));
 const every = (r: Row) => r.entry.expected.length > 0 && r.entry.expected.every((p) => r.payloads.includes(p));
 const falses = (r: Row) => r.payloads.filter((p) => !r.entry.expected.includes(p) && !r.entry.other_codes.includes(p));
 const quantile = (xs: number[], q: number) => {
@@ -127,14 +138,19 @@ if (!values.quiet) {
 
 const withCode = rows.filter((r) => r.entry.expected.length > 0);
 const ratios = rows.map((r) => r.ms / (r.jimpMs ?? r.ms));
+// glibc reads its malloc settings at start: say which ones this run had, as they move the RSS figures.
+const mallocEnv = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"]
+  .filter((k) => process.env[k] !== undefined)
+  .map((k) => `${k}=${process.env[k]}`);
 out(`bench:scan ${dir}${skipSteps.length > 0 ? ` (without ${skipSteps.join(", ")})` : ""}`);
+out(`malloc: ${mallocEnv.length > 0 ? mallocEnv.join(" ") : "glibc defaults"}`);
 out("");
 out(
-  "| images | decode rate | every code | false decodes | median ms | p95 ms | peak RSS | idle RSS | scan / jimp decode (median, p95) |",
+  "| images | decode rate | every code | false decodes | notice read (QR or Data Matrix) | median ms | p95 ms | peak RSS | idle RSS | scan / jimp decode (median, p95) |",
 );
-out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+out("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 out(
-  `| ${rows.length} | ${pct(withCode.filter(hit).length, withCode.length)} (${withCode.filter(hit).length}/${withCode.length}) | ${pct(withCode.filter(every).length, withCode.length)} (${withCode.filter(every).length}) | ${rows.reduce((n, r) => n + falses(r).length, 0)} | ${quantile(
+  `| ${rows.length} | ${pct(withCode.filter(hit).length, withCode.length)} (${withCode.filter(hit).length}/${withCode.length}) | ${pct(withCode.filter(every).length, withCode.length)} (${withCode.filter(every).length}) | ${rows.reduce((n, r) => n + falses(r).length, 0)} | ${withCode.filter(noticeHit).length}/${withCode.length} | ${quantile(
     rows.map((r) => r.ms),
     0.5,
   ).toFixed(0)} | ${quantile(

@@ -17,11 +17,14 @@ export interface ScanOptions {
 }
 
 export interface ScanResult {
-  /** pagoPA QR texts as read, in print order (top to bottom), each once. */
+  /**
+   * pagoPA QR texts as read, in print order (top to bottom), each once; or, when no QR code could be read
+   * on a photo, the Poste Data Matrix texts read instead (`source` "image-datamatrix").
+   */
   payloads: string[];
   /** The payloads parsed, or the notices read from a PDF's text when it has no readable QR. */
   notices: PaymentNotice[];
-  source: "image" | "pdf-image" | "pdf-text";
+  source: "image" | "image-datamatrix" | "pdf-image" | "pdf-text";
   /** From the call to the answer, waiting for a worker included. */
   ms: number;
 }

@@ -1,8 +1,9 @@
-import { type PaymentNotice, parseQrPayload, readNoticeFromText } from "../notice/index.ts";
+import { type PaymentNotice, parsePosteDataMatrix, parseQrPayload, readNoticeFromText } from "../notice/index.ts";
 import { decodeImage } from "./decode/image.ts";
 import { readPdf } from "./decode/pdf.ts";
 import { ScanError } from "./errors.ts";
 import { limits } from "./limits.ts";
+import { readDataMatrices } from "./read/datamatrix-read.ts";
 import { deadlineIn } from "./read/deadline.ts";
 import { findCodes } from "./read/find-codes.ts";
 import { sniff } from "./sniff.ts";
@@ -11,7 +12,7 @@ import { sniff } from "./sniff.ts";
 export interface ScanOutcome {
   readonly payloads: string[];
   readonly notices: PaymentNotice[];
-  readonly source: "image" | "pdf-image" | "pdf-text";
+  readonly source: "image" | "image-datamatrix" | "pdf-image" | "pdf-text";
 }
 
 export interface ScanBytesOptions {
@@ -19,12 +20,25 @@ export interface ScanBytesOptions {
   readonly timeBudgetMs: number;
   /** Search steps to leave out (benchmark ablations). */
   readonly skipSteps?: readonly string[];
+  /**
+   * Called once an image is decoded to its luminance plane, before the search: a worker collects garbage
+   * here after a big file, so that the decoder's own buffers (36 MB of coefficients for a 12 MP JPEG) are
+   * handed back before the search adds its planes to the peak.
+   */
+  readonly decoded?: (bytes: number) => void;
 }
 
 // A slow decode (a 12 MP JPEG on a busy machine) must not leave the search no time at all.
 const MIN_SEARCH_MS = 250;
 
+// The Poste Data Matrix fallback gets the end of the time budget: the QR search stops this much earlier when
+// it has read nothing (it is past its likely reads by then), and a clear photo never pays for it. With less
+// than DATAMATRIX_MIN_MS left (a slow decode on a busy machine) it is skipped: the budget holds first.
+const DATAMATRIX_MS = 250;
+const DATAMATRIX_MIN_MS = 100;
+
 const isPagoPa = (text: string) => parseQrPayload(text).ok;
+const isPosteDataMatrix = (text: string) => parsePosteDataMatrix(text).ok;
 
 /**
  * Reads every pagoPA QR code in an image or PDF, on the calling thread (the pool runs this in a worker).
@@ -52,11 +66,20 @@ export async function scanBytes(bytes: Uint8Array, options: ScanBytesOptions): P
 
   if (sniffed.type !== "pdf") {
     const luma = await decodeImage(bytes, sniffed);
-    const found = findCodes(luma, { ...search, deadline: deadlineIn(searchBudget()) });
-    return withNotices(
-      found.map((f) => f.text),
-      "image",
-    );
+    options.decoded?.(bytes.byteLength);
+    const dataMatrix = !options.skipSteps?.includes("datamatrix");
+    const budget = searchBudget();
+    const qrBudget = dataMatrix ? Math.max(MIN_SEARCH_MS, budget - DATAMATRIX_MS) : budget;
+    const found = findCodes(luma, { ...search, deadline: deadlineIn(qrBudget) });
+    if (found.length > 0 || !dataMatrix)
+      return withNotices(
+        found.map((f) => f.text),
+        "image",
+      );
+    // No QR code read: the Poste slip's Data Matrix carries the same notice.
+    const left = options.timeBudgetMs - (performance.now() - started);
+    const texts = left >= DATAMATRIX_MIN_MS ? readDataMatrices(luma, deadlineIn(left), isPosteDataMatrix) : [];
+    return withNotices(texts, texts.length > 0 ? "image-datamatrix" : "image");
   }
 
   const pdf = await readPdf(bytes);
@@ -79,7 +102,7 @@ export async function scanBytes(bytes: Uint8Array, options: ScanBytesOptions): P
 function withNotices(payloads: string[], source: ScanOutcome["source"]): ScanOutcome {
   const notices: PaymentNotice[] = [];
   for (const p of payloads) {
-    const parsed = parseQrPayload(p);
+    const parsed = source === "image-datamatrix" ? parsePosteDataMatrix(p) : parseQrPayload(p);
     if (parsed.ok) notices.push(parsed.value);
   }
   return { payloads, notices, source };

@@ -1,3 +1,4 @@
+import bwipjs from "bwip-js";
 import QRCode from "qrcode";
 import { createLuma, type Luma } from "../../src/scanner/image/luma.ts";
 
@@ -164,4 +165,44 @@ function mulberry32(seed: number): () => number {
 function gaussian(random: () => number): number {
   const u = Math.max(1e-12, random());
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+/** A Data Matrix as the Poste slip prints it, encoded by bwip-js: 1 for a dark module, row by row. */
+export function dataMatrixModules(text: string): {
+  size: number;
+  width: number;
+  dark: (r: number, c: number) => boolean;
+} {
+  const [symbol] = bwipjs.raw("datamatrix", text, {}) as { pixs: number[]; pixx: number; pixy: number }[];
+  if (symbol === undefined) throw new Error("bwip-js made no Data Matrix");
+  const { pixs, pixx, pixy } = symbol;
+  return { size: pixy, width: pixx, dark: (r, c) => pixs[r * pixx + c] === 1 };
+}
+
+/**
+ * A notice's payment slip photographed: a pagoPA QR code (from `photograph`) that glare has washed out across
+ * its middle, beyond what its error correction restores, and beside it the Poste Data Matrix of the same notice
+ * with modules of `module` px, lightly softened.
+ */
+export function slipWithDataMatrix(qrText: string, dataMatrixText: string, module: number): Luma {
+  const qr = photograph(qrText, { module });
+  const dm = dataMatrixModules(dataMatrixText);
+  const dmSide = Math.ceil(dm.width * module);
+  const width = qr.width + dmSide + Math.ceil(12 * module);
+  const height = Math.max(qr.height, dmSide + Math.ceil(16 * module));
+  const page = createLuma(width, height);
+  page.data.fill(235);
+  for (let y = 0; y < qr.height; y++) page.data.set(qr.data.subarray(y * qr.width, (y + 1) * qr.width), y * width);
+  // Glare: a white band over the middle third of the code's data.
+  const band = Math.ceil(qr.height / 3);
+  for (let y = band; y < 2 * band; y++)
+    page.data.fill(250, y * width + Math.floor(qr.width / 3), y * width + qr.width - 5);
+  const x0 = qr.width + Math.ceil(4 * module);
+  const y0 = Math.ceil(8 * module);
+  for (let y = 0; y < dmSide; y++) {
+    for (let x = 0; x < dmSide; x++) {
+      if (dm.dark(Math.floor(y / module), Math.floor(x / module))) page.data[(y0 + y) * width + x0 + x] = 25;
+    }
+  }
+  return page;
 }

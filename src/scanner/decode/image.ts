@@ -3,6 +3,7 @@ import { ScanError } from "../errors.ts";
 import { createLuma, type Luma, lumaFromRgba } from "../image/luma.ts";
 import { mimeTypeOf, type Sniffed } from "../sniff.ts";
 import { looksComplete } from "./complete.ts";
+import { yPlaneFromBlocks } from "./jpeg-y-plane.ts";
 import { exactBuffer, jpegDecoder, webpDecoder } from "./squoosh-codecs.ts";
 
 const require = createRequire(import.meta.url);
@@ -92,6 +93,10 @@ async function decodeJpegLuma(bytes: Uint8Array): Promise<Luma | null> {
   try {
     decoder = new JpegImage({ colorTransform: 0 });
     decoder.parse(bytes);
+    if (decoder.numComponents === 3) {
+      const y = yPlaneFromBlocks(decoder.components, decoder.width, decoder.height);
+      if (y !== null) return y;
+    }
     data = decoder.getData({ width: decoder.width, height: decoder.height, isSourcePDF: false });
   } catch {
     return null;

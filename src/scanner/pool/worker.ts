@@ -21,7 +21,14 @@ const BIG_FILE_BYTES = 1_500_000;
 parentPort?.on("message", async (job: JobMessage) => {
   let reply: ResultMessage;
   try {
-    const outcome = await scanBytes(job.bytes, { timeBudgetMs: job.timeBudgetMs, skipSteps: job.skipSteps });
+    const outcome = await scanBytes(job.bytes, {
+      timeBudgetMs: job.timeBudgetMs,
+      skipSteps: job.skipSteps,
+      // Between decoding and searching a big file: the decoder's buffers go before the search's planes come.
+      decoded: (size) => {
+        if (size > BIG_FILE_BYTES) collect();
+      },
+    });
     reply = { id: job.id, ok: true, outcome };
   } catch (error) {
     reply =

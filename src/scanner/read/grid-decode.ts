@@ -1,4 +1,5 @@
 import { createLuma, type Luma } from "../image/luma.ts";
+import type { Deadline } from "./deadline.ts";
 import type { Quad } from "./geometry.ts";
 import { localThreshold, normalise, sampleModules, threshold } from "./grid-bits.ts";
 import { deblur, estimateBlurs } from "./grid-deblur.ts";
@@ -11,6 +12,11 @@ import type { QrLayout } from "./qr-layout.ts";
 export interface GridOptions {
   /** "grid-deblur": no blur estimation; "grid-local": no local threshold on the grid. */
   readonly skip?: readonly string[];
+  /**
+   * Checked before each version's fit and each guess (a fit or a deconvolution is 5–40 ms, the whole step
+   * up to a few hundred on a code that will not read): past it, the step gives up with what it has.
+   */
+  readonly deadline?: Deadline;
 }
 
 /**
@@ -27,7 +33,9 @@ export function readGrid(
   options: GridOptions = {},
 ): { text: string; quad: Quad } | null {
   const enabled = (name: string) => !options.skip?.includes(name);
+  const late = () => options.deadline?.passed() === true;
   for (const version of rankVersions(source, finders)) {
+    if (late()) return null;
     const fit = fitGrid(source, finders, version);
     if (fit === null) continue;
     const grey = sampleModules(source, fit);
@@ -41,6 +49,7 @@ export function readGrid(
         guesses.push(() => deblur(shade, fit.layout, levels, blur));
     }
     for (const guess of guesses) {
+      if (late()) return null;
       const read = readBits(guess(), fit);
       if (read !== null) return read;
     }
