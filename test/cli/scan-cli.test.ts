@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { Jimp } from "jimp";
 import { afterEach, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
@@ -31,10 +32,13 @@ describe("pagobot scan (the real command line)", () => {
     tempDirs.push(dir);
     const notImage = join(dir, "notes.txt");
     writeFileSync(notImage, "not an image");
+    // A picture with no code of any kind (a QR, or a Poste Data Matrix the scanner reads when no QR is).
+    const blank = join(dir, "blank.png");
+    writeFileSync(blank, await new Jimp({ width: 320, height: 240, color: 0xf4f4f4ff }).getBuffer("image/png"));
     const { code, stdout } = await pagobot(
       "scan",
       join(fixtures, "dev-0003.png"),
-      join(fixtures, "dev-0103.jpg"),
+      blank,
       notImage,
       join(dir, "missing.jpg"),
     );

@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateSecretKey } from "../../src/store/crypto.ts";
+import { createEngineStore } from "../../src/store/engine-store.ts";
+import { openKv } from "../../src/store/open-kv.ts";
 import { noticeNumber, ordinaryPayee } from "../helpers/notices.ts";
 import { type PeerChat, startTelegramPeer, type TelegramPeer } from "../peers/telegram/peer.ts";
 import { type Balancer, startBalancer } from "./balancer.ts";
@@ -28,6 +30,7 @@ const PRESS_GAP_MS = 100;
 const LIMIT_MS = 30_000;
 /** A database of its own on the shared Redis, emptied first: the replicas' keys meet nobody else's. */
 const DB = 13;
+const storeUrl = `${(REDIS_URL ?? "").replace(/\/\d*$/, "")}/${DB}`;
 
 const maria = { id: 7_400_001, first_name: "Maria", language_code: "it" };
 
@@ -80,7 +83,7 @@ describe.skipIf(REDIS_URL === undefined)(
           TELEGRAM_API_ROOT: telegram.apiRoot,
           TELEGRAM_WEBHOOK_URL: `${balancer?.url}/telegram/hook`,
           TELEGRAM_WEBHOOK_SECRET: secret,
-          STORE_URL: `${(REDIS_URL ?? "").replace(/\/\d*$/, "")}/${DB}`,
+          STORE_URL: storeUrl,
           SECRET_KEYS: keys,
           PUBLIC_URL: balancer?.url ?? "",
           PORT: String(port),
@@ -103,6 +106,37 @@ describe.skipIf(REDIS_URL === undefined)(
         await linkAccount(telegram, sandbox.url, maria);
 
         const groups: PeerChat[] = [];
+
+        /**
+
+         * Chats whose PAID message Telegram had accepted from the killed replica while the store still held it as
+
+         * pending: the kill fell between the platform's answer and the record. Telegram's sendMessage has no
+
+         * idempotency key, so the live replica sends it again; that copy is the only duplicate the guarantee allows.
+
+         */
+
+        const uncertain = new Set<number>();
+
+        const noteUncertain = async (chats: readonly PeerChat[]) => {
+          const kv = openKv(storeUrl);
+
+          const store = createEngineStore(kv);
+
+          for (const id of await store.pendingDeliveries.ids()) {
+            if (!id.startsWith("status:") || !id.endsWith(":PAID")) continue;
+
+            const entry = await store.outbox.get(id);
+
+            const chat = chats.find((c) => String(c.id) === entry?.chat.chatId);
+
+            if (entry?.state === "pending" && chat !== undefined && chatState(chat).paidMessages > 0)
+              uncertain.add(chat.id);
+          }
+
+          await kv.close();
+        };
         const recoveries: number[] = [];
         let n = 0;
         const openCards = async (count: number) => {
@@ -135,6 +169,7 @@ describe.skipIf(REDIS_URL === undefined)(
           await sleep(killAt);
           await a.child.kill();
           const diedAt = Date.now();
+          await noteUncertain(batch.map(({ chat }) => chat));
           // B alone serves what A left (its flows, its queued messages), and the webhooks the balancer sends it.
           await sleep(Math.max(0, (PER_ROUND - 1) * PRESS_GAP_MS - (Date.now() - started)) + 500);
           a = await start(ports[0]);
@@ -172,13 +207,15 @@ describe.skipIf(REDIS_URL === undefined)(
           `two-replica fault test: ${ROUNDS * PER_ROUND} payments in ${ROUNDS} kills of one replica, ` +
             `${DOUBLE_PRESSES} presses sent to both replicas at once; from the kill (or the press) to the PAID card ` +
             `and message: median ${median(recoveries)} ms, max ${Math.max(0, ...recoveries)} ms; ` +
-            `webhooks through the balancer: ${[...(balancer?.served.values() ?? [])].join(" / ")}\n`,
+            `webhooks through the balancer: ${[...(balancer?.served.values() ?? [])].join(" / ")}; ` +
+            `kills between Telegram's answer and the record (PAID sent again): ${uncertain.size}\n`,
         );
         for (const chat of groups) {
           const { card, paidMessages } = chatState(chat);
           const transcript = `${telegram.printTranscript(chat.id)}\n${logs()}`;
           expect(card, transcript).toContain("Pagato ✅");
-          expect(paidMessages, transcript).toBe(1);
+          expect(paidMessages, transcript).toBeGreaterThanOrEqual(1);
+          expect(paidMessages, transcript).toBeLessThanOrEqual(uncertain.has(chat.id) ? 2 : 1);
         }
         expect(forms).toHaveLength(groups.length);
         for (const form of forms) {
