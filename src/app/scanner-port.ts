@@ -27,7 +27,7 @@ export function scannerPort(scanner: Scanner): NoticeScanner {
           ...(options.fileName === undefined ? {} : { fileName: options.fileName }),
           onQueued: () => options.onQueued?.(),
         });
-        return { notices: result.notices };
+        return { notices: result.notices, ...(result.text === undefined ? {} : { text: result.text }) };
       } catch (error) {
         const code = error instanceof ScanError ? worded[error.code] : undefined;
         if (code === undefined) throw error;

@@ -19,6 +19,8 @@ export class ScanFailure extends PagobotError<ScanFailureCode> {}
 /** What a scan found: every pagoPA notice on the sheet, in printed order (QR codes, or a PDF's text). */
 export interface ScanResult {
   readonly notices: readonly PaymentNotice[];
+  /** A PDF's printed text, when the file was one: the engine looks in it for the due date. */
+  readonly text?: string;
 }
 
 /**

@@ -93,7 +93,7 @@ export function createQueuedScanner(options: QueuedScannerOptions): QueuedScanne
       try {
         const value = (await job.waitUntilFinished(events, waitMs)) as ScanJobResult | string;
         const result: ScanJobResult = typeof value === "string" ? (JSON.parse(value) as ScanJobResult) : value;
-        return { notices: result.notices };
+        return { notices: result.notices, ...(result.text === undefined ? {} : { text: result.text }) };
       } catch (error) {
         throw await failureOf(error, jobId);
       } finally {

@@ -22,6 +22,8 @@ export interface ScanJobData {
 /** A job's answer: the notices as the in-process scanner gives them (plain JSON). */
 export interface ScanJobResult {
   readonly notices: readonly PaymentNotice[];
+  /** A PDF's printed text (the due date is read from it). */
+  readonly text?: string;
   /** The scan itself, from the moment the worker picked the job (its budget starts there too). */
   readonly scanMs: number;
 }

@@ -54,7 +54,11 @@ export function createScanWorker(options: ScanWorkerOptions): ScanWorker {
           ...(job.data.mimeType === undefined ? {} : { mimeType: job.data.mimeType }),
           ...(job.data.fileName === undefined ? {} : { fileName: job.data.fileName }),
         });
-        return { notices: result.notices, scanMs: Math.round(performance.now() - started) };
+        return {
+          notices: result.notices,
+          ...(result.text === undefined ? {} : { text: result.text }),
+          scanMs: Math.round(performance.now() - started),
+        };
       } catch (error) {
         // Our own pool full is not the file's fault: let BullMQ try again. Anything the file caused is final.
         if (error instanceof ScanFailure && error.code !== "busy")

@@ -25,6 +25,8 @@ export interface ScanResult {
   /** The payloads parsed, or the notices read from a PDF's text when it has no readable QR. */
   notices: PaymentNotice[];
   source: "image" | "image-datamatrix" | "pdf-image" | "pdf-text";
+  /** A PDF's printed text (capped at 20,000 characters): what else the notice says, such as its due date. */
+  text?: string;
   /** From the call to the answer, waiting for a worker included. */
   ms: number;
 }

@@ -13,7 +13,12 @@ export interface ScanOutcome {
   readonly payloads: string[];
   readonly notices: PaymentNotice[];
   readonly source: "image" | "image-datamatrix" | "pdf-image" | "pdf-text";
+  /** A PDF's printed text (capped), for what else the notice says: its due date. */
+  readonly text?: string;
 }
+
+/** Enough for every page of a notice; a long PDF's text is cut, never shipped whole between threads. */
+const MAX_TEXT_CHARS = 20_000;
 
 export interface ScanBytesOptions {
   /** Wall time for the whole file, decoding included; the search gets what decoding leaves (never < a floor). */
@@ -89,14 +94,15 @@ export async function scanBytes(bytes: Uint8Array, options: ScanBytesOptions): P
     if (deadline.passed()) break;
     for (const f of findCodes(image, { ...search, deadline })) if (!payloads.includes(f.text)) payloads.push(f.text);
   }
-  if (payloads.length > 0) return withNotices(payloads, "pdf-image");
+  const text = pdf.pageTexts.join("\n").slice(0, MAX_TEXT_CHARS);
+  if (payloads.length > 0) return { ...withNotices(payloads, "pdf-image"), text };
   // No QR image (or none readable): the notice's codes are printed as text on the page too.
   const notices: PaymentNotice[] = [];
   for (const text of [...pdf.pageTexts, pdf.pageTexts.join("\n")]) {
     const read = readNoticeFromText(text);
     if (read.ok && !notices.some((n) => n.rptId === read.value.rptId)) notices.push(read.value);
   }
-  return { payloads: [], notices, source: "pdf-text" };
+  return { payloads: [], notices, source: "pdf-text", text };
 }
 
 function withNotices(payloads: string[], source: ScanOutcome["source"]): ScanOutcome {

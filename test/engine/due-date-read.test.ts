@@ -1,5 +1,6 @@
 import { Jimp, loadFont } from "jimp";
 import { SANS_32_BLACK } from "jimp/fonts";
+import { PDFDocument, StandardFonts } from "pdf-lib";
 import { afterEach, describe, expect, it } from "vitest";
 import { createManualClock } from "../../src/droppay/index.ts";
 import { type SandboxHandle, startSandbox } from "../../src/droppay/sandbox/index.ts";
@@ -50,16 +51,32 @@ describe("a household photo's due date, read from the picture", () => {
     await sandbox.close();
   });
   let n = 0;
-  const start = async (dueDates: DueDateReader) => {
+  /** `scanner` null: pagobot's own scanner reads the file (a real PDF). */
+  const start = async (dueDates: DueDateReader | undefined, scanner: NoticeScanner | null = finds) => {
     const clock = createManualClock(Date.now());
     sandbox = await startSandbox({ clock, timing: { settleMs: 30, promisedMs: 30, slowMs: 300 } });
-    const h = await startHarness({ sandbox, clock, scanner: finds, dueDates, timing: { staleCardMs: 60 * DAY } });
+    const h = await startHarness({
+      sandbox,
+      clock,
+      ...(scanner === null ? {} : { scanner }),
+      ...(dueDates === undefined ? {} : { dueDates }),
+      timing: { staleCardMs: 60 * DAY },
+    });
     running.push(h);
-    const send = (from: Sender, event: { type: "text"; text: string } | { type: "files"; bytes: Uint8Array }) =>
+    const send = (
+      from: Sender,
+      event: { type: "text"; text: string } | { type: "files"; bytes: Uint8Array; mimeType?: string },
+    ) =>
       h.app.engine.handle(
         event.type === "text"
           ? { type: "text", chat: group, from, text: event.text, eventId: `d${++n}` }
-          : { type: "files", chat: group, from, files: [memoryFile(event.bytes, "image/png")], eventId: `d${++n}` },
+          : {
+              type: "files",
+              chat: group,
+              from,
+              files: [memoryFile(event.bytes, event.mimeType ?? "image/png")],
+              eventId: `d${++n}`,
+            },
       );
     await h.app.engine.handle({
       type: "command",
@@ -93,6 +110,27 @@ describe("a household photo's due date, read from the picture", () => {
     clock.set(romeInstant(addDays(due, -7), 9) + 60_000);
     expect(await h.app.engine.remind()).toBe(1);
   }, 90_000);
+
+  it("finds the due date in a PDF's text (pagobot's own scanner), with no OCR", async () => {
+    const { h, clock, send } = await start(undefined, null);
+    const due = addDays(italianDay(clock.now()), 40);
+    const pdf = await PDFDocument.create();
+    const page = pdf.addPage([595, 842]);
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    const lines = [
+      "AVVISO DI PAGAMENTO",
+      `Da pagare entro il ${formatDay(due, "it")}`,
+      `Codice avviso ${paid.noticeNumber}`,
+      `Cod. Fiscale Ente Creditore ${paid.fiscalCode}`,
+    ];
+    lines.forEach((text, i) => {
+      page.drawText(text, { x: 50, y: 780 - i * 24, size: 14, font });
+    });
+    await send(marco, { type: "files", bytes: await pdf.save(), mimeType: "application/pdf" });
+    await h.see(/Avviso pagoPA/, group.chatId, 30_000);
+    await h.port.waitFor(() => dueShown(h) !== undefined, 10_000, "the due date on the card");
+    expect(dueShown(h)?.value).toBe(`${formatDay(due, "it")} (letta dall'avviso)`);
+  }, 60_000);
 
   it("shows the card before the date is read, and a date someone typed is kept", async () => {
     let release: (() => void) | undefined;

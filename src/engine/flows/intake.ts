@@ -14,7 +14,7 @@ import { upsert } from "../upsert.ts";
 import { choiceView } from "./choices.ts";
 import { answerScheduleDate } from "./manage-payment.ts";
 import { openPayment } from "./open-payment.ts";
-import { readDueDate } from "./read-due-date.ts";
+import { type DueDateSource, readDueDate } from "./read-due-date.ts";
 import { answerDueDate } from "./reminders.ts";
 
 /** The engine's hold of a notice: its codes, the QR text when it came from one, and the printed amount. */
@@ -130,7 +130,7 @@ async function scanFile(
   ctx: EngineContext,
   file: IncomingFile,
   onQueued: () => void,
-): Promise<{ notices: PaymentNotice[]; bytes: Uint8Array }> {
+): Promise<{ notices: PaymentNotice[]; bytes: Uint8Array; text?: string }> {
   const max = ctx.scanner.maxFileBytes;
   // Refused before a byte is downloaded when the platform announced the size.
   if (file.sizeBytes !== undefined && file.sizeBytes > max) throw new FileTooLargeError(max);
@@ -147,7 +147,7 @@ async function scanFile(
     ...(file.name === undefined ? {} : { fileName: file.name }),
     onQueued,
   });
-  return { notices: [...result.notices], bytes };
+  return { notices: [...result.notices], bytes, ...(result.text === undefined ? {} : { text: result.text }) };
 }
 
 /** Whether a file is a PDF, by what the platform announced (its type, else its name). */
@@ -183,16 +183,16 @@ export async function handleFiles(
 ) {
   const m = messagesFor(locale);
   const sheets: NoticeRef[][] = [];
-  /** The picture each single-notice sheet came from (its due date is read after the card, by OCR). */
-  const pictures = new Map<NoticeRef[], Uint8Array>();
+  /** Where each single-notice sheet's due date is read after its card: the picture (OCR) or the PDF's text. */
+  const dueSources = new Map<NoticeRef[], DueDateSource>();
   const seen = new Set<string>();
   let failure: unknown;
   for (const file of files) {
     try {
-      const { notices, bytes } = await scanFile(ctx, file, () => void say(ctx, chat, m.readingQueued, { slot }));
+      const { notices, bytes, text } = await scanFile(ctx, file, () => void say(ctx, chat, m.readingQueued, { slot }));
       const fresh = notices.map(noticeRef).filter((n) => !seen.has(n.rptId) && seen.add(n.rptId));
       if (fresh.length > 0) sheets.push(fresh);
-      if (fresh.length === 1 && !isPdf(file)) pictures.set(fresh, bytes);
+      if (fresh.length === 1) dueSources.set(fresh, text !== undefined ? { text } : { image: bytes });
     } catch (error) {
       failure ??= error;
       if (!(error instanceof ScanFailure || error instanceof FileTooLargeError || error instanceof FileAccessError))
@@ -221,11 +221,13 @@ export async function handleFiles(
         notice: sheet[0],
         ...(target === undefined ? {} : { slot: target }),
       });
-      const picture = pictures.get(sheet);
+      const source = dueSources.get(sheet);
       const rptId = sheet[0].rptId;
-      if (picture !== undefined && chat.kind === "group" && ctx.dueDates !== undefined) {
+      // A PDF without a text layer goes to OCR too, which leaves PDFs alone.
+      const readable = source !== undefined && ("text" in source || ctx.dueDates !== undefined);
+      if (readable && chat.kind === "group" && ctx.family !== undefined) {
         // Never delaying the card: read after it is shown, in the background.
-        ctx.background("due date", () => readDueDate(ctx, chat, rptId, picture));
+        ctx.background("due date", () => readDueDate(ctx, chat, rptId, source));
       }
     } else {
       const view = await choiceView(ctx, chat, from, sheet, locale);
