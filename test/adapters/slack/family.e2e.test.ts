@@ -50,7 +50,11 @@ describe("a family in a Slack channel", { timeout: 90_000 }, () => {
     const file = e2e.peer.state.files.get(shared.files?.[0] ?? "");
     expect(file?.name).toMatch(/\.pdf$/);
     expect(file?.mimetype).toBe("application/pdf");
-    expect(Buffer.from(file?.bytes ?? []).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(
+      Buffer.from(file?.bytes ?? [])
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
     const iur = /IUR\W+([A-Z0-9]{6,})/.exec(messageNow(e2e.peer, family, card.ts).seen.text)?.[1];
     const total = /(\d+,\d\d)\u00a0€$/.exec(receipt.text)?.[1];
     expect(iur).toBeDefined();
