@@ -5,6 +5,7 @@ import type { View } from "../../src/engine/views.ts";
 import type { Logger } from "../../src/log/logger.ts";
 import { platformError, toChatError } from "./errors.ts";
 import { renderView } from "./render.ts";
+import { type DocumentView, uploadDocument } from "./upload.ts";
 
 export interface SlackPortOptions {
   readonly logger: Logger;
@@ -20,10 +21,28 @@ const NOT_EDITABLE = new Set(["message_not_found", "cant_update_message", "edit_
 /** Delivers engine views as Slack messages: Block Kit with a text fallback, edits with chat.update. */
 export function createSlackPort(client: webApi.WebClient, options: SlackPortOptions): ChatPort {
   const { logger } = options;
+  let warnedNoFilesWrite = false;
+
+  /** A receipt as a PDF file in the thread; an app installed without files:write shows its caption instead. */
+  async function postDocument(to: ChatRef, view: DocumentView, thread: string | undefined): Promise<string> {
+    try {
+      return await uploadDocument(client, to.chatId, view, thread);
+    } catch (error) {
+      if (platformError(error) !== "missing_scope") throw error;
+      if (!warnedNoFilesWrite) {
+        warnedNoFilesWrite = true;
+        logger.warn("slack: the app lacks files:write; receipts are sent as text (reinstall from the manifest)", {
+          channel: to.chatId,
+        });
+      }
+      return await post(to, { type: "text", text: view.caption }, thread);
+    }
+  }
 
   async function post(to: ChatRef, view: View, thread: string | undefined): Promise<string> {
     const message = renderView(view);
     try {
+      if (view.type === "document") return await postDocument(to, view, thread);
       const sent = await client.chat.postMessage({
         channel: to.chatId,
         text: message.text,

@@ -48,7 +48,8 @@ const TONE_MARK: Readonly<Record<CardTone, string>> = {
 
 /** Renders an engine view; the engine's text is plain, so every piece of it is escaped for mrkdwn here. */
 export function renderView(view: View): RenderedMessage {
-  // Files would need files:write and an upload of their own: a receipt shows its caption (/storico lists it).
+  // The port uploads a document as a file (upload.ts); where it cannot (an edit, an ephemeral note, no
+  // files:write), the caption stands in for it.
   if (view.type === "document") return renderView({ type: "text", text: view.caption });
   if (view.type === "text") {
     const blocks: Block[] = chunks(view.text, SECTION_TEXT_MAX).map((part) => section(part));

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pdfText } from "../../helpers/pdf-text.ts";
 import { corpusNotice } from "../telegram/e2e/notices.ts";
 import { botShows, messageNow, privateNote } from "./e2e/conversation.ts";
 import { type SlackEndToEnd, startSlackEndToEnd } from "./e2e/pagobot.ts";
@@ -6,7 +7,7 @@ import { type SlackEndToEnd, startSlackEndToEnd } from "./e2e/pagobot.ts";
 /**
  * A family in a Slack channel, through the Slack peer and pagobot as `npm start` runs it (embedded sandbox, demo
  * accounts): `/paga famiglia`, a member's photo waiting for the payer, the member's Approva refused to them
- * alone, the payer's approval, PAID naming both, and the receipt's caption (no file upload on Slack yet).
+ * alone, the payer's approval, PAID naming both, and the receipt uploaded as a PDF file in the card's thread.
  */
 describe("a family in a Slack channel", { timeout: 90_000 }, () => {
   let e2e: SlackEndToEnd;
@@ -42,6 +43,26 @@ describe("a family in a Slack channel", { timeout: 90_000 }, () => {
     await botShows(e2e.peer, family, (s) => s.ts === card.ts && s.text.includes("Pagato ✅"));
     const paid = await botShows(e2e.peer, family, (s) => /Chiesto da marco, approvato da anna\./i.test(s.text));
     expect(paid.threadTs).toBe(card.ts);
-    await botShows(e2e.peer, family, (s) => s.text.startsWith("Ricevuta: "));
+    const receipt = await botShows(e2e.peer, family, (s) => s.text.startsWith("Ricevuta: "));
+    expect(receipt.threadTs).toBe(card.ts);
+    const shared = messageNow(e2e.peer, family, receipt.ts);
+    expect(shared.files).toHaveLength(1);
+    const file = e2e.peer.state.files.get(shared.files?.[0] ?? "");
+    expect(file?.name).toMatch(/\.pdf$/);
+    expect(file?.mimetype).toBe("application/pdf");
+    expect(
+      Buffer.from(file?.bytes ?? [])
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
+    const iur = /IUR\W+([A-Z0-9]{6,})/.exec(messageNow(e2e.peer, family, card.ts).seen.text)?.[1];
+    const total = /(\d+,\d\d)\u00a0€$/.exec(receipt.text)?.[1];
+    expect(iur).toBeDefined();
+    expect(total).toBeDefined();
+    const text = await pdfText(file?.bytes ?? new Uint8Array());
+    expect(text).toContain(iur);
+    expect(text).toContain(total);
+    expect(text).toMatch(/Chiesto da\s+marco/i);
+    expect(text).toMatch(/Approvato da\s+anna/i);
   });
 });

@@ -6,6 +6,7 @@ import { loginPage } from "./login-page.ts";
 import * as api from "./methods.ts";
 import type { SocketHub } from "./socket.ts";
 import type { PeerState } from "./state.ts";
+import * as uploads from "./uploads.ts";
 
 /** A response_url takes at most 5 answers within 30 minutes. */
 const RESPONSE_URL_USES = 5;
@@ -15,8 +16,8 @@ type Method = (params: Params) => unknown;
 
 /**
  * The peer's routes: the Web API at /api/<method>, private file URLs at /files-pri/<team>-<file>/<name> (bytes
- * for a bearer of the bot token with files:read, Slack's HTML login page otherwise), and response_urls at
- * /response/<id>.
+ * for a bearer of the bot token with files:read, Slack's HTML login page otherwise), upload URLs at
+ * /upload/v1/<file> (files.getUploadURLExternal gives them), and response_urls at /response/<id>.
  */
 export function createPeerHandler(
   state: PeerState,
@@ -31,6 +32,8 @@ export function createPeerHandler(
     "chat.update": (params) => api.update(state, params),
     "chat.postEphemeral": (params) => api.postEphemeral(state, params),
     "files.info": (params) => api.filesInfo(state, params, baseUrl()),
+    "files.getUploadURLExternal": (params) => uploads.getUploadUrlExternal(state, params, baseUrl()),
+    "files.completeUploadExternal": (params) => uploads.completeUploadExternal(state, params, baseUrl()),
     "views.open": (params) => api.viewsOpen(state, params),
     "views.publish": (params) => api.viewsPublish(state, params),
     "apps.connections.open": () => {
@@ -47,6 +50,11 @@ export function createPeerHandler(
     const file = /^\/files-pri\/[A-Z0-9]+-([A-Z0-9]+)\/[^/]+$/.exec(url.pathname);
     if (file !== null && req.method === "GET") {
       serveFile(state, req, res, file[1] as string);
+      return;
+    }
+    const upload = /^\/upload\/v1\/([A-Z0-9]+)$/.exec(url.pathname);
+    if (upload !== null && req.method === "POST") {
+      await uploads.receiveUpload(state, req, res, upload[1] as string);
       return;
     }
     const response = /^\/response\/([A-Za-z0-9]+)$/.exec(url.pathname);

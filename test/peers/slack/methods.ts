@@ -40,7 +40,7 @@ export function usersInfo(state: PeerState, params: Params): Result {
 }
 
 /** Where the bot may post: a channel it is a member of, or a DM with the app (a user id opens that DM). */
-function channelFor(state: PeerState, id: string) {
+export function channelFor(state: PeerState, id: string) {
   const direct = state.channels.get(id);
   const channel =
     direct ?? [...state.channels.values()].find((c) => c.kind === "im" && c.members.has(id) && state.users.has(id));

@@ -33,6 +33,7 @@ const ALL_SCOPES = [
   "commands",
   "chat:write",
   "files:read",
+  "files:write",
   "users:read",
   "im:history",
   "channels:history",

@@ -28,6 +28,8 @@ export interface PeerMessage {
   blocks?: unknown;
   attachments?: unknown;
   readonly threadTs?: string;
+  /** Files shared with the message (files.completeUploadExternal), by id. */
+  readonly files?: readonly string[];
   seen: SeenMessage;
   edits: number;
 }
@@ -46,6 +48,15 @@ export interface PeerFile {
   /** Downloads that got the bytes, and requests that got the login page instead. */
   downloads: number;
   loginPages: number;
+}
+
+/** An upload between files.getUploadURLExternal and files.completeUploadExternal; `bytes` once POSTed. */
+export interface PeerUpload {
+  readonly id: string;
+  readonly filename: string;
+  /** The length announced to getUploadURLExternal. */
+  readonly length: number;
+  bytes?: Uint8Array;
 }
 
 /** A response_url: up to 5 uses within 30 minutes (docs.slack.dev, "Handling user interaction"). */
@@ -89,6 +100,8 @@ export type TranscriptEntry = { readonly seq: number; readonly atMs: number; rea
       readonly fallback: string;
       readonly buttons: readonly (readonly SeenButton[])[];
       readonly color?: string;
+      /** Names of the files the message shares. */
+      readonly files?: readonly string[];
     }
   | { readonly side: "bot"; readonly kind: "modal" | "home"; readonly user: string; readonly text: string }
 );
@@ -119,6 +132,7 @@ export class PeerState extends EventEmitter {
   readonly channels = new Map<string, PeerChannel>();
   readonly messages = new Map<string, PeerMessage>();
   readonly files = new Map<string, PeerFile>();
+  readonly uploads = new Map<string, PeerUpload>();
   readonly responseUrls = new Map<string, PeerResponseUrl>();
   readonly views = new Map<string, PeerView>();
   readonly triggers = new Map<string, PeerTrigger>();
@@ -130,7 +144,8 @@ export class PeerState extends EventEmitter {
   constructor(
     readonly token: string,
     readonly now: () => number,
-    /** The OAuth scopes the app was granted; without files:read, file URLs answer the login page. */
+    /** The OAuth scopes the app was granted; without files:read, file URLs answer the login page; without
+     * files:write, uploads answer missing_scope. */
     readonly scopes: Set<string>,
   ) {
     super();

@@ -27,7 +27,8 @@ function formatEntry(state: PeerState, entry: TranscriptEntry): string {
       const thread = entry.threadTs === undefined ? "" : ` (in the thread of ${entry.threadTs})`;
       const audience = entry.visibleTo === undefined ? "" : ` (only ${state.userName(entry.visibleTo)} sees it)`;
       const color = entry.color === undefined ? "" : ` [${entry.color}]`;
-      return `${heads[entry.kind]}${thread}${audience}${color}\n${indent(entry.text)}${formatButtons(entry.buttons)}`;
+      const files = (entry.files ?? []).map((name) => `\n           📎 ${name}`).join("");
+      return `${heads[entry.kind]}${thread}${audience}${color}\n${indent(entry.text)}${files}${formatButtons(entry.buttons)}`;
     }
   }
 }
