@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Jimp } from "jimp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IncomingFile } from "../../src/engine/events.ts";
 import { FileAccessError } from "../../src/engine/ports.ts";
@@ -53,7 +54,10 @@ describe("notices sent as photos and files", () => {
 
   it("says no QR was found, with tips and a button to type the codes, for a photo without one", async () => {
     const id = next();
-    await h.files([image("dev-0103.jpg")], undefined, id);
+    // A photo of a page with no code at all (the fixtures' negative carries a Poste Data Matrix, which is read).
+    const page = new Jimp({ width: 960, height: 720, color: 0xeeeae2ff });
+    const photo = new Uint8Array(await page.getBuffer("image/jpeg"));
+    await h.files([memoryFile(photo, "image/jpeg", "foto.jpg")], undefined, id);
     const tips = await h.see(/Non ho trovato il codice QR/, id, 20_000);
     expect(tips).toContain("oppure scrivi i codici");
     // A photo's tips, without Telegram's advice on another surface.
