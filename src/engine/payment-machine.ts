@@ -163,6 +163,10 @@ export async function project(ctx: EngineContext, paymentId: string): Promise<Pa
   }
   // Lists of payments (Slack's Home) follow the record; they are read from the store, not from the chat.
   ctx.outbox.paymentChanged({ platform: p.chat.platform, userId: p.ownerId });
+  // A household's payer sees it in their lists too (it waits for them, or it is paid from their account).
+  const payerId = p.family?.route.payer.userId;
+  if (payerId !== undefined && payerId !== p.ownerId)
+    ctx.outbox.paymentChanged({ platform: p.chat.platform, userId: payerId });
   const m = messagesFor(locale);
   for (const status of p.announced.slice(q.announced)) {
     if (p.form === null) continue;

@@ -402,6 +402,19 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
     expect(await h.app.engine.remind()).toBe(0);
   });
 
+  it("Anna's own lists (Slack's Home) show Marco's notice waiting for her approval, then paid", async () => {
+    await start();
+    await family(marco);
+    await post(marco, paid.qrText);
+    const annas = () => h.app.engine.overview({ platform: "playground", userId: anna.userId });
+    expect((await annas()).pending.map((i) => i.status)).toEqual(["da confermare"]);
+    await press(anna, /^Approva e paga/);
+    await see(/✅ Pagato/);
+    await h.settle();
+    expect((await annas()).recent.map((i) => i.status)).toEqual(["pagato"]);
+    expect((await annas()).pending).toEqual([]);
+  });
+
   it("a due date typed with the notice is on the card and sets the reminders", async () => {
     await start();
     await family(marco);

@@ -182,6 +182,17 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
       { locale: null, linked: null, waiting: [] },
       (person) => ({ ...person, recent: [id, ...(person.recent ?? [])].slice(0, PERSON_RECENT_LIMIT) }),
     );
+    // In a household, each payer's list too: what waits for their approval, or is paid from their account, shows
+    // on their Slack Home and in their lists.
+    for (const { userId } of household?.payers ?? []) {
+      if (userId === req.from.userId) continue;
+      await upsert(
+        ctx.store.people,
+        personKey(req.chat.platform, userId),
+        { locale: null, linked: null, waiting: [] },
+        (person) => ({ ...person, recent: [id, ...(person.recent ?? [])].slice(0, PERSON_RECENT_LIMIT) }),
+      );
+    }
     if (payer === null) {
       await upsert(ctx.store.people, record.payer.personKey, { locale: null, linked: null, waiting: [] }, (person) => ({
         ...person,
