@@ -1,24 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createManualClock } from "../../src/droppay/index.ts";
-import { startSandbox } from "../../src/droppay/sandbox/index.ts";
+import { describe, expect, it } from "vitest";
 import type { InboundEvent } from "../../src/engine/events.ts";
 import type { PaymentRecord } from "../../src/engine/records.ts";
 import type { NoticeScanner } from "../../src/engine/scanner-port.ts";
 import { readNoticeInput } from "../../src/notice/read-input.ts";
-import { createMemoryKv } from "../../src/store/memory-kv.ts";
 import { freezeAfterWrite } from "../helpers/freezing-kv.ts";
-import { type Harness, type HarnessOptions, memoryFile, people, startHarness } from "../helpers/harness.ts";
+import { type Harness, memoryFile, people } from "../helpers/harness.ts";
 import { testNotice } from "../helpers/notices.ts";
+import { restartableBots, until } from "../helpers/restarts.ts";
 
 const paid = testNotice("paid");
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /** The payment record a write is about, when it is one. */
 function paymentWritten(key: string, value: string): PaymentRecord | undefined {
@@ -30,25 +20,7 @@ function paymentWritten(key: string, value: string): PaymentRecord | undefined {
  * it), and the same bot started again on the same store: whatever was recorded must show in the chat.
  */
 describe("a kill right after a state change is recorded", () => {
-  const running: Harness[] = [];
-  const closers: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    // A bot frozen by a failed test never finishes stopping: give each a moment, no more.
-    const moment = () => new Promise((resolve) => setTimeout(resolve, 2_000));
-    for (const h of running.splice(0).reverse()) await Promise.race([h.stop().catch(() => {}), moment()]);
-    for (const close of closers.splice(0)) await close();
-  });
-  const start = async (options: HarnessOptions) => {
-    const h = await startHarness(options);
-    running.push(h);
-    return h;
-  };
-  const world = async () => {
-    const clock = createManualClock(Date.now());
-    const sandbox = await startSandbox({ clock, timing: { settleMs: 30, promisedMs: 30, slowMs: 300 } });
-    closers.push(() => sandbox.close());
-    return { clock, sandbox, kv: createMemoryKv() };
-  };
+  const { start, world, kill } = restartableBots();
   /**
    * The frozen bot's forms send their webhooks to its own address (a harness gets a new port on each start,
    * unlike a deployment's PUBLIC_URL): the restarted one learns of PAID from its scheduled re-reads.
@@ -75,8 +47,7 @@ describe("a kill right after a state change is recorded", () => {
   };
   /** The frozen process is abandoned: its calls never return, its timers are stopped. */
   const abandon = (h: Harness) => {
-    running.splice(running.indexOf(h), 1);
-    h.app.reconciler.stop();
+    kill(h);
     void h.app.stop();
   };
 
@@ -219,8 +190,7 @@ describe("a kill right after a state change is recorded", () => {
     await a.see(/Sto leggendo|Leggo/);
     await until(() => scanning);
     // Dropped without stopping: no lease handed over, no work finished.
-    running.splice(running.indexOf(a), 1);
-    a.app.reconciler.stop();
+    kill(a);
 
     const b = await start({ ...w, scanner: found, port: a.port });
     await b.app.engine.handle(photo);

@@ -1,11 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createManualClock } from "../../src/droppay/index.ts";
-import { startSandbox } from "../../src/droppay/sandbox/index.ts";
+import { describe, expect, it } from "vitest";
 import type { PaymentGateway } from "../../src/engine/gateway-port.ts";
 import type { PaymentRecord } from "../../src/engine/records.ts";
-import { createMemoryKv } from "../../src/store/memory-kv.ts";
-import { type Harness, type HarnessOptions, startHarness } from "../helpers/harness.ts";
+import type { Harness } from "../helpers/harness.ts";
 import { testNotice } from "../helpers/notices.ts";
+import { restartableBots } from "../helpers/restarts.ts";
 
 const paid = testNotice("paid");
 
@@ -17,25 +15,9 @@ async function onlyPayment(h: Harness): Promise<PaymentRecord> {
 }
 
 describe("a graceful stop (SIGTERM, SIGINT)", () => {
-  const running: Harness[] = [];
-  const closers: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const h of running.splice(0).reverse()) await h.stop().catch(() => {});
-    for (const close of closers.splice(0)) await close();
-  });
-  const start = async (options: HarnessOptions) => {
-    const h = await startHarness(options);
-    running.push(h);
-    return h;
-  };
-  const world = async () => {
-    const clock = createManualClock(Date.now());
-    const sandbox = await startSandbox({ clock, timing: { settleMs: 30, promisedMs: 30, slowMs: 300 } });
-    closers.push(() => sandbox.close());
-    return { clock, sandbox, kv: createMemoryKv() };
-  };
+  const { start, world, release } = restartableBots();
   const stop = async (h: Harness, graceMs: number) => {
-    running.splice(running.indexOf(h), 1);
+    release(h);
     await h.app.stop({ graceMs });
   };
 

@@ -1,11 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createManualClock } from "../../src/droppay/index.ts";
-import { startSandbox } from "../../src/droppay/sandbox/index.ts";
+import { describe, expect, it } from "vitest";
 import type { PaymentGateway } from "../../src/engine/gateway-port.ts";
 import type { PaymentRecord } from "../../src/engine/records.ts";
-import { createMemoryKv } from "../../src/store/memory-kv.ts";
-import { type Harness, type HarnessOptions, people, startHarness } from "../helpers/harness.ts";
+import { type Harness, people } from "../helpers/harness.ts";
 import { noticeNumber, ordinaryPayee, testNotice } from "../helpers/notices.ts";
+import { restartableBots } from "../helpers/restarts.ts";
 
 const paid = testNotice("paid");
 const MINUTE = 60_000;
@@ -29,29 +27,12 @@ async function onlyPayment(h: Harness): Promise<PaymentRecord> {
 }
 
 describe("reliability", () => {
-  const running: Harness[] = [];
-  const closers: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const h of running.splice(0).reverse()) await h.stop().catch(() => {});
-    for (const close of closers.splice(0)) await close();
-  });
-  const start = async (options: HarnessOptions = {}) => {
-    const h = await startHarness(options);
-    running.push(h);
-    return h;
-  };
-  /** A store and a sandbox that outlive one bot process, as a restart needs. */
-  const world = async () => {
-    const clock = createManualClock(Date.now());
-    const sandbox = await startSandbox({ clock, timing: { settleMs: 30, promisedMs: 30, slowMs: 300 } });
-    closers.push(() => sandbox.close());
-    return { clock, sandbox, kv: createMemoryKv() };
-  };
+  const { start, world, release } = restartableBots();
   const dispositions = (h: Harness, formId: string) => h.sandbox.admin.calls().byForm[formId]?.disposition ?? 0;
   /** The bot process dies: its server and timers stop; whatever it was awaiting never returns. */
   const kill = async (h: Harness) => {
     await h.app.stop();
-    running.splice(running.indexOf(h), 1);
+    release(h);
   };
   /** Moves time on in steps, letting the reconciler run, until the chat shows PAID. */
   const reconcileUntilPaid = async (h: Harness, clock: { advance(ms: number): void }, stepMs: number) => {

@@ -1,44 +1,19 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createManualClock } from "../../src/droppay/index.ts";
-import { startSandbox } from "../../src/droppay/sandbox/index.ts";
-import { createMemoryKv } from "../../src/store/memory-kv.ts";
+import { describe, expect, it } from "vitest";
 import { freezeAfterWrite } from "../helpers/freezing-kv.ts";
-import { type Harness, type HarnessOptions, startHarness } from "../helpers/harness.ts";
 import { testNotice } from "../helpers/notices.ts";
+import { restartableBots, until } from "../helpers/restarts.ts";
 
 const paid = testNotice("paid");
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /**
  * Two replicas on one store. One records a PAID and queues its message, then dies before sending it (its store
  * connection freezes, as a SIGKILL leaves it). Nobody restarts: the live replica must send the message anyway.
  */
 describe("a replica dies with a delivery queued in its memory", () => {
-  const running: Harness[] = [];
-  const closers: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    const moment = () => new Promise((resolve) => setTimeout(resolve, 2_000));
-    for (const h of running.splice(0).reverse()) await Promise.race([h.stop().catch(() => {}), moment()]);
-    for (const close of closers.splice(0)) await close();
-  });
-  const start = async (options: HarnessOptions) => {
-    const h = await startHarness(options);
-    running.push(h);
-    return h;
-  };
+  const { start, world, kill } = restartableBots();
 
   it("the live replica sends the dead one's PAID message within seconds, once", async () => {
-    const clock = createManualClock(Date.now());
-    const sandbox = await startSandbox({ clock, timing: { settleMs: 30, promisedMs: 30, slowMs: 300 } });
-    closers.push(() => sandbox.close());
-    const kv = createMemoryKv();
+    const { clock, sandbox, kv } = await world();
     // Dead right after the PAID message is stored in the outbox, before it is sent.
     const freezing = freezeAfterWrite(kv, (key) => key.startsWith("outbox:status:") && key.endsWith(":PAID"));
     const a = await start({ clock, sandbox, kv: freezing.kv });
@@ -49,8 +24,7 @@ describe("a replica dies with a delivery queued in its memory", () => {
     await a.see(/Avviso pagoPA/);
     await a.press(/^Paga /);
     await until(freezing.frozen, 15_000);
-    running.splice(running.indexOf(a), 1);
-    a.app.reconciler.stop();
+    kill(a);
     expect(a.texts().some((t) => t.startsWith("✅ Pagato"))).toBe(false);
 
     const died = Date.now();

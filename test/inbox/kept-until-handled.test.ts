@@ -1,53 +1,21 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createManualClock } from "../../src/droppay/index.ts";
-import { startSandbox } from "../../src/droppay/sandbox/index.ts";
+import { describe, expect, it } from "vitest";
 import type { InboundEvent } from "../../src/engine/events.ts";
 import type { NoticeScanner } from "../../src/engine/scanner-port.ts";
 import { readNoticeInput } from "../../src/notice/read-input.ts";
-import { createMemoryKv } from "../../src/store/memory-kv.ts";
 import { freezeAfterWrite } from "../helpers/freezing-kv.ts";
-import { type Harness, type HarnessOptions, memoryFile, people, startHarness } from "../helpers/harness.ts";
+import { memoryFile, people } from "../helpers/harness.ts";
 import { testNotice } from "../helpers/notices.ts";
+import { restartableBots, until } from "../helpers/restarts.ts";
 
 const paid = testNotice("paid");
 const chat = { platform: "playground", chatId: "chat-1", kind: "private" } as const;
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /**
  * The platform was told "received" as soon as the text or photo was accepted; the process died before the card.
  * No redelivery comes: the restarted bot must finish what the dead one accepted, on its own, once.
  */
 describe("a text or a photo accepted, then the process killed before its card", () => {
-  const running: Harness[] = [];
-  const closers: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    const moment = () => new Promise((resolve) => setTimeout(resolve, 2_000));
-    for (const h of running.splice(0).reverse()) await Promise.race([h.stop().catch(() => {}), moment()]);
-    for (const close of closers.splice(0)) await close();
-  });
-  const start = async (options: HarnessOptions) => {
-    const h = await startHarness(options);
-    running.push(h);
-    return h;
-  };
-  const world = async () => {
-    const clock = createManualClock(Date.now());
-    const sandbox = await startSandbox({ clock, timing: { settleMs: 30, promisedMs: 30, slowMs: 300 } });
-    closers.push(() => sandbox.close());
-    return { clock, sandbox, kv: createMemoryKv() };
-  };
-  /** Dropped as a SIGKILL leaves it: timers stopped, nothing handed over, its store calls never return. */
-  const kill = (h: Harness) => {
-    running.splice(running.indexOf(h), 1);
-    h.app.reconciler.stop();
-  };
+  const { start, world, kill } = restartableBots();
 
   it("a pasted notice: the restarted bot shows its card without the platform sending it again", async () => {
     const w = await world();
