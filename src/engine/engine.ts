@@ -20,7 +20,7 @@ import { recoverPayment } from "./flows/recover-payment.ts";
 import { type RefreshOutcome, type RefreshTrigger, refreshPayment } from "./flows/refresh-payment.ts";
 import { fireReminders, pressDontRemind, pressRemind } from "./flows/reminders.ts";
 import type { PaymentGateway } from "./gateway-port.ts";
-import { chatKey, newId } from "./ids.ts";
+import { chatKey, newId, seenKeyOf } from "./ids.ts";
 import { createLeaseKeeper } from "./lease.ts";
 import { createOutbox } from "./outbox.ts";
 import { overviewOf } from "./read-api.ts";
@@ -210,7 +210,7 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
 
   const runtime: EngineRuntime = {
     async handle(event) {
-      const seenKey = event.eventId === undefined ? undefined : `${event.chat.platform}:${event.eventId}`;
+      const seenKey = event.eventId === undefined ? undefined : seenKeyOf({ chat: event.chat, eventId: event.eventId });
       // Marked seen once its work is durable, so that a kill before that and the platform's redelivery do it
       // again: a press once its claim is recorded (the claim makes a second run harmless); a text or files once
       // handled (the card recorded, the answer queued; a notice done twice resumes its one card, in the same

@@ -16,6 +16,14 @@ export function personKey(platform: Platform, userId: string): string {
   return `${platform}:${userId}`;
 }
 
+/**
+ * The key an event is marked seen under once handled (`platform:eventId`): a redelivery with it is ignored. The
+ * inbox reads it too, to know what a dead process finished.
+ */
+export function seenKeyOf(event: { readonly chat: { readonly platform: Platform }; readonly eventId: string }): string {
+  return `${event.chat.platform}:${event.eventId}`;
+}
+
 /** One open payment per notice per chat: the key of that rule. */
 export function openNoticeKey(chat: ChatRef, rptId: string): string {
   return `${chatKey(chat)}|${rptId}`;

@@ -1,6 +1,6 @@
 import type { Clock } from "../engine/clock.ts";
 import type { EventAck, InboundEvent, Platform } from "../engine/events.ts";
-import { newId } from "../engine/ids.ts";
+import { newId, seenKeyOf } from "../engine/ids.ts";
 import { createLeaseKeeper, type HeldLease } from "../engine/lease.ts";
 import type { Collection, EngineStore } from "../engine/store-port.ts";
 import type { Logger } from "../log/logger.ts";
@@ -40,8 +40,9 @@ export interface InboxOptions {
 }
 
 const aliveLease = (replica: string) => `inbox-replica:${replica}`;
-/** The engine's own "seen" key for an event (src/engine/engine.ts): set once the event's work is recorded. */
-const seenKey = (event: { chat: { platform: string }; eventId?: string }) => `${event.chat.platform}:${event.eventId}`;
+/** The engine's "seen" mark of an event, set once its work is recorded (stored events always have an id). */
+const seenKey = (event: { chat: { platform: Platform }; eventId?: string }) =>
+  seenKeyOf({ chat: event.chat, eventId: event.eventId ?? "" });
 
 export function createInbox(options: InboxOptions): Inbox {
   const { accepted, store, clock } = options;

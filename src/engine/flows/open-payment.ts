@@ -18,6 +18,7 @@ import { upsert } from "../upsert.ts";
 import { watch } from "./apply-status.ts";
 import { householdOf, routeOf } from "./family.ts";
 import { payerFor } from "./payer.ts";
+import { startReminders } from "./reminders.ts";
 import { showCard } from "./show-card.ts";
 
 export interface OpenRequest {
@@ -331,20 +332,8 @@ export async function createForm(ctx: EngineContext, paymentId: string): Promise
   );
   if (saved.applied) await watch(ctx, paymentId, ctx.timing.firstCheckMs);
   const due = saved.applied ? saved.value.family?.dueDate : undefined;
-  if (saved.applied && due && ctx.family !== undefined && saved.value.family !== undefined) {
-    // A due date typed with the notice: its reminders, as after "Ricordamelo".
-    await ctx.family.reminders.schedule({
-      householdId: saved.value.family.householdId,
-      rptId: saved.value.notice.rptId,
-      paymentId,
-      dueDate: due.date,
-    });
-    await transition(ctx, paymentId, (cur) =>
-      cur.family === undefined || cur.family.reminding === true || cur.phase === "closed"
-        ? undefined
-        : { ...cur, family: { ...cur.family, reminding: true } },
-    );
-  }
+  // A due date typed with the notice: its reminders, as after "Ricordamelo".
+  if (saved.applied && due) await startReminders(ctx, saved.value, due.date);
 }
 
 /**

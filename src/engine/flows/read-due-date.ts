@@ -4,6 +4,7 @@ import type { EngineContext } from "../context.ts";
 import type { ChatRef } from "../events.ts";
 import { openNoticeKey } from "../ids.ts";
 import { transition } from "../payment-machine.ts";
+import { startReminders } from "./reminders.ts";
 
 /** Where a notice's printed due date is read from: a picture (OCR, slow) or a PDF's text layer. */
 export type DueDateSource = { readonly image: Uint8Array } | { readonly text: string };
@@ -14,8 +15,7 @@ export type DueDateSource = { readonly image: Uint8Array } | { readonly text: st
  * (DropPay's, or a person's). Runs in the background; a slow or failed read changes nothing.
  */
 export async function readDueDate(ctx: EngineContext, chat: ChatRef, rptId: string, source: DueDateSource) {
-  const family = ctx.family;
-  if (family === undefined) return;
+  if (ctx.family === undefined) return;
   const today = italianDay(ctx.clock.now());
   const found =
     "text" in source
@@ -30,17 +30,5 @@ export async function readDueDate(ctx: EngineContext, chat: ChatRef, rptId: stri
       ? undefined
       : { ...cur, family: { ...cur.family, dueDate: { date: found.date, givenBy: "", read: true } } },
   );
-  if (!set.applied) return;
-  // As for a date typed with the notice (open-payment.ts): the reminders, then the card says they are set.
-  await family.reminders.schedule({
-    householdId: p.family.householdId,
-    rptId: p.notice.rptId,
-    paymentId: p.id,
-    dueDate: found.date,
-  });
-  await transition(ctx, p.id, (cur) =>
-    cur.family === undefined || cur.family.reminding === true || cur.phase === "closed"
-      ? undefined
-      : { ...cur, family: { ...cur.family, reminding: true } },
-  );
+  if (set.applied) await startReminders(ctx, set.value, found.date);
 }

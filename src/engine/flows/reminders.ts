@@ -9,6 +9,7 @@ import type { EventAck, Sender } from "../events.ts";
 import { chatKey } from "../ids.ts";
 import { transition } from "../payment-machine.ts";
 import { figuresOf } from "../payment-status.ts";
+import type { PaymentRecord } from "../records.ts";
 import { upsert } from "../upsert.ts";
 
 /**
@@ -56,6 +57,25 @@ export async function answerDueDate(ctx: EngineContext, paymentId: string, text:
       : { ...cur, family: { ...cur.family, dueDate: { date: found.date, givenBy: from.name }, reminding: true } },
   );
   await say(ctx, p.chat, f.dueDate.set(formatDay(found.date, locale)));
+}
+
+/**
+ * A due date is on a household payment (typed with the notice, or read from it): its reminders are scheduled, then
+ * the payment says so (its card offers "Non ricordarmelo").
+ */
+export async function startReminders(ctx: EngineContext, p: PaymentRecord, dueDate: string): Promise<void> {
+  if (ctx.family === undefined || p.family === undefined) return;
+  await ctx.family.reminders.schedule({
+    householdId: p.family.householdId,
+    rptId: p.notice.rptId,
+    paymentId: p.id,
+    dueDate,
+  });
+  await transition(ctx, p.id, (cur) =>
+    cur.family === undefined || cur.family.reminding === true || cur.phase === "closed"
+      ? undefined
+      : { ...cur, family: { ...cur.family, reminding: true } },
+  );
 }
 
 /** "Non ricordarmelo": the notice's reminders not yet sent are cancelled. Anyone in the group may press it. */
