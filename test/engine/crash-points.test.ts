@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { InboundEvent } from "../../src/engine/events.ts";
 import type { PaymentRecord } from "../../src/engine/records.ts";
-import type { NoticeScanner } from "../../src/engine/scanner-port.ts";
-import { readNoticeInput } from "../../src/notice/read-input.ts";
 import { freezeAfterWrite } from "../helpers/freezing-kv.ts";
 import { type Harness, memoryFile, people } from "../helpers/harness.ts";
 import { testNotice } from "../helpers/notices.ts";
 import { restartableBots, until } from "../helpers/restarts.ts";
+import { scannerFinding, scannerNeverAnswering } from "../helpers/stand-in-scanners.ts";
 
 const paid = testNotice("paid");
 
@@ -160,24 +159,10 @@ describe("a kill right after a state change is recorded", () => {
 
   it("a kill in the middle of a scan: the platform's redelivery of the photo gives its card, once", async () => {
     const w = await world();
-    let scanning = false;
     // The first process's scan never ends (it is killed during it).
-    const stuck: NoticeScanner = {
-      maxFileBytes: 1_000_000,
-      scan: () => {
-        scanning = true;
-        return new Promise(() => {});
-      },
-    };
-    const read = readNoticeInput(paid.qrText);
-    let scans = 0;
-    const found: NoticeScanner = {
-      maxFileBytes: 1_000_000,
-      scan: async () => {
-        scans++;
-        return { notices: read.ok && read.value.notice !== null ? [read.value.notice] : [] };
-      },
-    };
+    const stuck = scannerNeverAnswering();
+    const scanning = () => stuck.started();
+    const found = scannerFinding(paid.qrText);
     const photo: InboundEvent = {
       type: "files",
       chat: { platform: "playground", chatId: "chat-1", kind: "private" },
@@ -188,7 +173,7 @@ describe("a kill right after a state change is recorded", () => {
     const a = await start({ ...w, scanner: stuck });
     await a.app.engine.handle(photo);
     await a.see(/Sto leggendo|Leggo/);
-    await until(() => scanning);
+    await until(scanning);
     // Dropped without stopping: no lease handed over, no work finished.
     kill(a);
 
@@ -204,7 +189,7 @@ describe("a kill right after a state change is recorded", () => {
     expect(b.texts().filter((t) => t.includes("Avviso pagoPA"))).toHaveLength(1);
     expect(b.texts().some((t) => /Sto leggendo|Leggo/.test(t))).toBe(false);
     expect(await b.app.store.payments.ids()).toHaveLength(1);
-    expect(scans).toBe(1);
+    expect(found.scans()).toBe(1);
   });
 
   it("a kill while a pasted notice is being opened: the platform's redelivery of the text gives its card, once", async () => {

@@ -10,10 +10,10 @@ import type { NoticeScanner } from "../../src/engine/scanner-port.ts";
 import { romeInstant } from "../../src/family/rome-time.ts";
 import { addDays, formatDay, italianDay } from "../../src/i18n/format.ts";
 import { silentLogger } from "../../src/log/logger.ts";
-import { readNoticeInput } from "../../src/notice/read-input.ts";
 import { createDueDateOcr } from "../../src/ocr/due-date-ocr.ts";
 import { type Harness, memoryFile, startHarness } from "../helpers/harness.ts";
 import { testNotice } from "../helpers/notices.ts";
+import { scannerFinding } from "../helpers/stand-in-scanners.ts";
 
 /**
  * A household photo's printed due date: read after the card is shown (never delaying it), put on the card as read
@@ -26,13 +26,7 @@ const group: ChatRef = { platform: "playground", chatId: "famiglia", kind: "grou
 const DAY = 24 * 60 * 60_000;
 
 /** The scanner finds the paid test notice on any picture (the picture itself is for the due-date reader). */
-const finds: NoticeScanner = {
-  maxFileBytes: 20_000_000,
-  scan: async () => {
-    const read = readNoticeInput(paid.qrText);
-    return { notices: read.ok && read.value.notice !== null ? [read.value.notice] : [] };
-  },
-};
+const finds = scannerFinding(paid.qrText);
 
 async function printed(text: string): Promise<Uint8Array> {
   const font = await loadFont(SANS_32_BLACK);

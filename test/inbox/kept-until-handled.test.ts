@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { InboundEvent } from "../../src/engine/events.ts";
-import type { NoticeScanner } from "../../src/engine/scanner-port.ts";
-import { readNoticeInput } from "../../src/notice/read-input.ts";
 import { freezeAfterWrite } from "../helpers/freezing-kv.ts";
 import { memoryFile, people } from "../helpers/harness.ts";
 import { testNotice } from "../helpers/notices.ts";
 import { restartableBots, until } from "../helpers/restarts.ts";
+import { scannerFinding, scannerNeverAnswering } from "../helpers/stand-in-scanners.ts";
 
 const paid = testNotice("paid");
 const chat = { platform: "playground", chatId: "chat-1", kind: "private" } as const;
@@ -38,23 +37,9 @@ describe("a text or a photo accepted, then the process killed before its card", 
 
   it("a photo killed mid-scan: fetched again by its platform's reference and read once", async () => {
     const w = await world();
-    let scanning = false;
-    const stuck: NoticeScanner = {
-      maxFileBytes: 1_000_000,
-      scan: () => {
-        scanning = true;
-        return new Promise(() => {});
-      },
-    };
-    const read = readNoticeInput(paid.qrText);
-    let scans = 0;
-    const found: NoticeScanner = {
-      maxFileBytes: 1_000_000,
-      scan: async () => {
-        scans++;
-        return { notices: read.ok && read.value.notice !== null ? [read.value.notice] : [] };
-      },
-    };
+    const stuck = scannerNeverAnswering();
+    const scanning = () => stuck.started();
+    const found = scannerFinding(paid.qrText);
     const bytes = new Uint8Array([1, 2, 3]);
     const photo: InboundEvent = {
       type: "files",
@@ -65,7 +50,7 @@ describe("a text or a photo accepted, then the process killed before its card", 
       eventId: "photo-1",
     };
     // The process dies during the scan: its next store write (a lease renewal at the latest) is its last.
-    const freezing = freezeAfterWrite(w.kv, () => scanning);
+    const freezing = freezeAfterWrite(w.kv, scanning);
     const a = await start({ ...w, kv: freezing.kv, scanner: stuck });
     await a.app.engine.handle(photo);
     await until(freezing.frozen, 5_000);
@@ -82,20 +67,12 @@ describe("a text or a photo accepted, then the process killed before its card", 
     expect(fetched).toEqual([{ id: "photo-a" }]);
     expect(b.texts().filter((t) => t.includes("Avviso pagoPA"))).toHaveLength(1);
     expect(b.texts().some((t) => /Sto leggendo|Leggo/.test(t))).toBe(false);
-    expect(scans).toBe(1);
+    expect(found.scans()).toBe(1);
   });
 
   it("a photo handled in full is not read again by the next process", async () => {
     const w = await world();
-    let scans = 0;
-    const read = readNoticeInput(paid.qrText);
-    const found: NoticeScanner = {
-      maxFileBytes: 1_000_000,
-      scan: async () => {
-        scans++;
-        return { notices: read.ok && read.value.notice !== null ? [read.value.notice] : [] };
-      },
-    };
+    const found = scannerFinding(paid.qrText);
     let dead = false;
     const freezing = freezeAfterWrite(w.kv, () => dead);
     const a = await start({ ...w, kv: freezing.kv, scanner: found });
@@ -111,7 +88,7 @@ describe("a text or a photo accepted, then the process killed before its card", 
     // Past the dead process's liveness lease (5 s) and a few of the inbox's passes.
     await new Promise((resolve) => setTimeout(resolve, 8_000));
     await b.app.engine.drain();
-    expect(scans).toBe(1);
+    expect(found.scans()).toBe(1);
     expect(b.texts().filter((t) => t.includes("Avviso pagoPA"))).toHaveLength(1);
   });
 });
