@@ -1,12 +1,16 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PeerChat, TelegramPeer } from "../peers/telegram/peer.ts";
 
-/** What the crash tests read off a group's chat: its card (the message with the notice's fields) and PAID messages. */
-export function chatState(chat: PeerChat): { card: string | undefined; paidMessages: number } {
+/**
+ * What the crash tests read off a group's chat: its card (the message with the notice's fields), and the PAID and
+ * FAILED announcements.
+ */
+export function chatState(chat: PeerChat): { card: string | undefined; paidMessages: number; failedMessages: number } {
   const messages = chat.botMessages().map((m) => m.text);
   return {
     card: messages.find((t) => t.includes("Avviso pagoPA")),
     paidMessages: messages.filter((t) => t.startsWith("✅ Pagato")).length,
+    failedMessages: messages.filter((t) => t.startsWith("❌ Il pagamento")).length,
   };
 }
 
@@ -14,6 +18,12 @@ export function chatState(chat: PeerChat): { card: string | undefined; paidMessa
 export const paidShown = (chat: PeerChat) => {
   const { card, paidMessages } = chatState(chat);
   return card?.includes("Pagato ✅") === true && paidMessages >= 1;
+};
+
+/** The card shows "Pagamento non riuscito ❌" and the FAILED message was sent. */
+export const failedShown = (chat: PeerChat) => {
+  const { card, failedMessages } = chatState(chat);
+  return card?.includes("Pagamento non riuscito ❌") === true && failedMessages >= 1;
 };
 
 export function median(values: readonly number[]): number {
@@ -68,10 +78,15 @@ export async function linkAccount(
 /** Every form the sandbox holds, and how many dispositions each was sent. */
 export async function sandboxForms(sandboxUrl: string) {
   const forms = (await (await fetch(`${sandboxUrl}/sandbox/v1/forms`)).json()) as {
-    forms: { id: string; status: string }[];
+    forms: { id: string; status: string; codice_ente: string }[];
   };
   const calls = (await (await fetch(`${sandboxUrl}/sandbox/v1/calls`)).json()) as {
     byForm: Record<string, { disposition?: number }>;
   };
-  return forms.forms.map((f) => ({ ...f, dispositions: calls.byForm[f.id]?.disposition ?? 0 }));
+  return forms.forms.map((f) => ({
+    id: f.id,
+    status: f.status,
+    payee: f.codice_ente,
+    dispositions: calls.byForm[f.id]?.disposition ?? 0,
+  }));
 }

@@ -7,30 +7,40 @@ import { afterAll, describe, expect, it } from "vitest";
 import { generateSecretKey } from "../../src/store/crypto.ts";
 import { createEngineStore } from "../../src/store/engine-store.ts";
 import { openKv } from "../../src/store/open-kv.ts";
-import { noticeNumber, ordinaryPayee } from "../helpers/notices.ts";
+import { noticeNumber, ordinaryPayee, testNotice } from "../helpers/notices.ts";
 import { type PeerChat, startTelegramPeer, type TelegramPeer } from "../peers/telegram/peer.ts";
 import { type Balancer, startBalancer } from "./balancer.ts";
-import { cardOf, chatState, linkAccount, median, paidShown, sandboxForms } from "./chats.ts";
+import { cardOf, chatState, failedShown, linkAccount, median, paidShown, sandboxForms } from "./chats.ts";
 import { type Child, freePort, startPagobotProcess, startSandboxProcess } from "./processes.ts";
 
 /**
  * Two pagobot replicas on one Redis, behind a load balancer that DropPay's and Telegram's webhooks go through,
- * the sandbox in its own process. Replica A is killed (SIGKILL) at a random moment after each round's Paga
- * presses and started again while B keeps serving; then each of a batch of cards gets the same Paga press at both
- * replicas at once. Every payment must end PAID with one disposition, one PAID message and its card edited.
- * PAGOBOT_REPLICA_ROUNDS × 6 payments and PAGOBOT_DOUBLE_PRESSES cards change the size (defaults 3 and 12).
+ * the sandbox in its own process. A batch of payments is put in flight (every fifth one a notice whose payment
+ * fails) while replica A is killed (SIGKILL) at random moments and started again, B serving meanwhile; then each of
+ * a batch of cards gets the same Paga press at both replicas at once. Every payment must end PAID or FAILED with one
+ * disposition, one announcement and its card edited. PAGOBOT_REPLICA_PAYMENTS, PAGOBOT_REPLICA_KILLS and
+ * PAGOBOT_DOUBLE_PRESSES change the size (defaults 200, 3 and 1,000).
  */
 
 const REDIS_URL = process.env.REDIS_URL;
-const ROUNDS = Number(process.env.PAGOBOT_REPLICA_ROUNDS ?? 3);
-const PER_ROUND = 6;
-const DOUBLE_PRESSES = Number(process.env.PAGOBOT_DOUBLE_PRESSES ?? 12);
-const KILL_WINDOW_MS = 1_600;
-const PRESS_GAP_MS = 100;
-const LIMIT_MS = 30_000;
+const PAYMENTS = Number(process.env.PAGOBOT_REPLICA_PAYMENTS ?? 200);
+const KILLS = Number(process.env.PAGOBOT_REPLICA_KILLS ?? 3);
+const DOUBLE_PRESSES = Number(process.env.PAGOBOT_DOUBLE_PRESSES ?? 1_000);
+/** Every FAILING_EVERY-th payment is to the sandbox's failing payee: its disposition ends FAILED. */
+const FAILING_EVERY = 5;
+/** The Paga presses of the first batch are spread over this window; the first kill falls inside it. */
+const PRESS_WINDOW_MS = 3_000;
+/** How many chats open their card at once (a burst the balancer and the replicas take without refusing). */
+const OPEN_BATCH = 50;
+/** How many cards get their double press at once. */
+const PRESS_BATCH = 100;
+const CARD_LIMIT_MS = 60_000;
+/** Every payment must have ended (card and announcement) within this time of the batch's last event. */
+const SETTLE_LIMIT_MS = 180_000;
 /** A database of its own on the shared Redis, emptied first: the replicas' keys meet nobody else's. */
 const DB = 13;
 const storeUrl = `${(REDIS_URL ?? "").replace(/\/\d*$/, "")}/${DB}`;
+const failingPayee = testNotice("failed").fiscalCode;
 
 const maria = { id: 7_400_001, first_name: "Maria", language_code: "it" };
 
@@ -67,123 +77,127 @@ describe.skipIf(REDIS_URL === undefined)(
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it(
-      "pays each payment once and announces it once, while one replica dies and comes back; a press at both at once pays once",
-      async () => {
-        await emptyDatabase(REDIS_URL ?? "");
-        peer = await startTelegramPeer();
-        const telegram = peer;
-        const sandbox = await startSandboxProcess({ dataFile: join(dir, "droppay-sandbox.json"), settleMs: 300 });
-        children.push(sandbox.child);
-        const ports = [await freePort(), await freePort()] as const;
-        balancer = await startBalancer(ports);
-        const secret = "replicas_secret-1";
-        const settings = (port: number) => ({
-          TELEGRAM_BOT_TOKEN: telegram.token,
-          TELEGRAM_API_ROOT: telegram.apiRoot,
-          TELEGRAM_WEBHOOK_URL: `${balancer?.url}/telegram/hook`,
-          TELEGRAM_WEBHOOK_SECRET: secret,
-          STORE_URL: storeUrl,
-          SECRET_KEYS: keys,
-          PUBLIC_URL: balancer?.url ?? "",
-          PORT: String(port),
-          PLAYGROUND: "off",
-          LOG_LEVEL: "info",
-          DROPPAY_BASE_URL: sandbox.url,
-          DROPPAY_APP_KEY: sandbox.appKey,
-          DROPPAY_APP_SECRET: sandbox.appSecret,
-        });
-        const keys = generateSecretKey("replicas");
-        const start = async (port: number) => {
-          const bot = await startPagobotProcess(settings(port));
-          children.push(bot.child);
-          return bot;
-        };
-        let a = await start(ports[0]);
-        const b = await start(ports[1]);
-        const logs = () => `A:\n${a.child.lines.slice(-30).join("\n")}\nB:\n${b.child.lines.slice(-30).join("\n")}`;
+    it("pays each payment once and announces it once, while one replica dies and comes back; a press at both at once pays once", async () => {
+      await emptyDatabase(REDIS_URL ?? "");
+      peer = await startTelegramPeer();
+      const telegram = peer;
+      const sandbox = await startSandboxProcess({ dataFile: join(dir, "droppay-sandbox.json"), settleMs: 300 });
+      children.push(sandbox.child);
+      const ports = [await freePort(), await freePort()] as const;
+      balancer = await startBalancer(ports);
+      const secret = "replicas_secret-1";
+      const settings = (port: number) => ({
+        TELEGRAM_BOT_TOKEN: telegram.token,
+        TELEGRAM_API_ROOT: telegram.apiRoot,
+        TELEGRAM_WEBHOOK_URL: `${balancer?.url}/telegram/hook`,
+        TELEGRAM_WEBHOOK_SECRET: secret,
+        STORE_URL: storeUrl,
+        SECRET_KEYS: keys,
+        PUBLIC_URL: balancer?.url ?? "",
+        PORT: String(port),
+        PLAYGROUND: "off",
+        LOG_LEVEL: "info",
+        DROPPAY_BASE_URL: sandbox.url,
+        DROPPAY_APP_KEY: sandbox.appKey,
+        DROPPAY_APP_SECRET: sandbox.appSecret,
+      });
+      const keys = generateSecretKey("replicas");
+      const start = async (port: number) => {
+        const bot = await startPagobotProcess(settings(port));
+        children.push(bot.child);
+        return bot;
+      };
+      let a = await start(ports[0]);
+      const b = await start(ports[1]);
+      const logs = () => `A:\n${a.child.lines.slice(-30).join("\n")}\nB:\n${b.child.lines.slice(-30).join("\n")}`;
 
-        await linkAccount(telegram, sandbox.url, maria);
+      await linkAccount(telegram, sandbox.url, maria);
 
-        const groups: PeerChat[] = [];
-
-        /**
-
-         * Chats whose PAID message Telegram had accepted from the killed replica while the store still held it as
-
-         * pending: the kill fell between the platform's answer and the record. Telegram's sendMessage has no
-
-         * idempotency key, so the live replica sends it again; that copy is the only duplicate the guarantee allows.
-
-         */
-
-        const uncertain = new Set<number>();
-
-        const noteUncertain = async (chats: readonly PeerChat[]) => {
-          const kv = openKv(storeUrl);
-
-          const store = createEngineStore(kv);
-
-          for (const id of await store.pendingDeliveries.ids()) {
-            if (!id.startsWith("status:") || !id.endsWith(":PAID")) continue;
-
-            const entry = await store.outbox.get(id);
-
-            const chat = chats.find((c) => String(c.id) === entry?.chat.chatId);
-
-            if (entry?.state === "pending" && chat !== undefined && chatState(chat).paidMessages > 0)
-              uncertain.add(chat.id);
-          }
-
-          await kv.close();
-        };
-        const recoveries: number[] = [];
-        let n = 0;
-        const openCards = async (count: number) => {
-          const batch = Array.from({ length: count }, () => {
+      const groups: PeerChat[] = [];
+      const failing = new Set<number>();
+      /**
+       * Chats whose announcement Telegram had accepted from the killed replica while the store still held it as
+       * pending: the kill fell between the platform's answer and the record. Telegram's sendMessage has no
+       * idempotency key, so the live replica sends it again; that copy is the only duplicate the guarantee allows.
+       */
+      const uncertain = new Set<number>();
+      const noteUncertain = async (chats: readonly PeerChat[]) => {
+        const kv = openKv(storeUrl);
+        const store = createEngineStore(kv);
+        for (const id of await store.pendingDeliveries.ids()) {
+          if (!/^status:.*:(PAID|FAILED)$/.test(id)) continue;
+          const entry = await store.outbox.get(id);
+          const chat = chats.find((c) => String(c.id) === entry?.chat.chatId);
+          if (entry?.state !== "pending" || chat === undefined) continue;
+          const { paidMessages, failedMessages } = chatState(chat);
+          if (paidMessages + failedMessages > 0) uncertain.add(chat.id);
+        }
+        await kv.close();
+      };
+      const ended = (chat: PeerChat) => (failing.has(chat.id) ? failedShown(chat) : paidShown(chat));
+      const endTimes: number[] = [];
+      let n = 0;
+      const openCards = async (count: number, payeeOf: (i: number) => string) => {
+        const opened: { chat: PeerChat; card: Awaited<ReturnType<typeof cardOf>> }[] = [];
+        for (let first = 0; first < count; first += OPEN_BATCH) {
+          const batch = Array.from({ length: Math.min(OPEN_BATCH, count - first) }, (_, k) => {
             n++;
             const chat = telegram.group(`Famiglia replica ${n}`, maria, { privacy: false });
-            chat.sendText(`${noticeNumber(20_000 + n)} ${ordinaryPayee}`);
+            const payee = payeeOf(first + k);
+            if (payee === failingPayee) failing.add(chat.id);
+            chat.sendText(`${noticeNumber(20_000 + n)} ${payee}`);
             return chat;
           });
-          const cards = await Promise.all(batch.map((chat) => cardOf(telegram, chat, LIMIT_MS, logs)));
-          groups.push(...batch);
-          return batch.map((chat, i) => ({ chat, card: cards[i] as NonNullable<(typeof cards)[number]> }));
-        };
-        const untilPaid = async (chats: readonly PeerChat[], from: number) => {
-          await Promise.all(
-            chats.map(async (chat) => {
-              while (!paidShown(chat) && Date.now() - from < LIMIT_MS) await sleep(25);
-              recoveries.push(Date.now() - from);
-            }),
-          );
-        };
-
-        for (let round = 0; round < ROUNDS; round++) {
-          const batch = await openCards(PER_ROUND);
-          const killAt = Math.random() * KILL_WINDOW_MS;
-          const started = Date.now();
-          batch.forEach(({ chat, card }, i) => {
-            setTimeout(() => chat.press(card.messageId, "Paga"), i * PRESS_GAP_MS);
+          const cards = await Promise.all(batch.map((chat) => cardOf(telegram, chat, CARD_LIMIT_MS, logs)));
+          batch.forEach((chat, i) => {
+            opened.push({ chat, card: cards[i] as NonNullable<(typeof cards)[number]> });
           });
-          await sleep(killAt);
-          await a.child.kill();
-          const diedAt = Date.now();
-          await noteUncertain(batch.map(({ chat }) => chat));
-          // B alone serves what A left (its flows, its queued messages), and the webhooks the balancer sends it.
-          await sleep(Math.max(0, (PER_ROUND - 1) * PRESS_GAP_MS - (Date.now() - started)) + 500);
-          a = await start(ports[0]);
-          await untilPaid(
-            batch.map(({ chat }) => chat),
-            diedAt,
-          );
         }
+        groups.push(...opened.map(({ chat }) => chat));
+        return opened;
+      };
+      /** Waits until every chat shows its end (one loop over them all); records each one's time from `from`. */
+      const untilEnded = async (chats: readonly PeerChat[], from: number) => {
+        const waiting = new Set(chats);
+        while (waiting.size > 0 && Date.now() - from < SETTLE_LIMIT_MS) {
+          for (const chat of waiting) {
+            if (!ended(chat)) continue;
+            endTimes.push(Date.now() - from);
+            waiting.delete(chat);
+          }
+          if (waiting.size > 0) await sleep(100);
+        }
+      };
 
-        // The same Paga press reaching both replicas at the same moment (two webhook posts), for each card.
-        const doubles = await openCards(DOUBLE_PRESSES);
-        const pressedAt = Date.now();
+      // 1. Payments in flight while replica A dies at random moments and comes back.
+      const inFlight = await openCards(PAYMENTS, (i) => (i % FAILING_EVERY === 0 ? failingPayee : ordinaryPayee));
+      const pressedFrom = Date.now();
+      inFlight.forEach(({ chat, card }, i) => {
+        setTimeout(() => chat.press(card.messageId, "Paga"), (i * PRESS_WINDOW_MS) / Math.max(1, PAYMENTS));
+      });
+      const restarts: number[] = [];
+      for (let kill = 0; kill < KILLS; kill++) {
+        // The first kill inside the press window; each later one at a random moment after A is back.
+        await sleep(Math.random() * (kill === 0 ? PRESS_WINDOW_MS : 1_500));
+        await a.child.kill();
+        const diedAt = Date.now();
+        await noteUncertain(inFlight.map(({ chat }) => chat));
+        // B alone serves what A left (its flows, its queued messages), and the webhooks the balancer sends it.
+        await sleep(500);
+        a = await start(ports[0]);
+        restarts.push(a.upAt - diedAt);
+      }
+      await untilEnded(
+        inFlight.map(({ chat }) => chat),
+        pressedFrom,
+      );
+
+      // 2. The same Paga press reaching both replicas at the same moment (two webhook posts), for each card.
+      const doubles = await openCards(DOUBLE_PRESSES, () => ordinaryPayee);
+      const doublesFrom = Date.now();
+      for (let first = 0; first < doubles.length; first += PRESS_BATCH) {
         await Promise.all(
-          doubles.map(async ({ chat, card }) => {
+          doubles.slice(first, first + PRESS_BATCH).map(async ({ chat, card }) => {
             const updates = [chat.pressUpdate(card.messageId, "Paga"), chat.pressUpdate(card.messageId, "Paga")];
             await Promise.all(
               updates.map((update, i) =>
@@ -196,34 +210,39 @@ describe.skipIf(REDIS_URL === undefined)(
             );
           }),
         );
-        await untilPaid(
-          doubles.map(({ chat }) => chat),
-          pressedAt,
-        );
-        await sleep(1_500);
+      }
+      await untilEnded(
+        doubles.map(({ chat }) => chat),
+        doublesFrom,
+      );
+      // A second announcement would come within the outbox's pacing interval: give it that chance.
+      await sleep(1_500);
 
-        const forms = await sandboxForms(sandbox.url);
-        process.stdout.write(
-          `two-replica fault test: ${ROUNDS * PER_ROUND} payments in ${ROUNDS} kills of one replica, ` +
-            `${DOUBLE_PRESSES} presses sent to both replicas at once; from the kill (or the press) to the PAID card ` +
-            `and message: median ${median(recoveries)} ms, max ${Math.max(0, ...recoveries)} ms; ` +
-            `webhooks through the balancer: ${[...(balancer?.served.values() ?? [])].join(" / ")}; ` +
-            `kills between Telegram's answer and the record (PAID sent again): ${uncertain.size}\n`,
-        );
-        for (const chat of groups) {
-          const { card, paidMessages } = chatState(chat);
-          const transcript = `${telegram.printTranscript(chat.id)}\n${logs()}`;
-          expect(card, transcript).toContain("Pagato ✅");
-          expect(paidMessages, transcript).toBeGreaterThanOrEqual(1);
-          expect(paidMessages, transcript).toBeLessThanOrEqual(uncertain.has(chat.id) ? 2 : 1);
-        }
-        expect(forms).toHaveLength(groups.length);
-        for (const form of forms) {
-          expect(form.status, `form ${form.id}`).toBe("PAID");
-          expect(form.dispositions, `dispositions of ${form.id}`).toBe(1);
-        }
-      },
-      ROUNDS * 45_000 + 90_000,
-    );
+      const forms = await sandboxForms(sandbox.url);
+      process.stdout.write(
+        `two-replica fault test: ${PAYMENTS} payments in flight (${failing.size} failing) while one replica was ` +
+          `killed ${KILLS} times (back up in ${restarts.join(", ")} ms); ${DOUBLE_PRESSES} cards pressed at both ` +
+          `replicas at once; from the presses to every card and announcement: median ${median(endTimes)} ms, ` +
+          `max ${Math.max(0, ...endTimes)} ms; webhooks through the balancer: ` +
+          `${[...(balancer?.served.values() ?? [])].join(" / ")}; kills between Telegram's answer and the record ` +
+          `(announcement sent again): ${uncertain.size}\n`,
+      );
+      for (const chat of groups) {
+        const { card, paidMessages, failedMessages } = chatState(chat);
+        const transcript = `${telegram.printTranscript(chat.id)}\n${logs()}`;
+        const [endCard, announced, other] = failing.has(chat.id)
+          ? (["Pagamento non riuscito ❌", failedMessages, paidMessages] as const)
+          : (["Pagato ✅", paidMessages, failedMessages] as const);
+        expect(card, transcript).toContain(endCard);
+        expect(announced, transcript).toBeGreaterThanOrEqual(1);
+        expect(announced, transcript).toBeLessThanOrEqual(uncertain.has(chat.id) ? 2 : 1);
+        expect(other, transcript).toBe(0);
+      }
+      expect(forms).toHaveLength(groups.length);
+      for (const form of forms) {
+        expect(form.status, `form ${form.id}`).toBe(form.payee === failingPayee ? "FAILED" : "PAID");
+        expect(form.dispositions, `dispositions of ${form.id}`).toBe(1);
+      }
+    }, 600_000);
   },
 );

@@ -86,6 +86,8 @@ export class PeerState extends EventEmitter {
   readonly bot: User;
   readonly chats = new Map<number, Chat>();
   readonly messages = new Map<string, ChatMessage>();
+  /** The same messages by chat, so a test watching hundreds of chats reads one chat without scanning them all. */
+  private readonly byChat = new Map<number, Map<number, ChatMessage>>();
   readonly files = new Map<string, PeerFile>();
   readonly callbacks = new Map<string, CallbackRecord>();
   readonly commands = new Map<string, readonly BotCommand[]>();
@@ -143,6 +145,14 @@ export class PeerState extends EventEmitter {
 
   storeMessage(message: ChatMessage): void {
     this.messages.set(`${message.chatId}:${message.messageId}`, message);
+    const chat = this.byChat.get(message.chatId) ?? new Map<number, ChatMessage>();
+    chat.set(message.messageId, message);
+    this.byChat.set(message.chatId, chat);
+  }
+
+  /** A chat's messages, oldest first. */
+  messagesOf(chatId: number): ChatMessage[] {
+    return [...(this.byChat.get(chatId)?.values() ?? [])].sort((a, b) => a.messageId - b.messageId);
   }
 
   record(entry: NewTranscriptEntry): void {

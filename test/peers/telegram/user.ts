@@ -193,9 +193,7 @@ export class PeerChat {
 
   /** Every message in the chat, in order, as shown now (edits applied). */
   messages(): ChatMessage[] {
-    return [...this.state.messages.values()]
-      .filter((m) => m.chatId === this.id)
-      .sort((a, b) => a.messageId - b.messageId);
+    return this.state.messagesOf(this.id);
   }
 
   botMessages(): ChatMessage[] {
