@@ -19,7 +19,15 @@ export function createPeopleDirectory(client: webApi.WebClient, logger: Logger) 
       if (hit !== undefined && Date.now() - hit.at < TTL_MS) return hit.sender;
       try {
         const { user } = await client.users.info({ user: userId, include_locale: true });
-        const name = user?.profile?.display_name || user?.real_name || user?.name || fallbackName || userId;
+        // The name written in pagobot's sentences ("Serve l'approvazione di Anna Rossi"): the person's real name
+        // reads as a name; a display name is often a handle ("anna.r"). The display name when no real name is set.
+        const name =
+          user?.real_name ||
+          user?.profile?.real_name ||
+          user?.profile?.display_name ||
+          user?.name ||
+          fallbackName ||
+          userId;
         const sender: Sender = { userId, name, ...(user?.locale === undefined ? {} : { locale: user.locale }) };
         if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
         cache.set(userId, { sender, at: Date.now() });

@@ -24,24 +24,24 @@ describe("a family in a Slack channel", { timeout: 90_000 }, () => {
     const marco = e2e.peer.person("Marco", { locale: "it-IT" });
     const family = e2e.peer.channel("famiglia-bianchi", [anna, marco]);
     await anna.slash(family, "famiglia");
-    // A slash command names its sender by their handle ("anna"), events by their name.
-    await botShows(e2e.peer, family, (s) => /^Famiglia creata\. Paga anna\b/i.test(s.text));
+    // People are named by their Slack real name ("Anna"), not their handle ("anna").
+    await botShows(e2e.peer, family, (s) => /^Famiglia creata\. Paga Anna\b/.test(s.text));
 
     const notice = corpusNotice("dev-0094.jpg");
     marco.share(family, [{ bytes: notice.photo, name: "avviso.jpg", mimetype: "image/jpeg" }]);
     const card = await botShows(e2e.peer, family, (s) => s.buttons.some((b) => b.startsWith("Approva e paga")));
-    expect(card.text).toMatch(/Serve l'approvazione di anna/i);
-    expect(card.text).toMatch(/Paga dal conto di anna/i);
-    expect(card.text).toMatch(/Chiesto da marco/i);
+    expect(card.text).toMatch(/Serve l'approvazione di Anna/);
+    expect(card.text).toMatch(/Paga dal conto di Anna/);
+    expect(card.text).toMatch(/Chiesto da Marco/);
 
     const mark = e2e.peer.mark();
     await marco.press(family, messageNow(e2e.peer, family, card.ts), "Approva e paga");
-    await privateNote(e2e.peer, marco, (t) => /solo anna può approvare/i.test(t), mark);
-    expect(messageNow(e2e.peer, family, card.ts).text).toMatch(/Serve l'approvazione di anna/i);
+    await privateNote(e2e.peer, marco, (t) => /solo Anna può approvare/.test(t), mark);
+    expect(messageNow(e2e.peer, family, card.ts).text).toMatch(/Serve l'approvazione di Anna/);
 
     await anna.press(family, messageNow(e2e.peer, family, card.ts), "Approva e paga");
     await botShows(e2e.peer, family, (s) => s.ts === card.ts && s.text.includes("Pagato ✅"));
-    const paid = await botShows(e2e.peer, family, (s) => /Chiesto da marco, approvato da anna\./i.test(s.text));
+    const paid = await botShows(e2e.peer, family, (s) => /Chiesto da Marco, approvato da Anna\./.test(s.text));
     expect(paid.threadTs).toBe(card.ts);
     const receipt = await botShows(e2e.peer, family, (s) => s.text.startsWith("Ricevuta: "));
     expect(receipt.threadTs).toBe(card.ts);
@@ -62,7 +62,7 @@ describe("a family in a Slack channel", { timeout: 90_000 }, () => {
     const text = await pdfText(file?.bytes ?? new Uint8Array());
     expect(text).toContain(iur);
     expect(text).toContain(total);
-    expect(text).toMatch(/Chiesto da\s+marco/i);
-    expect(text).toMatch(/Approvato da\s+anna/i);
+    expect(text).toMatch(/Chiesto da\s+Marco/);
+    expect(text).toMatch(/Approvato da\s+Anna/);
   });
 });
