@@ -188,27 +188,31 @@ export class ScanPool {
     if (kind === "scan") {
       if (this.runningCount("scan") >= this.options.size) return undefined;
       // A worker without Tesseract first, so the one holding it stays free for the next due date.
-      return idle.find((s) => !s.readsDueDates) ?? idle[0] ?? this.start();
+      return idle.find((s) => !s.readsDueDates) ?? idle[0] ?? this.start(kind);
     }
     if (this.runningCount("due-date") >= DUE_DATES_AT_ONCE) return undefined;
     const found = idle.find((s) => s.readsDueDates) ?? idle[0];
     if (found !== undefined) return found;
-    return this.slots.length < this.options.size ? this.start() : undefined;
+    return this.slots.length < this.options.size ? this.start(kind) : undefined;
   }
 
-  private start(): Slot {
-    const slot: Slot = { worker: this.spawn(), running: null, readsDueDates: false };
+  private start(kind: Pending["kind"]): Slot {
+    const slot: Slot = { worker: this.spawn(kind), running: null, readsDueDates: false };
     this.slots.push(slot);
     this.listen(slot);
     return slot;
   }
 
-  private spawn(): Worker {
+  private spawn(kind: Pending["kind"]): Worker {
     // Typed arrays live outside the JS heap; this caps what the decoders keep on it. A small young generation
     // makes V8 collect the short-lived planes of one scan sooner, which keeps the peak RSS down. Measured with
     // bench:scan: 4 MB took 40 MB off 16 MB's peak on 12 MP photos but slowed the median by a fifth (jsqr's
     // many small objects get promoted); 8 MB kept 16 MB's speed with a slightly lower peak.
-    const worker = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: 768, maxYoungGenerationSizeMb: 8 } });
+    const worker = new Worker(entry, {
+      resourceLimits: { maxOldGenerationSizeMb: 768, maxYoungGenerationSizeMb: 8 },
+      // A thread started for a due date loads the scan decoders only when a scan comes.
+      workerData: { preload: kind === "scan" },
+    });
     worker.unref();
     return worker;
   }

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import type { DueDateOcr } from "../../ocr/due-date-ocr.ts";
 import { preloadDecoders } from "../decode/image.ts";
 import { ScanError } from "../errors.ts";
@@ -8,8 +8,9 @@ import { scanBytes } from "../scan-bytes.ts";
 import type { DueDateJobMessage, JobMessage, ResultMessage, ScanJobMessage } from "./protocol.ts";
 import { workerLogger } from "./worker-logger.ts";
 
-// Warm up while no file is waiting; a scan that arrives meanwhile simply awaits the same imports.
-void preloadDecoders().catch(() => undefined);
+// Warm up while no file is waiting; a scan that arrives meanwhile simply awaits the same imports. A thread started
+// for a due date does not: its decoders would take CPU from Tesseract's start and memory it may never use.
+if ((workerData as { preload?: boolean } | undefined)?.preload !== false) void preloadDecoders().catch(() => undefined);
 
 // A full collection after each answer (off the caller's path: the reply has gone) hands a 12 MP photo's
 // planes back before the next file, instead of letting them add to its peak. V8 exposes `gc` only when
