@@ -9,6 +9,7 @@ import { ocrMaxBytes, worthReading } from "./ocr-input.ts";
  * WebAssembly build) with the Italian trained data installed from npm, never fetched at run time. It is slow
  * beside the QR reader (a second or more), so the engine asks it only after the card is shown, and a date it
  * finds is marked as read, not given. The text it reads is never logged: a notice names a person.
+ * The app runs it inside the scanner's worker threads (src/scanner/pool), which send it one picture at a time.
  */
 export interface DueDateOcr {
   /** The due date printed on the image, or null (no date, not legible, busy, too slow, not an image). */
