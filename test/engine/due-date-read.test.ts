@@ -88,7 +88,7 @@ describe("a household photo's due date, read from the picture", () => {
 
   it("puts the date on the card as read from the notice and sets the reminders (Tesseract on the picture)", async () => {
     // Read as the app reads it: by Tesseract in the scanner's worker threads.
-    const threads = createScanner({ logger: silentLogger, workers: 1 });
+    const threads = createScanner({ logger: silentLogger, workers: 1, dueDateTimeoutMs: 50_000 });
     closers.push(() => threads.close());
     const { h, clock, send } = await start({ read: (image, today) => threads.readDueDate(image, today) });
     const due = addDays(italianDay(clock.now()), 30);

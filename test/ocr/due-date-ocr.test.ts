@@ -8,7 +8,8 @@ import { printedPicture as printed } from "../helpers/printed-picture.ts";
 const corpus = join(process.env.PAGOBOT_SHARED_DIR ?? join(import.meta.dirname, "../../../shared"), "corpus", "dev");
 
 describe("the due date read from a notice's picture (Tesseract, Italian data from npm)", () => {
-  const ocr = createDueDateOcr({ logger: silentLogger, idleMs: 300 });
+  // Its 20 s default is for a busy chat; a test machine shared with others may take longer over a full screenshot.
+  const ocr = createDueDateOcr({ logger: silentLogger, idleMs: 300, timeoutMs: 80_000 });
   afterAll(() => ocr.close());
 
   it("reads 'entro il' and the date printed after it, as a date read (not given)", async () => {

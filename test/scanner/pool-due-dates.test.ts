@@ -24,14 +24,22 @@ describe("due dates read in the scanner's workers", () => {
     for (const close of closers.splice(0)) await close();
   });
   const pool = (options: Partial<ConstructorParameters<typeof ScanPool>[0]> = {}) => {
-    const p = new ScanPool({ size: 1, maxQueue: 4, hardTimeoutMs: 60_000, logger: silentLogger, ...options });
+    // Tesseract's 20 s default is for a busy chat; this machine may be shared (the last test sets its own).
+    const p = new ScanPool({
+      size: 1,
+      maxQueue: 4,
+      hardTimeoutMs: 60_000,
+      dueDateTimeoutMs: 60_000,
+      logger: silentLogger,
+      ...options,
+    });
     closers.push(() => p.close());
     return p;
   };
   const notice = () => printedPicture(["242,41 Euro", "entro il 04/01/2025", "Codice avviso 3020 1672 3749 6700 00"]);
 
   it("reads the due date printed on a notice's picture, as a date read from it", async () => {
-    const scanner: Scanner = createScanner({ logger: silentLogger, workers: 2 });
+    const scanner: Scanner = createScanner({ logger: silentLogger, workers: 2, dueDateTimeoutMs: 60_000 });
     closers.push(() => scanner.close());
     expect(await scanner.readDueDate(await notice(), "2024-12-01")).toMatchObject({
       date: "2025-01-04",
