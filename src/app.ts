@@ -19,7 +19,6 @@ import { createHttpServer, type HttpServer } from "./http/server.ts";
 import type { StoredEvent } from "./inbox/accepted-event.ts";
 import { createInbox, type Inbox } from "./inbox/inbox.ts";
 import { createLogger, type Logger } from "./log/logger.ts";
-import { createDueDateOcr } from "./ocr/due-date-ocr.ts";
 import {
   collectEngineGauges,
   createMetrics,
@@ -54,8 +53,8 @@ export interface AppOverrides {
   /** Scanner worker threads (default 2). */
   readonly scannerWorkers?: number;
   /**
-   * Reads household photos' due dates; by default Tesseract (src/ocr) when the scanner is pagobot's own, none
-   * when a test injects its scanner (its pictures are stand-ins).
+   * Reads household photos' due dates; by default Tesseract in the scanner's threads (src/scanner, src/ocr) when
+   * the scanner is pagobot's own, none when a test injects its scanner (its pictures are stand-ins).
    */
   readonly dueDates?: DueDateReader;
   /** Wraps the DropPay gateway (fault injection in tests: a process that dies mid-flow). */
@@ -151,9 +150,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         })
       : null;
   const scanner = instrumentScanner(scanService?.scanner ?? (overrides.scanner as NoticeScanner), metrics);
-  // Tesseract only with pagobot's own scanner; loaded on the first household photo, stopped when idle.
-  const ocr = overrides.scanner === undefined ? createDueDateOcr({ logger }) : null;
-  const dueDates = overrides.dueDates ?? ocr ?? undefined;
+  // Tesseract only with pagobot's own scanner, in its threads (or its queue's workers): loaded on the first
+  // household photo, dropped when idle.
+  const dueDates = overrides.dueDates ?? scanService?.dueDates;
   const core = createEngine({
     store: engineStore,
     gateway,
@@ -257,7 +256,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await inbox.stop();
       await http.close();
       await scanService?.close();
-      await ocr?.close();
       if (ownSandbox) await sandbox?.close();
       if (overrides.kv === undefined) await kv.close();
     },

@@ -6,7 +6,8 @@ import type { CliCommand } from "./run-cli.ts";
 const usage = `Usage: pagobot worker [--concurrency 2] [--queue ${defaultScanQueueName}] [--lock-ms 30000] [--stalled-ms 30000]
                       [--log-level info]
 
-Scans the photos and PDFs the replicas queue in Redis (REDIS_URL, or STORE_URL when it is redis://).
+Scans the photos and PDFs the replicas queue in Redis (REDIS_URL, or STORE_URL when it is redis://), and reads
+household photos' printed due dates (Tesseract, one at a time, never ahead of a scan).
 Run one or more beside the replicas; each scans --concurrency files at once, one thread each.
 A worker that dies mid-scan leaves its job to another after --lock-ms. Stop it with Ctrl+C.`;
 

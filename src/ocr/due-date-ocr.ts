@@ -2,12 +2,14 @@ import { createRequire } from "node:module";
 import { createWorker, type Worker } from "tesseract.js";
 import { type DueDate, findDueDate } from "../family/due-date.ts";
 import type { Logger } from "../log/logger.ts";
+import { ocrMaxBytes, worthReading } from "./ocr-input.ts";
 
 /**
  * Reads a notice's due date ("entro il 17/01/2025") from a photo or a screenshot: Tesseract (tesseract.js, its
  * WebAssembly build) with the Italian trained data installed from npm, never fetched at run time. It is slow
  * beside the QR reader (a second or more), so the engine asks it only after the card is shown, and a date it
  * finds is marked as read, not given. The text it reads is never logged: a notice names a person.
+ * The app runs it inside the scanner's worker threads (src/scanner/pool), which send it one picture at a time.
  */
 export interface DueDateOcr {
   /** The due date printed on the image, or null (no date, not legible, busy, too slow, not an image). */
@@ -38,15 +40,12 @@ const italian = createRequire(import.meta.url)("@tesseract.js-data/ita") as { la
  */
 const noUserWords = { user_words_suffix: "" } as unknown as Parameters<typeof createWorker>[3];
 
-/** A PDF's text is read by the scanner itself; Tesseract reads pictures only. */
-const isPdf = (bytes: Uint8Array) => bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46;
-
 export function createDueDateOcr(options: DueDateOcrOptions): DueDateOcr {
   const logger = options.logger.child({ module: "ocr" });
   const idleMs = options.idleMs ?? 30_000;
   const timeoutMs = options.timeoutMs ?? 20_000;
   const maxWaiting = options.maxWaiting ?? 8;
-  const maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
+  const maxBytes = options.maxBytes ?? ocrMaxBytes;
   let worker: Promise<Worker> | undefined;
   let idle: NodeJS.Timeout | undefined;
   let queue: Promise<unknown> = Promise.resolve();
@@ -106,9 +105,7 @@ export function createDueDateOcr(options: DueDateOcrOptions): DueDateOcr {
 
   return {
     read(image, today) {
-      if (closed || image.byteLength === 0 || image.byteLength > maxBytes || isPdf(image)) {
-        return Promise.resolve(null);
-      }
+      if (closed || !worthReading(image, maxBytes)) return Promise.resolve(null);
       if (waiting >= maxWaiting) return Promise.resolve(null);
       waiting++;
       // One image at a time: Tesseract uses a core flat out, and the QR reader needs the other.

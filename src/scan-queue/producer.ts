@@ -1,9 +1,21 @@
 import { randomUUID } from "node:crypto";
 import { Queue, QueueEvents } from "bullmq";
 import { type NoticeScanner, ScanFailure, type ScanResult } from "../engine/scanner-port.ts";
+import type { DueDate } from "../family/due-date.ts";
 import type { Logger } from "../log/logger.ts";
+import { worthReading } from "../ocr/ocr-input.ts";
 import { limits } from "../scanner/index.ts";
-import { defaultScanQueueName, inlineMaxBytes, refusalCode, type ScanJobData, type ScanJobResult } from "./protocol.ts";
+import {
+  type DueDateJobData,
+  type DueDateJobResult,
+  defaultScanQueueName,
+  dueDateQueueName,
+  inlineMaxBytes,
+  type JobFile,
+  refusalCode,
+  type ScanJobData,
+  type ScanJobResult,
+} from "./protocol.ts";
 import { bullConnection } from "./redis-connection.ts";
 
 export interface QueuedScannerOptions {
@@ -23,10 +35,16 @@ export interface QueuedScannerOptions {
   readonly inlineMaxBytes?: number;
   /** Tries per photo: a worker that crashes or dies mid-scan leaves it to another (default 3). */
   readonly attempts?: number;
+  /** How long a due-date read may take, queueing included, before the picture is left without one (default 40 s). */
+  readonly dueDateWaitMs?: number;
+  /** Due-date reads already waiting above which a new one is not queued (default 8): OCR is never a backlog. */
+  readonly maxDueDatesWaiting?: number;
 }
 
 /** The engine's NoticeScanner over a BullMQ queue; `close` lets go of its Redis connections. */
 export interface QueuedScanner extends NoticeScanner {
+  /** A picture's printed due date, read by whichever worker takes it; null when none is read in time. */
+  readDueDate(image: Uint8Array, today?: string): Promise<DueDate | null>;
   close(): Promise<void>;
 }
 
@@ -55,7 +73,19 @@ export function createQueuedScanner(options: QueuedScannerOptions): QueuedScanne
   events.on("active", ({ jobId }) => picked.get(jobId)?.());
   const ready = events.waitUntilReady();
 
-  const park = async (bytes: Uint8Array): Promise<Pick<ScanJobData, "inline" | "parkedKey">> => {
+  const dueDateWaitMs = options.dueDateWaitMs ?? 40_000;
+  const maxDueDatesWaiting = options.maxDueDatesWaiting ?? 8;
+  // Due dates are read for households only: their queue's connections open on the first one.
+  let dueDateQueue: { queue: Queue<DueDateJobData, DueDateJobResult>; events: QueueEvents } | undefined;
+  const dueDates = () => {
+    if (dueDateQueue === undefined) {
+      const due = dueDateQueueName(name);
+      dueDateQueue = { queue: new Queue(due, { connection }), events: new QueueEvents(due, { connection }) };
+    }
+    return dueDateQueue;
+  };
+
+  const park = async (bytes: Uint8Array): Promise<Pick<JobFile, "inline" | "parkedKey">> => {
     if (bytes.byteLength <= inlineMax) return { inline: Buffer.from(bytes).toString("base64") };
     const key = `${name}:file:${randomUUID()}`;
     // Expires on its own if this replica dies before cleaning up; a little longer than anyone waits for it.
@@ -102,9 +132,46 @@ export function createQueuedScanner(options: QueuedScannerOptions): QueuedScanne
         if (file.parkedKey !== undefined) await (await queue.client).del(file.parkedKey);
       }
     },
+    async readDueDate(image, today) {
+      if (!worthReading(image)) return null;
+      const { queue: due, events: dueEvents } = dueDates();
+      let file: Pick<JobFile, "inline" | "parkedKey"> | undefined;
+      let jobId: string | undefined;
+      try {
+        await dueEvents.waitUntilReady();
+        if ((await due.getWaitingCount()) >= maxDueDatesWaiting) return null;
+        file = await park(image);
+        const data: DueDateJobData = {
+          ...file,
+          byteLength: image.byteLength,
+          ...(today === undefined ? {} : { today }),
+        };
+        // One try: a worker that dies mid-read costs the picture its date, not a second Tesseract run.
+        const job = await due.add("due-date", data, {
+          removeOnComplete: { age: 600, count: 10_000 },
+          removeOnFail: { age: 3600, count: 10_000 },
+        });
+        jobId = job.id;
+        const value = (await job.waitUntilFinished(dueEvents, dueDateWaitMs)) as DueDateJobResult | string;
+        const result: DueDateJobResult = typeof value === "string" ? (JSON.parse(value) as DueDateJobResult) : value;
+        return result.due;
+      } catch (error) {
+        logger.info("due date not read through the queue", { jobId, reason: (error as Error).message });
+        // Not taken in time: taken back, so no worker reads a picture nobody waits for.
+        const job = jobId === undefined ? undefined : await due.getJob(jobId).catch(() => undefined);
+        if (job !== undefined && (await job.getState().catch(() => "unknown")) === "waiting") {
+          await job.remove().catch(() => undefined);
+        }
+        return null;
+      } finally {
+        if (file?.parkedKey !== undefined) await (await queue.client).del(file.parkedKey);
+      }
+    },
     async close() {
       await events.close();
       await queue.close();
+      await dueDateQueue?.events.close();
+      await dueDateQueue?.queue.close();
     },
   };
 

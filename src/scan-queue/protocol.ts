@@ -1,4 +1,5 @@
 import type { ScanFailureCode } from "../engine/scanner-port.ts";
+import type { DueDate } from "../family/due-date.ts";
 import type { PaymentNotice } from "../notice/notice.ts";
 
 // What travels between a replica (the producer) and a `pagobot worker` through BullMQ: the only file that knows
@@ -10,13 +11,38 @@ export const defaultScanQueueName = "pagobot-scans";
 /** Files up to this size ride inside the job; larger ones go to a Redis key of their own (kept off the job hash). */
 export const inlineMaxBytes = 512 * 1024;
 
-/** A job: the file (inline, base64, or the Redis key it was parked under) and what the sender said it is. */
-export interface ScanJobData {
+/** A file in a job: inline (base64), or the Redis key it was parked under. */
+export interface JobFile {
   readonly inline?: string;
   readonly parkedKey?: string;
   readonly byteLength: number;
+}
+
+/** A scan job: the file and what the sender said it is. */
+export interface ScanJobData extends JobFile {
   readonly mimeType?: string;
   readonly fileName?: string;
+}
+
+/**
+ * Due-date jobs (Tesseract on a household photo, after its card is shown) go to a queue of their own beside the
+ * scans', taken by the same workers: a worker takes at most one at a time, on top of its scans, so a scan never
+ * waits in Redis behind pictures being read for a date (in one queue they would take the worker's scan slots).
+ */
+export function dueDateQueueName(scanQueueName: string): string {
+  return `${scanQueueName}-due-dates`;
+}
+
+/** A due-date job: the picture, and Rome's today (YYYY-MM-DD) for a date written without its year. */
+export interface DueDateJobData extends JobFile {
+  readonly today?: string;
+}
+
+/** A due-date job's answer. */
+export interface DueDateJobResult {
+  readonly due: DueDate | null;
+  /** From the moment the worker picked the job. */
+  readonly readMs: number;
 }
 
 /** A job's answer: the notices as the in-process scanner gives them (plain JSON). */

@@ -1,4 +1,5 @@
 import { scannerPort } from "../app/scanner-port.ts";
+import type { DueDateReader } from "../engine/due-date-port.ts";
 import type { NoticeScanner } from "../engine/scanner-port.ts";
 import type { Logger } from "../log/logger.ts";
 import { createScanner } from "../scanner/index.ts";
@@ -14,22 +15,28 @@ export interface ScanServiceOptions {
   readonly queueName?: string;
 }
 
-/** The engine's scanner, and what must be closed at shutdown. */
+/** The engine's scanner and due-date reader, and what must be closed at shutdown. */
 export interface ScanService {
   readonly scanner: NoticeScanner;
+  /** Household photos' printed due dates, read by Tesseract in the same scanner threads (or queue). */
+  readonly dueDates: DueDateReader;
   close(): Promise<void>;
 }
 
 /**
  * One call for the composition root. Without Redis: today's in-process pool behind the port. With Redis: scans
- * go through the queue, and this replica also takes jobs with its own threads (unless `workers` is 0), so a
- * deployment scans with no dedicated worker and every `pagobot worker` added shares the load.
+ * and due-date reads go through the queue, and this replica also takes jobs with its own threads (unless
+ * `workers` is 0), so a deployment scans with no dedicated worker and every `pagobot worker` added shares the load.
  */
 export function createScanService(options: ScanServiceOptions): ScanService {
   const workers = options.workers ?? 2;
   if (options.redisUrl === undefined) {
     const scanner = createScanner({ logger: options.logger, workers });
-    return { scanner: scannerPort(scanner), close: () => scanner.close() };
+    return {
+      scanner: scannerPort(scanner),
+      dueDates: { read: (image, today) => scanner.readDueDate(image, today) },
+      close: () => scanner.close(),
+    };
   }
   const queueName = options.queueName === undefined ? {} : { queueName: options.queueName };
   const producer = createQueuedScanner({ redisUrl: options.redisUrl, logger: options.logger, ...queueName });
@@ -39,6 +46,7 @@ export function createScanService(options: ScanServiceOptions): ScanService {
       : null;
   return {
     scanner: producer,
+    dueDates: { read: (image, today) => producer.readDueDate(image, today) },
     async close() {
       await worker?.close();
       await producer.close();

@@ -3,7 +3,16 @@ import { scannerPort } from "../app/scanner-port.ts";
 import { ScanFailure } from "../engine/scanner-port.ts";
 import type { Logger } from "../log/logger.ts";
 import { createScanner } from "../scanner/index.ts";
-import { defaultScanQueueName, refusalReason, type ScanJobData, type ScanJobResult } from "./protocol.ts";
+import {
+  type DueDateJobData,
+  type DueDateJobResult,
+  defaultScanQueueName,
+  dueDateQueueName,
+  type JobFile,
+  refusalReason,
+  type ScanJobData,
+  type ScanJobResult,
+} from "./protocol.ts";
 import { bullConnection } from "./redis-connection.ts";
 
 export interface ScanWorkerOptions {
@@ -33,6 +42,8 @@ export interface ScanWorker {
  * concurrency and its own queue no longer, so a job is scanned the moment it is picked: a photo's time budget
  * does not shrink because others are waiting (they wait in Redis, where the budget has not started).
  * A refusal (a corrupt file, too many pixels) is final; a crash is retried, by this or another worker.
+ * It also takes due-date jobs from the queue beside, one at a time, read by Tesseract in the same threads; the
+ * pool never lets one keep a scan waiting.
  */
 export function createScanWorker(options: ScanWorkerOptions): ScanWorker {
   const logger = options.logger.child({ module: "scan-worker" });
@@ -75,8 +86,25 @@ export function createScanWorker(options: ScanWorkerOptions): ScanWorker {
   );
   worker.on("failed", (job, error) => logger.info("scan job failed", { jobId: job?.id, reason: error.message }));
   worker.on("error", (error) => logger.warn("scan worker error", { error }));
+  const dueDates = new Worker<DueDateJobData, DueDateJobResult>(
+    dueDateQueueName(options.queueName ?? defaultScanQueueName),
+    async (job) => {
+      const image = await fileOf(job.data);
+      const started = performance.now();
+      const due = await scanner.readDueDate(image, job.data.today);
+      return { due, readMs: Math.round(performance.now() - started) };
+    },
+    {
+      connection: bullConnection(options.redisUrl),
+      // One picture at a time: Tesseract takes a core flat out, and the scans need the rest.
+      concurrency: 1,
+      ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+      ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+    },
+  );
+  dueDates.on("error", (error) => logger.warn("due-date worker error", { error }));
 
-  async function fileOf(data: ScanJobData): Promise<Uint8Array> {
+  async function fileOf(data: JobFile): Promise<Uint8Array> {
     if (data.inline !== undefined) return Buffer.from(data.inline, "base64");
     const parked = data.parkedKey === undefined ? null : await (await worker.client).get(data.parkedKey);
     // The producer gave up and its file expired: nobody waits for this scan any more.
@@ -85,9 +113,9 @@ export function createScanWorker(options: ScanWorkerOptions): ScanWorker {
   }
 
   return {
-    ready: () => worker.waitUntilReady().then(() => undefined),
+    ready: () => Promise.all([worker.waitUntilReady(), dueDates.waitUntilReady()]).then(() => undefined),
     async close() {
-      await worker.close();
+      await Promise.all([worker.close(), dueDates.close()]);
       await scanner.close();
     },
   };

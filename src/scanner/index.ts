@@ -1,5 +1,8 @@
+import type { DueDate } from "../family/due-date.ts";
 import type { Logger } from "../log/logger.ts";
 import type { PaymentNotice } from "../notice/index.ts";
+import type { DueDateOcr } from "../ocr/due-date-ocr.ts";
+import { worthReading } from "../ocr/ocr-input.ts";
 import { ScanError } from "./errors.ts";
 import { ScanPool } from "./pool/pool.ts";
 import { scanBytes } from "./scan-bytes.ts";
@@ -34,6 +37,12 @@ export interface ScanResult {
 export interface Scanner {
   /** Reads every pagoPA QR code in an image or PDF. No code is an empty result; bad input a `ScanError`. */
   scan(bytes: Uint8Array, options?: ScanOptions): Promise<ScanResult>;
+  /**
+   * The due date printed on a picture (Tesseract, in the same workers), or null: none legible, a PDF, too slow,
+   * too many waiting. Never delays a scan: scans go first, and one more worker starts rather than keep one waiting.
+   * `today` (YYYY-MM-DD) completes a date written without its year.
+   */
+  readDueDate(image: Uint8Array, today?: string): Promise<DueDate | null>;
   close(): Promise<void>;
 }
 
@@ -52,6 +61,12 @@ export interface ScannerOptions {
    * restart costs about half a second, an idle worker tens of megabytes).
    */
   idleStopMs?: number;
+  /** Tesseract gives up on a picture after this long (default 20 s). */
+  dueDateTimeoutMs?: number;
+  /** A worker drops Tesseract's model (~100 MB) after this long without a due date to read (default 30 s). */
+  dueDateIdleMs?: number;
+  /** Due-date reads that may wait (default 8); past that a picture is left without one. */
+  maxDueDateQueue?: number;
 }
 
 /** Creates the scanner the engine uses: a small worker pool, or inline work when `workers` is 0. */
@@ -68,9 +83,24 @@ export function createScanner(options: ScannerOptions): Scanner {
           // Decoding cannot be interrupted and is bounded by the pixel limit; this only catches a stuck worker.
           hardTimeoutMs: Math.max(15_000, timeBudgetMs * 10),
           idleStopMs: options.idleStopMs ?? 30_000,
+          ...(options.dueDateTimeoutMs === undefined ? {} : { dueDateTimeoutMs: options.dueDateTimeoutMs }),
+          ...(options.dueDateIdleMs === undefined ? {} : { dueDateIdleMs: options.dueDateIdleMs }),
+          ...(options.maxDueDateQueue === undefined ? {} : { maxDueDateQueue: options.maxDueDateQueue }),
           logger,
         })
       : null;
+  // Without workers (tools only), Tesseract runs in a thread of its own, as it does inside each worker.
+  let inlineOcr: Promise<DueDateOcr> | undefined;
+  const ocrInline = () => {
+    inlineOcr ??= import("../ocr/due-date-ocr.ts").then(({ createDueDateOcr }) =>
+      createDueDateOcr({
+        logger,
+        ...(options.dueDateTimeoutMs === undefined ? {} : { timeoutMs: options.dueDateTimeoutMs }),
+        ...(options.dueDateIdleMs === undefined ? {} : { idleMs: options.dueDateIdleMs }),
+      }),
+    );
+    return inlineOcr;
+  };
 
   return {
     async scan(bytes, scanOptions = {}) {
@@ -83,8 +113,14 @@ export function createScanner(options: ScannerOptions): Scanner {
       logger.debug("scanned", { ms, codes: outcome.payloads.length, source: outcome.source });
       return { ...outcome, ms };
     },
+    async readDueDate(image, today) {
+      if (!worthReading(image)) return null;
+      if (pool !== null) return pool.readDueDate({ bytes: image, ...(today === undefined ? {} : { today }) });
+      return (await ocrInline()).read(image, today);
+    },
     async close() {
       await pool?.close();
+      await (await inlineOcr)?.close();
     },
   };
 }

@@ -10,7 +10,7 @@ import type { NoticeScanner } from "../../src/engine/scanner-port.ts";
 import { romeInstant } from "../../src/family/rome-time.ts";
 import { addDays, formatDay, italianDay } from "../../src/i18n/format.ts";
 import { silentLogger } from "../../src/log/logger.ts";
-import { createDueDateOcr } from "../../src/ocr/due-date-ocr.ts";
+import { createScanner } from "../../src/scanner/index.ts";
 import { type Harness, memoryFile, startHarness } from "../helpers/harness.ts";
 import { testNotice } from "../helpers/notices.ts";
 import { scannerFinding } from "../helpers/stand-in-scanners.ts";
@@ -87,9 +87,10 @@ describe("a household photo's due date, read from the picture", () => {
   const dueShown = (h: Harness) => h.port.lastCard(group.chatId)?.view.fields.find((f) => f.label === "Scadenza");
 
   it("puts the date on the card as read from the notice and sets the reminders (Tesseract on the picture)", async () => {
-    const ocr = createDueDateOcr({ logger: silentLogger });
-    closers.push(() => ocr.close());
-    const { h, clock, send } = await start(ocr);
+    // Read as the app reads it: by Tesseract in the scanner's worker threads.
+    const threads = createScanner({ logger: silentLogger, workers: 1, dueDateTimeoutMs: 50_000 });
+    closers.push(() => threads.close());
+    const { h, clock, send } = await start({ read: (image, today) => threads.readDueDate(image, today) });
     const due = addDays(italianDay(clock.now()), 30);
     await send(marco, { type: "files", bytes: await printed(`entro il ${formatDay(due, "it")}`) });
     await h.see(/Avviso pagoPA/, group.chatId);

@@ -13,7 +13,9 @@ import {
   type QueuedScanner,
   type ScanWorker,
 } from "../../src/scan-queue/index.ts";
+import { dueDateQueueName } from "../../src/scan-queue/protocol.ts";
 import { bullConnection } from "../../src/scan-queue/redis-connection.ts";
+import { printedPicture } from "../helpers/printed-picture.ts";
 import { fixtureDir, readManifest } from "../scanner/corpus.ts";
 
 const redisUrl = process.env.REDIS_URL;
@@ -99,6 +101,39 @@ describe.skipIf(redisUrl === undefined)("scans through the Redis queue", () => {
     await childWorker(name);
     const result = await producer(name).scan(quick.bytes, { mimeType: "image/jpeg" });
     expect(payloadsOf(result)).toEqual(quick.expected);
+  });
+
+  it("reads a picture's printed due date through `pagobot worker` in another process (its own queue beside the scans')", async () => {
+    const name = queueName();
+    await childWorker(name);
+    const scanner = producer(name);
+    const picture = await printedPicture([
+      "242,41 Euro",
+      "entro il 04/01/2025",
+      "Codice avviso 3020 1672 3749 6700 00",
+    ]);
+    expect(await scanner.readDueDate(picture, "2024-12-01")).toMatchObject({ date: "2025-01-04", source: "read" });
+    // Read by the worker, through Redis: the job is in the due-date queue, answered.
+    const dueQueue = new Queue(dueDateQueueName(name), { connection: bullConnection(url) });
+    closers.push(async () => {
+      await dueQueue.obliterate({ force: true });
+      await dueQueue.close();
+    });
+    const [job] = await dueQueue.getCompleted();
+    expect(job?.returnvalue).toMatchObject({ due: { date: "2025-01-04" } });
+  }, 90_000);
+
+  it("leaves a picture without a due date when no worker reads it in time, and takes the job back", async () => {
+    const name = queueName();
+    const scanner = producer(name, { dueDateWaitMs: 300 });
+    const picture = await printedPicture(["entro il 04/01/2025"]);
+    expect(await scanner.readDueDate(picture, "2024-12-01")).toBeNull();
+    const dueQueue = new Queue(dueDateQueueName(name), { connection: bullConnection(url) });
+    closers.push(async () => {
+      await dueQueue.obliterate({ force: true });
+      await dueQueue.close();
+    });
+    expect(await dueQueue.getWaitingCount()).toBe(0);
   });
 
   it("gives a file the scanner refuses the same ScanFailure code as the in-process port, without retrying it", async () => {

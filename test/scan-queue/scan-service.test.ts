@@ -6,17 +6,20 @@ import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log/logger.ts";
 import { createScanService, scanQueueRedisUrl } from "../../src/scan-queue/index.ts";
 import { bullConnection } from "../../src/scan-queue/redis-connection.ts";
+import { printedPicture } from "../helpers/printed-picture.ts";
 import { fixtureDir, readManifest } from "../scanner/corpus.ts";
 
 const entry = readManifest(fixtureDir).find((e) => e.file === "dev-0094.jpg");
 const photo = readFileSync(join(fixtureDir, "dev-0094.jpg"));
 
 describe("the scan service the composition root makes", () => {
-  it("scans in this process when there is no Redis (the embedded default)", async () => {
+  it("scans and reads due dates in this process's threads when there is no Redis (the embedded default)", async () => {
     const service = createScanService({ redisUrl: undefined, logger: silentLogger, workers: 1 });
     try {
       const result = await service.scanner.scan(photo, {});
       expect(result.notices.map((n) => n.qrText)).toEqual(entry?.expected);
+      const notice = await printedPicture(["Da pagare entro il 04/01/2025"]);
+      expect(await service.dueDates.read(notice, "2024-12-01")).toMatchObject({ date: "2025-01-04" });
     } finally {
       await service.close();
     }

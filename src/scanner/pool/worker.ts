@@ -1,13 +1,16 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
+import type { DueDateOcr } from "../../ocr/due-date-ocr.ts";
 import { preloadDecoders } from "../decode/image.ts";
 import { ScanError } from "../errors.ts";
 import { scanBytes } from "../scan-bytes.ts";
-import type { JobMessage, ResultMessage } from "./protocol.ts";
+import type { DueDateJobMessage, JobMessage, ResultMessage, ScanJobMessage } from "./protocol.ts";
+import { workerLogger } from "./worker-logger.ts";
 
-// Warm up while no file is waiting; a scan that arrives meanwhile simply awaits the same imports.
-void preloadDecoders().catch(() => undefined);
+// Warm up while no file is waiting; a scan that arrives meanwhile simply awaits the same imports. A thread started
+// for a due date does not: its decoders would take CPU from Tesseract's start and memory it may never use.
+if ((workerData as { preload?: boolean } | undefined)?.preload !== false) void preloadDecoders().catch(() => undefined);
 
 // A full collection after each answer (off the caller's path: the reply has gone) hands a 12 MP photo's
 // planes back before the next file, instead of letting them add to its peak. V8 exposes `gc` only when
@@ -17,9 +20,9 @@ const collect = runInNewContext("gc") as () => void;
 // A 12 MP JPEG is 2–5 MB; Telegram's photos and phone-sized ones stay under 1 MB.
 const BIG_FILE_BYTES = 1_500_000;
 
-// One scan at a time per worker: the pool sends the next job only after this one has answered.
-parentPort?.on("message", async (job: JobMessage) => {
-  let reply: ResultMessage;
+const post = (message: ResultMessage) => parentPort?.postMessage(message);
+
+async function scan(job: ScanJobMessage): Promise<ResultMessage> {
   try {
     const outcome = await scanBytes(job.bytes, {
       timeBudgetMs: job.timeBudgetMs,
@@ -29,14 +32,42 @@ parentPort?.on("message", async (job: JobMessage) => {
         if (size > BIG_FILE_BYTES) collect();
       },
     });
-    reply = { id: job.id, ok: true, outcome };
+    return { type: "scan", id: job.id, ok: true, outcome };
   } catch (error) {
-    reply =
-      error instanceof ScanError
-        ? { id: job.id, ok: false, code: error.code, message: error.message }
-        : { id: job.id, ok: false, code: "scan_failed", message: "the file could not be scanned" };
+    return error instanceof ScanError
+      ? { type: "scan", id: job.id, ok: false, code: error.code, message: error.message }
+      : { type: "scan", id: job.id, ok: false, code: "scan_failed", message: "the file could not be scanned" };
   }
-  parentPort?.postMessage(reply);
+}
+
+// This thread's Tesseract: a tesseract.js worker it owns, started on the first due-date job, stopped after idle
+// or a timeout. (Tesseract's WASM heap only ever grows; in a thread of its own it is handed back whole when that
+// thread stops, which the scanner's own heap could not do.) Tesseract.js is imported then too: a thread that
+// only scans never loads it.
+let ocr: Promise<DueDateOcr> | undefined;
+
+async function readDueDate(job: DueDateJobMessage): Promise<ResultMessage> {
+  ocr ??= import("../../ocr/due-date-ocr.ts").then(({ createDueDateOcr }) =>
+    createDueDateOcr({
+      logger: workerLogger(post),
+      idleMs: job.idleMs,
+      timeoutMs: job.timeoutMs,
+      // The pool sends one job at a time: nothing ever waits here.
+      maxWaiting: 1,
+    }),
+  );
+  try {
+    return { type: "due-date", id: job.id, due: await (await ocr).read(job.bytes, job.today) };
+  } catch {
+    // Its reader never throws; a module that fails to load leaves the picture without a date, as a blur would.
+    ocr = undefined;
+    return { type: "due-date", id: job.id, due: null };
+  }
+}
+
+// One job at a time per worker: the pool sends the next job only after this one has answered.
+parentPort?.on("message", async (job: JobMessage) => {
+  post(job.type === "scan" ? await scan(job) : await readDueDate(job));
   // Only after a big file: the next file may be waiting, and a phone photo's planes are small.
   if (job.bytes.byteLength > BIG_FILE_BYTES) collect();
 });
