@@ -13,9 +13,14 @@ const require = createRequire(import.meta.url);
  * Decodes an image file to one luminance plane. JPEG goes through libjpeg-turbo natively (sharp), else mozjpeg
  * in WASM (pdf.js's JPEG decoder, then jimp, if that refuses it); PNG through pngjs (jimp's PNG decoder); BMP, TIFF and GIF through jimp; WebP through
  * libwebp compiled to WASM (@jsquash/webp); HEIC through libheif compiled to WASM (heic-decode). The header
- * has already been checked against the size limits.
+ * has already been checked against the size limits. `native: false` leaves sharp out (the benchmark's
+ * ablation, `--skip libvips`).
  */
-export async function decodeImage(bytes: Uint8Array, sniffed: Sniffed): Promise<Luma> {
+export async function decodeImage(
+  bytes: Uint8Array,
+  sniffed: Sniffed,
+  options: { readonly native?: boolean } = {},
+): Promise<Luma> {
   if (!looksComplete(sniffed.type, bytes)) {
     throw new ScanError("corrupt_file", `the ${sniffed.type.toUpperCase()} file is cut short`);
   }
@@ -32,7 +37,7 @@ export async function decodeImage(bytes: Uint8Array, sniffed: Sniffed): Promise<
     if (sniffed.type === "jpeg") {
       const pixels = (sniffed.width ?? 0) * (sniffed.height ?? 0);
       const luma =
-        (await decodeJpegSharp(bytes)) ??
+        (options.native !== false ? await decodeJpegSharp(bytes) : null) ??
         (pixels <= WASM_JPEG_MAX_PIXELS ? await decodeJpegWasm(bytes) : null) ??
         (await decodeJpegLumaLean(bytes));
       if (luma !== null) return luma;
