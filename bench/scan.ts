@@ -8,6 +8,7 @@
  * decode time of the same file. Images are scanned one at a time, through the worker pool, after a warm-up.
  */
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { silentLogger } from "../src/log/logger.ts";
@@ -62,10 +63,17 @@ const scanner = createScanner({
   idleStopMs: IDLE_STOP_MS,
 });
 
+const loadBefore = loadavg()
+  .map((l) => l.toFixed(1))
+  .join(" ");
+
 // Warm-up: start the worker and compile the hot loops, as the peers were measured warm.
 const first = entries[0];
 if (first !== undefined) await scanner.scan(readFileSync(join(dir, first.file))).catch(() => undefined);
 
+// CPU time of the whole process (the worker, libvips' thread, the collector) over the files: on a machine
+// shared with other work, wall-clock figures move with the load, and this moves much less.
+const cpuBefore = process.cpuUsage();
 const rows: Row[] = [];
 for (const entry of entries) {
   const bytes = readFileSync(join(dir, entry.file));
@@ -79,6 +87,8 @@ for (const entry of entries) {
     rows.push({ entry, payloads: [], notices: [], ms: performance.now() - started, error: code });
   }
 }
+const cpuUsed = process.cpuUsage(cpuBefore);
+const cpuMs = (cpuUsed.user + cpuUsed.system) / 1000;
 // Idle RSS: what the process keeps resident once the files are read and the scanner waits for the next one
 // (workers that stop when idle have had the time to stop).
 await new Promise((resolve) => setTimeout(resolve, IDLE_WAIT_MS));
@@ -144,6 +154,11 @@ const mallocEnv = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"]
   .map((k) => `${k}=${process.env[k]}`);
 out(`bench:scan ${dir}${skipSteps.length > 0 ? ` (without ${skipSteps.join(", ")})` : ""}`);
 out(`malloc: ${mallocEnv.length > 0 ? mallocEnv.join(" ") : "glibc defaults"}`);
+out(
+  `cpu: ${(cpuMs / 1000).toFixed(1)} s over ${rows.length} images (mean ${(cpuMs / rows.length).toFixed(0)} ms), load ${loadBefore} → ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
+);
 out("");
 out(
   "| images | decode rate | every code | false decodes | notice read (QR or Data Matrix) | median ms | p95 ms | peak RSS | idle RSS | scan / jimp decode (median, p95) |",

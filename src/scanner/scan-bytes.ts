@@ -23,7 +23,7 @@ const MAX_TEXT_CHARS = 20_000;
 export interface ScanBytesOptions {
   /** Wall time for the whole file, decoding included; the search gets what decoding leaves (never < a floor). */
   readonly timeBudgetMs: number;
-  /** Search steps to leave out (benchmark ablations). */
+  /** Search steps to leave out (benchmark ablations); "libvips" decodes JPEGs without sharp. */
   readonly skipSteps?: readonly string[];
   /**
    * Called once an image is decoded to its luminance plane, before the search: a worker collects garbage
@@ -70,7 +70,7 @@ export async function scanBytes(bytes: Uint8Array, options: ScanBytesOptions): P
   const search = { wanted: isPagoPa, skip: options.skipSteps };
 
   if (sniffed.type !== "pdf") {
-    const luma = await decodeImage(bytes, sniffed);
+    const luma = await decodeImage(bytes, sniffed, { native: !options.skipSteps?.includes("libvips") });
     options.decoded?.(bytes.byteLength);
     const dataMatrix = !options.skipSteps?.includes("datamatrix");
     const budget = searchBudget();

@@ -4,17 +4,23 @@ import { createLuma, type Luma, lumaFromRgba } from "../image/luma.ts";
 import { mimeTypeOf, type Sniffed } from "../sniff.ts";
 import { looksComplete } from "./complete.ts";
 import { yPlaneFromBlocks } from "./jpeg-y-plane.ts";
+import { decodeJpegSharp, loadSharp } from "./libvips.ts";
 import { exactBuffer, jpegDecoder, webpDecoder } from "./squoosh-codecs.ts";
 
 const require = createRequire(import.meta.url);
 
 /**
- * Decodes an image file to one luminance plane. JPEG goes through mozjpeg in WASM (pdf.js's JPEG decoder, then
- * jimp, if that refuses it); PNG through pngjs (jimp's PNG decoder); BMP, TIFF and GIF through jimp; WebP through
+ * Decodes an image file to one luminance plane. JPEG goes through libjpeg-turbo natively (sharp), else mozjpeg
+ * in WASM (pdf.js's JPEG decoder, then jimp, if that refuses it); PNG through pngjs (jimp's PNG decoder); BMP, TIFF and GIF through jimp; WebP through
  * libwebp compiled to WASM (@jsquash/webp); HEIC through libheif compiled to WASM (heic-decode). The header
- * has already been checked against the size limits.
+ * has already been checked against the size limits. `native: false` leaves sharp out (the benchmark's
+ * ablation, `--skip libvips`).
  */
-export async function decodeImage(bytes: Uint8Array, sniffed: Sniffed): Promise<Luma> {
+export async function decodeImage(
+  bytes: Uint8Array,
+  sniffed: Sniffed,
+  options: { readonly native?: boolean } = {},
+): Promise<Luma> {
   if (!looksComplete(sniffed.type, bytes)) {
     throw new ScanError("corrupt_file", `the ${sniffed.type.toUpperCase()} file is cut short`);
   }
@@ -31,7 +37,9 @@ export async function decodeImage(bytes: Uint8Array, sniffed: Sniffed): Promise<
     if (sniffed.type === "jpeg") {
       const pixels = (sniffed.width ?? 0) * (sniffed.height ?? 0);
       const luma =
-        (pixels <= WASM_JPEG_MAX_PIXELS ? await decodeJpegWasm(bytes) : null) ?? (await decodeJpegLumaLean(bytes));
+        (options.native !== false ? await decodeJpegSharp(bytes) : null) ??
+        (pixels <= WASM_JPEG_MAX_PIXELS ? await decodeJpegWasm(bytes) : null) ??
+        (await decodeJpegLumaLean(bytes));
       if (luma !== null) return luma;
     }
     // jimp and its plugins are loaded on first use: most files are JPEG, and a worker's memory is precious.
@@ -114,13 +122,18 @@ let jimpLoaded: Promise<typeof import("jimp")> | undefined;
 let pngLoaded: Promise<typeof import("pngjs")> | undefined;
 
 /**
- * Loads the JPEG and PNG decoders ahead of the first file (a worker calls this when it starts). jimp, for
- * the rare BMP, TIFF and GIF, is left to load on first use: it would cost every worker 30 MB.
+ * Loads the JPEG and PNG decoders ahead of the first file (a worker calls this when it starts). The WASM and
+ * pdf.js JPEG decoders are loaded only where sharp is missing (or on the rare file it refuses): each costs a
+ * worker memory that sharp makes useless. jimp, for the rare BMP, TIFF and GIF, is left to load on first use:
+ * it would cost every worker 30 MB.
  */
 export async function preloadDecoders(): Promise<void> {
-  jpegLoaded ??= import("pdfjs-dist/image_decoders/pdf.image_decoders.mjs");
   pngLoaded ??= import("pngjs");
-  await Promise.all([jpegDecoder(), jpegLoaded, pngLoaded]);
+  if ((await loadSharp()) === null) {
+    jpegLoaded ??= import("pdfjs-dist/image_decoders/pdf.image_decoders.mjs");
+    await Promise.all([jpegDecoder(), jpegLoaded]);
+  }
+  await pngLoaded;
 }
 
 async function decodeWebp(bytes: Uint8Array): Promise<Luma> {
