@@ -1,3 +1,4 @@
+import { householdPeople } from "../family/household.ts";
 import { familyMessagesFor } from "../family/i18n.ts";
 import { formatDay, formatMoment, formatMoney } from "../i18n/format.ts";
 import { type Messages, messagesFor } from "../i18n/t.ts";
@@ -163,10 +164,13 @@ export async function project(ctx: EngineContext, paymentId: string): Promise<Pa
   }
   // Lists of payments (Slack's Home) follow the record; they are read from the store, not from the chat.
   ctx.outbox.paymentChanged({ platform: p.chat.platform, userId: p.ownerId });
-  // A household's payer sees it in their lists too (it waits for them, or it is paid from their account).
-  const payerId = p.family?.route.payer.userId;
-  if (payerId !== undefined && payerId !== p.ownerId)
-    ctx.outbox.paymentChanged({ platform: p.chat.platform, userId: payerId });
+  // A household's notice is in every member's lists (what /lista shows in the group): each one's Home follows.
+  if (p.family !== undefined) {
+    const household = await ctx.family?.households.get(p.chat);
+    const others = new Set([p.family.route.payer.userId, ...householdPeople(household)]);
+    others.delete(p.ownerId);
+    for (const userId of others) ctx.outbox.paymentChanged({ platform: p.chat.platform, userId });
+  }
   const m = messagesFor(locale);
   for (const status of p.announced.slice(q.announced)) {
     if (p.form === null) continue;

@@ -181,6 +181,8 @@ export interface PersonRecord {
   readonly waiting: readonly string[];
   /** The payments this person sent, newest first (capped; optional: records stored before it read). */
   readonly recent?: readonly string[];
+  /** The households (chat keys) the person belongs to: their overview lists each one's open notices. */
+  readonly households?: readonly string[];
 }
 
 /** A pending `/collega`: the Connection the person has to grant. */
