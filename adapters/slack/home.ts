@@ -45,7 +45,9 @@ function list(title: string, items: readonly PaymentListItem[], empty: string): 
     return blocks;
   }
   for (const item of items.slice(0, MAX_ITEMS)) {
-    const line = `${TONE_MARK[item.tone]} *${escapeMrkdwn(item.title)}*\n${escapeMrkdwn(item.detail)} · ${escapeMrkdwn(item.status)}`;
+    // A household notice says who posted it and when it is due, as /lista does in the group.
+    const about = item.about === null ? "" : `\n${escapeMrkdwn(item.about)}`;
+    const line = `${TONE_MARK[item.tone]} *${escapeMrkdwn(item.title)}*\n${escapeMrkdwn(item.detail)} · ${escapeMrkdwn(item.status)}${about}`;
     blocks.push({ type: "section", text: { type: "mrkdwn", text: line } });
   }
   return blocks;

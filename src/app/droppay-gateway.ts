@@ -74,6 +74,12 @@ export function toPspError(error: unknown): unknown {
   return error;
 }
 
+/** What DropPay answered to a revocation it refused (status and code), for the log. */
+function revokeDetails(error: unknown): { httpStatus?: number; pspCode?: string } {
+  if (!(error instanceof DropPayApiError)) return {};
+  return { httpStatus: error.status, ...(error.pspCode === null ? {} : { pspCode: error.pspCode }) };
+}
+
 interface SealedTokens {
   readonly connectionCode: string;
   readonly refreshToken?: string;
@@ -105,7 +111,13 @@ export function createDropPayGateway(deps: {
     key: `${personKey}:${kind}:${createHash("sha256").update(connectionCode).digest("hex").slice(0, 16)}`,
   });
 
-  const sourceFrom = (personKey: string, kind: CredentialKind, sealed: SealedTokens, tokens: UserTokens | null) =>
+  const sourceFrom = (
+    personKey: string,
+    kind: CredentialKind,
+    sealed: SealedTokens,
+    tokens: UserTokens | null,
+    info: Readonly<Record<string, string>>,
+  ) =>
     createSharedTokenSource({
       auth: deps.auth,
       connectionCode: sealed.connectionCode,
@@ -121,7 +133,8 @@ export function createDropPayGateway(deps: {
             connectionCode: sealed.connectionCode,
             ...(next.refreshToken ? { refreshToken: next.refreshToken } : {}),
           },
-          info: {},
+          // Kept as stored (the Connection's id /scollega revokes, a demo account's id).
+          info,
         }),
     });
 
@@ -133,7 +146,7 @@ export function createDropPayGateway(deps: {
         ...(stored.secrets.refreshToken ? { refreshToken: stored.secrets.refreshToken } : {}),
       };
       const tokens = sealed.refreshToken ? { accessToken: "", refreshToken: sealed.refreshToken, expiresAt: 0 } : null;
-      return sourceFrom(payer.personKey, payer.kind === "demo" ? "demo" : "link", sealed, tokens);
+      return sourceFrom(payer.personKey, payer.kind === "demo" ? "demo" : "link", sealed, tokens, stored.info);
     }
     if (payer.kind === "linked" || deps.demo === null)
       throw new PspError("psp_not_linked", "no DropPay credential for this person");
@@ -142,11 +155,12 @@ export function createDropPayGateway(deps: {
     const credential = { secrets: { ...sealed }, info: { accountId: created.accountId } };
     // Another replica may have made this person's demo account meanwhile: theirs wins, ours goes unused.
     if (!(await deps.vault.create(payer.personKey, "demo", credential))) return openSource(payer);
-    return sourceFrom(payer.personKey, "demo", sealed, {
+    const tokens = {
       accessToken: created.accessToken,
       refreshToken: created.refreshToken,
       expiresAt: deps.clock.now() + created.expiresInSeconds * 1000,
-    });
+    };
+    return sourceFrom(payer.personKey, "demo", sealed, tokens, credential.info);
   };
 
   /** One token source per person and kind, created once even under parallel first calls. */
@@ -214,7 +228,11 @@ export function createDropPayGateway(deps: {
         throw toPspError(error);
       }
       if (connection.status === "GRANTED" && connection.connectionCode !== null) {
-        await deps.vault.put(personKey, "link", { secrets: { connectionCode: connection.connectionCode }, info: {} });
+        // The Connection's id too: /scollega revokes it at DropPay.
+        await deps.vault.put(personKey, "link", {
+          secrets: { connectionCode: connection.connectionCode },
+          info: { connectionId: connection.id },
+        });
         sources.delete(`linked:${personKey}`);
         return { state: "granted", accountName: null };
       }
@@ -228,6 +246,20 @@ export function createDropPayGateway(deps: {
         await deleteSharedTokens(tokenStoreFor(personKey, "link", stored.secrets.connectionCode));
       await deps.vault.delete(personKey, "link");
       sources.delete(`linked:${personKey}`);
+      // Then DropPay revokes the Connection (droppay-api.md, decided: DELETE with the application token), so its
+      // code and tokens stop working there too. A link recorded before the id was kept cannot be revoked here.
+      const connectionId = stored?.info.connectionId;
+      if (stored === undefined) return;
+      if (connectionId === undefined)
+        throw new PspError("psp_revoke_refused", "no Connection id was kept for this link");
+      try {
+        await deps.auth.deleteConnection(connectionId);
+      } catch (error) {
+        logger.warn("DropPay did not revoke a Connection", { error });
+        throw new PspError("psp_revoke_refused", "DropPay did not revoke the Connection", revokeDetails(error), {
+          cause: error,
+        });
+      }
     },
   };
 }

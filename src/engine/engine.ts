@@ -2,6 +2,7 @@ import { setTimeout as sleepFor } from "node:timers/promises";
 import type { Family } from "../family/family.ts";
 import { messagesFor } from "../i18n/t.ts";
 import type { Logger } from "../log/logger.ts";
+import { withRequestId } from "../log/request-context.ts";
 import type { Locale } from "../notice/money.ts";
 import type { Engine } from "./api.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -25,6 +26,7 @@ import { createLeaseKeeper } from "./lease.ts";
 import { createOutbox } from "./outbox.ts";
 import { overviewOf } from "./read-api.ts";
 import type { ScheduleEntry } from "./records.ts";
+import { requestLogger } from "./request-log.ts";
 import type { NoticeScanner } from "./scanner-port.ts";
 import type { EngineStore } from "./store-port.ts";
 import type { WebhookUrls } from "./webhook-port.ts";
@@ -297,8 +299,8 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
     onLinkChanged(linkId) {
       refreshOnce("link", linkId, "webhook");
     },
-    refresh(entry) {
-      return entry.kind === "payment" ? refreshPayment(ctx, entry.id) : refreshLink(ctx, entry.id);
+    refresh(entry, trigger) {
+      return entry.kind === "payment" ? refreshPayment(ctx, entry.id, trigger) : refreshLink(ctx, entry.id);
     },
     inflight: () => deps.store.inflight.ids(),
     recover: (paymentId) => recoverPayment(ctx, paymentId),
@@ -323,5 +325,12 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
       await leases.releaseAll();
     },
   };
+  // Each inbound event is a request: its id is on every log line of its work, and on the payment it opens.
+  const handleEvent = runtime.handle;
+  runtime.handle = (event) =>
+    withRequestId(newId(), () => {
+      requestLogger(ctx).info("event accepted", { type: event.type, platform: event.chat.platform });
+      return handleEvent(event);
+    });
   return runtime;
 }

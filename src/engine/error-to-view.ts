@@ -16,6 +16,7 @@ import type { View } from "./views.ts";
 function pspText(error: PspError, m: Messages): string {
   if (error.code === "psp_unreachable") return m.errors.pspUnreachable;
   if (error.code === "psp_not_linked") return m.link.broken;
+  if (error.code === "psp_revoke_refused") return m.link.revokeInApp;
   if (error.code === "psp_bad_reply") return m.errors.pspGeneric;
   const status = error.details.httpStatus;
   const code = error.details.pspCode;

@@ -113,17 +113,27 @@ export interface PaymentGateway {
   startLink(personKey: string, webhookUrl: string): Promise<LinkStart>;
   /** Reads a Connection; when granted, the gateway keeps the person's credential (encrypted) from then on. */
   checkLink(personKey: string, requestId: string): Promise<LinkState>;
-  /** Forgets a person's credential. */
+  /**
+   * Forgets a person's credential (at once, on every replica), then revokes the Connection at DropPay; a
+   * revocation DropPay refuses throws PspError `psp_revoke_refused` (the credential is forgotten all the same).
+   */
   unlink(personKey: string): Promise<void>;
 }
 
 /** Why a PSP call failed; `code` says which of the three ways (answered with an error, no answer, bad reply). */
-export type PspErrorCode = "psp_refused" | "psp_unreachable" | "psp_bad_reply" | "psp_not_linked";
+export type PspErrorCode =
+  | "psp_refused"
+  | "psp_unreachable"
+  | "psp_bad_reply"
+  | "psp_not_linked"
+  | "psp_revoke_refused";
 
 /**
  * A PSP call that failed. `psp_refused` carries the HTTP status and DropPay's code (droppay-api.md error table;
  * both undefined when the answer had no body); `psp_unreachable` means no answer at all (timeout, reset), so the
- * outcome of a money-moving call is unknown; `psp_not_linked` means the person has no usable credential.
+ * outcome of a money-moving call is unknown; `psp_not_linked` means the person has no usable credential;
+ * `psp_revoke_refused` means /scollega forgot the credential here but DropPay did not revoke the Connection (it
+ * answered 404, 405 or 5xx, or nothing), so the person must revoke it in the DropPay app.
  */
 export class PspError extends PagobotError<PspErrorCode> {
   constructor(

@@ -5,7 +5,7 @@ import type { ChatRef, Platform } from "./events.ts";
 import { chatKey, newId } from "./ids.ts";
 import type { LeaseKeeper } from "./lease.ts";
 import { ChatDeliveryError, type ChatPort, ChatRateLimitError } from "./ports.ts";
-import type { Delivery } from "./records.ts";
+import type { Delivery, DeliveryAbout } from "./records.ts";
 import type { EngineStore } from "./store-port.ts";
 import { upsert } from "./upsert.ts";
 import type { View } from "./views.ts";
@@ -29,6 +29,8 @@ export interface NewDelivery {
   readonly threadOf?: string;
   /** Meant for this person only; never with `slot` (a private view cannot be edited later). */
   readonly audience?: { readonly userId: string };
+  /** A payment's view: its sending is logged with the payment's id and request id. */
+  readonly about?: DeliveryAbout;
 }
 
 export interface Outbox {
@@ -192,6 +194,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       });
       queue.lastSentAt = performance.now();
       await finish(id, entry, messageId);
+      if (entry.about) logger.info("delivered", { deliveryId: id, ...entry.about });
       await release();
       return "next";
     } catch (error) {
@@ -287,6 +290,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         replyTo: delivery.replyTo ?? null,
         threadOf: delivery.threadOf ?? null,
         audience: delivery.audience ?? null,
+        ...(delivery.about === undefined ? {} : { about: delivery.about }),
         createdAt: deps.clock.now(),
         seq: ++seq,
         attempts: 0,

@@ -1,3 +1,4 @@
+import { householdPeople } from "../family/household.ts";
 import { familyMessagesFor } from "../family/i18n.ts";
 import { formatDay, formatMoment, formatMoney } from "../i18n/format.ts";
 import { type Messages, messagesFor } from "../i18n/t.ts";
@@ -8,7 +9,7 @@ import type { PaymentForm, PspStatus } from "./gateway-port.ts";
 import { newId, openNoticeKey } from "./ids.ts";
 import { figuresOf } from "./payment-status.ts";
 import { receiptView } from "./receipt-view.ts";
-import type { PaymentPhase, PaymentRecord } from "./records.ts";
+import type { DeliveryAbout, PaymentPhase, PaymentRecord } from "./records.ts";
 import type { UpdateResult } from "./store-port.ts";
 
 /**
@@ -138,6 +139,10 @@ export const deliveryIds = {
   receipt: (paymentId: string) => `receipt:${paymentId}`,
 };
 
+/** What a payment's deliveries are about, for the log. */
+const aboutOf = (p: PaymentRecord): DeliveryAbout =>
+  p.requestId === undefined ? { paymentId: p.id } : { paymentId: p.id, requestId: p.requestId };
+
 /**
  * Queues what the record calls for and the outbox does not have yet: the card of the record's version (or, for
  * a payment closed before it had a form, its note in the card's slot) and each announcement not yet queued.
@@ -158,15 +163,18 @@ export async function project(ctx: EngineContext, paymentId: string): Promise<Pa
           ? { type: "text" as const, text: p.note }
           : null;
     if (view !== null) {
-      await ctx.outbox.send({ id, chat: p.chat, view, slot: p.cardSlot, version: p.cardVersion });
+      await ctx.outbox.send({ id, chat: p.chat, view, slot: p.cardSlot, version: p.cardVersion, about: aboutOf(p) });
     }
   }
   // Lists of payments (Slack's Home) follow the record; they are read from the store, not from the chat.
   ctx.outbox.paymentChanged({ platform: p.chat.platform, userId: p.ownerId });
-  // A household's payer sees it in their lists too (it waits for them, or it is paid from their account).
-  const payerId = p.family?.route.payer.userId;
-  if (payerId !== undefined && payerId !== p.ownerId)
-    ctx.outbox.paymentChanged({ platform: p.chat.platform, userId: payerId });
+  // A household's notice is in every member's lists (what /lista shows in the group): each one's Home follows.
+  if (p.family !== undefined) {
+    const household = await ctx.family?.households.get(p.chat);
+    const others = new Set([p.family.route.payer.userId, ...householdPeople(household)]);
+    others.delete(p.ownerId);
+    for (const userId of others) ctx.outbox.paymentChanged({ platform: p.chat.platform, userId });
+  }
   const m = messagesFor(locale);
   for (const status of p.announced.slice(q.announced)) {
     if (p.form === null) continue;
@@ -177,6 +185,7 @@ export async function project(ctx: EngineContext, paymentId: string): Promise<Pa
       view: { type: "text", text },
       // In the card's thread (Slack), as a reply to the card (Telegram).
       threadOf: p.cardSlot,
+      about: aboutOf(p),
     });
     // A household's PAID comes with its PDF receipt, queued with the announcement under its own fixed id.
     const receipt = status === "PAID" && p.family !== undefined ? await receiptView(p, locale) : null;

@@ -57,6 +57,8 @@ export interface PaymentRecord {
   /** The person who sent the notice; they pay from their account, so only they may confirm or cancel. */
   readonly ownerId: string;
   readonly ownerName: string;
+  /** The request id of the event that brought the notice in: every log line about the payment carries it. */
+  readonly requestId?: string;
   readonly locale: Locale;
   readonly payer: PayerRef;
   readonly notice: NoticeRef;
@@ -181,6 +183,8 @@ export interface PersonRecord {
   readonly waiting: readonly string[];
   /** The payments this person sent, newest first (capped; optional: records stored before it read). */
   readonly recent?: readonly string[];
+  /** The households (chat keys) the person belongs to: their overview lists each one's open notices. */
+  readonly households?: readonly string[];
 }
 
 /** A pending `/collega`: the Connection the person has to grant. */
@@ -190,6 +194,12 @@ export interface LinkRequest {
   readonly chat: ChatRef;
   readonly userId: string;
   readonly createdAt: number;
+}
+
+/** Which payment, and which request, a delivery is about (for the log line of its sending). */
+export interface DeliveryAbout {
+  readonly paymentId: string;
+  readonly requestId?: string;
 }
 
 /** A message on its way to a chat (the outbox): stored before it is sent, removed once sent. */
@@ -208,6 +218,8 @@ export interface Delivery {
   readonly threadOf?: string | null;
   /** Meant for this person only (never with a slot; optional: records stored before it read). */
   readonly audience?: { readonly userId: string } | null;
+  /** The payment the view is about, for the log (its id and the request id that brought it in). */
+  readonly about?: DeliveryAbout;
   readonly createdAt: number;
   readonly seq: number;
   readonly attempts: number;

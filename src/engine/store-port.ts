@@ -36,6 +36,23 @@ export interface Collection<T> {
   ids(): Promise<string[]>;
 }
 
+/**
+ * A collection whose records are also kept by when they are due (the reconciler's schedule, the reminders), so
+ * what is due is read without reading the rest. Each write keeps the index in step.
+ */
+export interface DueCollection<T> extends Collection<T> {
+  /** Up to `limit` records due by `now` (soonest first), read-only. */
+  dueBy(now: number, limit: number): Promise<{ readonly id: string; readonly value: T }[]>;
+  /**
+   * Takes up to `limit` records due by `now` for this caller alone, for `leaseMs`: no other caller (replica) gets
+   * them until the lease runs out, when one that died while handling them is taken over. The caller then writes
+   * the record (a new due time, or done), which moves or drops it in the index.
+   */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<{ readonly id: string; readonly value: T }[]>;
+  /** Reads a record and puts it in the index if it was written before the index existed (else leaves it). */
+  reindex(id: string): Promise<T | undefined>;
+}
+
 /** Everything the engine persists. */
 export interface EngineStore {
   readonly payments: Collection<PaymentRecord>;
@@ -57,7 +74,8 @@ export interface EngineStore {
    * run. A holder that dies stops renewing, and the lease is free for a takeover within seconds.
    */
   readonly leases: Collection<{ readonly owner: string }>;
-  readonly schedule: Collection<ScheduleEntry>;
+  /** The reconciler's re-reads, by `kind:id`, indexed by `dueAt`. */
+  readonly schedule: DueCollection<ScheduleEntry>;
   /**
    * Payments with a flow under way or views not yet queued (written before the state changes, removed once the
    * payment rests with its views queued): what recovery looks at after a crash, a few records, never every form.

@@ -62,6 +62,11 @@ export function roleOf(h: Household, userId: string): Role {
   return "unknown";
 }
 
+/** Everyone in the household, payers first (no household: nobody). */
+export function householdPeople(h: Household | undefined): readonly string[] {
+  return h === undefined ? [] : [...h.payers.map((p) => p.userId), ...h.members.map((m) => m.userId)];
+}
+
 export function payerOf(h: Household, userId: string): HouseholdPayer | undefined {
   return h.payers.find((p) => p.userId === userId);
 }

@@ -96,6 +96,8 @@ export const familyIt = {
     line: (payee: string, total: string, due: string | null, postedBy: string) =>
       `• ${payee} — ${total}${due === null ? "" : `, scade il ${due}`} (da ${postedBy})`,
     empty: "Nessun avviso da pagare in questo gruppo.",
+    /** Under a household notice in a person's lists (Slack's Home): what /lista says of it in the group. */
+    about: (postedBy: string, due: string | null) => `da ${postedBy}${due === null ? "" : `, scade il ${due}`}`,
   },
   history: {
     title: "Ultimi pagamenti",
@@ -226,6 +228,8 @@ export const familyEn: FamilyMessages = {
     line: (payee: string, total: string, due: string | null, postedBy: string) =>
       `• ${payee} — ${total}${due === null ? "" : `, due ${due}`} (from ${postedBy})`,
     empty: "No notices to pay in this group.",
+    /** Under a household notice in a person's lists (Slack's Home): what /lista says of it in the group. */
+    about: (postedBy: string, due: string | null) => `from ${postedBy}${due === null ? "" : `, due ${due}`}`,
   },
   history: {
     title: "Recent payments",

@@ -6,10 +6,12 @@ import { type FamilyStore, type NoticeReminders, noticeKey, type Reminder, type 
  * Reminders for an unpaid notice with a due date: at 09:00 Italian time seven days before, the day before, and
  * on the day. They are stored like deliveries: fixed ids (scheduling twice stores each once), a claim per
  * reminder before it is sent (two engines sharing the store send it once), and a state that survives restarts.
- * An index by Rome day means `dueReminders` reads a handful of day buckets, never every reminder.
+ * The store keeps them by when they fire (a due index): a pass reads only the reminders due, never every one.
  */
 
 export const REMINDER_HOUR = 9;
+/** How many due reminders one read of the due index takes. */
+const DUE_BATCH = 100;
 
 const OFFSETS: readonly { readonly kind: ReminderKind; readonly daysBefore: number }[] = [
   { kind: "d7", daysBefore: 7 },
@@ -72,31 +74,58 @@ export function createReminders(store: FamilyStore, clock: Clock, options: Remin
   const catchUpDays = options.catchUpDays ?? 8;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
 
-  const addToDay = async (day: string, id: string) => {
-    for (;;) {
-      const result = await store.reminderDays.update(day, (b) =>
-        b.ids.includes(id) ? undefined : { ids: [...b.ids, id] },
-      );
-      if (result.applied || result.value !== undefined) return;
-      if (await store.reminderDays.create(day, { ids: [id] })) return;
-    }
-  };
-  const dropFromDay = async (day: string, id: string) => {
-    await store.reminderDays.update(day, (b) =>
-      b.ids.includes(id) ? { ids: b.ids.filter((x) => x !== id) } : undefined,
-    );
-    await store.reminderDays.deleteIf(day, (b) => b.ids.length === 0);
-  };
-
-  /** Ends a reminder (fired or cancelled) if it is still in `from`; true when this call ended it. */
-  const end = async (id: string, state: "fired" | "cancelled", now: number, from: (r: Reminder) => boolean) => {
+  /** Ends a reminder (fired, cancelled, missed) if it is still in `from`; true when this call ended it. */
+  const end = async (
+    id: string,
+    state: "fired" | "cancelled" | "missed",
+    now: number,
+    from: (r: Reminder) => boolean,
+  ) => {
+    // An ended reminder is no longer due: the store drops it from the due index with this write.
     const result = await store.reminders.update(id, (r) => (from(r) ? { ...r, state, doneAt: now } : undefined));
-    if (result.applied) await dropFromDay(result.value.bucket, id);
     return result.applied;
   };
+  /** Older than the catch-up window: every replica was down when it was due, and it is not sent late. */
+  const tooLate = (r: Reminder, now: number) => r.bucket < addDays(romeDay(now), -catchUpDays);
 
   const isClaimable = (r: Reminder, now: number) =>
     r.fireAt <= now && (r.state === "scheduled" || (r.state === "firing" && (r.claimedAt ?? 0) + leaseMs <= now));
+
+  /** Claims and sends the reminders of one batch from the due index; returns those sent. */
+  const fireBatch = async (
+    batch: readonly Reminder[],
+    now: number,
+    send: (reminder: Reminder) => Promise<SendOutcome>,
+  ): Promise<Reminder[]> => {
+    const due: Reminder[] = [];
+    for (const r of batch) {
+      if (tooLate(r, now)) await end(r.id, "missed", now, (x) => x.state === "scheduled");
+      else due.push(r);
+    }
+    due.sort((a, b) => a.fireAt - b.fireAt);
+    // After a long stop several reminders of one notice may be due at once: only the latest one is worth sending.
+    const latest = new Map<string, Reminder>();
+    for (const r of due) latest.set(`${noticeKey(r.householdId, r.rptId)}|${r.dueDate}`, r);
+    const done: Reminder[] = [];
+    for (const candidate of due) {
+      // The reminder's own claim: a replica still sending it (its claim not yet run out) keeps it.
+      const claimed = await api.claim(candidate.id, now);
+      if (claimed === undefined) continue;
+      const superseded =
+        latest.get(`${noticeKey(claimed.householdId, claimed.rptId)}|${claimed.dueDate}`) !== candidate;
+      if (!superseded) {
+        // A failed send keeps the claim: after the lease another pass (or replica) tries again.
+        const outcome = await send(claimed).catch((error: unknown) => {
+          options.onSendError?.(claimed, error);
+          return "failed" as const;
+        });
+        if (outcome === "failed") continue;
+        if (outcome === "sent") done.push(claimed);
+      }
+      await api.finish(claimed.id, now);
+    }
+    return done;
+  };
 
   const api: Reminders = {
     async schedule(target) {
@@ -130,8 +159,7 @@ export function createReminders(store: FamilyStore, clock: Clock, options: Remin
           created.push(existing);
           continue;
         }
-        // The index first: a crash between the two leaves an id the reader skips, never a reminder nobody reads.
-        await addToDay(reminder.bucket, reminder.id);
+        // Indexed by its time as it is created (the store writes the index first: a crash leaves no reminder unread).
         await store.reminders.create(reminder.id, reminder);
         created.push(reminder);
       }
@@ -141,16 +169,9 @@ export function createReminders(store: FamilyStore, clock: Clock, options: Remin
     },
 
     async dueReminders(now) {
-      const today = romeDay(now);
-      const due: Reminder[] = [];
-      for (let back = catchUpDays; back >= 0; back--) {
-        const bucket = await store.reminderDays.get(addDays(today, -back));
-        for (const id of bucket?.ids ?? []) {
-          const reminder = await store.reminders.get(id);
-          if (reminder !== undefined && isClaimable(reminder, now)) due.push(reminder);
-        }
-      }
-      return due.sort((a, b) => a.fireAt - b.fireAt);
+      // Only what the due index says is due: never every reminder, nor every day's.
+      const due = (await store.reminders.dueBy(now, DUE_BATCH)).map((d) => d.value);
+      return due.filter((r) => isClaimable(r, now) && !tooLate(r, now)).sort((a, b) => a.fireAt - b.fireAt);
     },
 
     async claim(id, now) {
@@ -165,28 +186,19 @@ export function createReminders(store: FamilyStore, clock: Clock, options: Remin
     },
 
     async fireDue(now, send) {
-      const due = await api.dueReminders(now);
-      // After a long stop several reminders of one notice may be due at once: only the latest one is worth sending.
-      const latest = new Map<string, Reminder>();
-      for (const r of due) latest.set(`${noticeKey(r.householdId, r.rptId)}|${r.dueDate}`, r);
       const done: Reminder[] = [];
-      for (const candidate of due) {
-        const claimed = await api.claim(candidate.id, now);
-        if (claimed === undefined) continue;
-        const superseded =
-          latest.get(`${noticeKey(claimed.householdId, claimed.rptId)}|${claimed.dueDate}`) !== candidate;
-        if (!superseded) {
-          // A failed send keeps the claim: after the lease another pass (or replica) tries again.
-          const outcome = await send(claimed).catch((error: unknown) => {
-            options.onSendError?.(claimed, error);
-            return "failed" as const;
-          });
-          if (outcome === "failed") continue;
-          if (outcome === "sent") done.push(claimed);
-        }
-        await api.finish(claimed.id, now);
+      for (;;) {
+        // Taken for this replica for the lease: another replica reads them due again only if this one dies.
+        const batch = await store.reminders.claimDue(now, DUE_BATCH, leaseMs);
+        done.push(
+          ...(await fireBatch(
+            batch.map((d) => d.value),
+            now,
+            send,
+          )),
+        );
+        if (batch.length < DUE_BATCH) return done;
       }
-      return done;
     },
 
     async cancel(householdId, rptId, now) {

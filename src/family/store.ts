@@ -1,5 +1,6 @@
-import type { Collection } from "../engine/store-port.ts";
+import type { Collection, DueCollection } from "../engine/store-port.ts";
 import { createCollection } from "../store/collection.ts";
+import { createDueCollection } from "../store/due-collection.ts";
 import type { AtomicKv } from "../store/kv.ts";
 import type { Household } from "./household.ts";
 
@@ -52,9 +53,10 @@ export interface Reminder {
   readonly kind: ReminderKind;
   /** When it fires (09:00 in Rome on its day). */
   readonly fireAt: number;
-  /** The day bucket (Rome calendar day of fireAt) that indexes it. */
+  /** The Rome calendar day of fireAt (how far back a late pass still sends it). */
   readonly bucket: string;
-  readonly state: "scheduled" | "firing" | "fired" | "cancelled";
+  /** `missed`: every replica was down past the catch-up window when it was due, so it was not sent late. */
+  readonly state: "scheduled" | "firing" | "fired" | "cancelled" | "missed";
   /** The replica that claimed it, and when (a claim older than the lease may be taken over after a crash). */
   readonly claimedBy: string | null;
   readonly claimedAt: number | null;
@@ -76,9 +78,8 @@ export interface FamilyStore {
   readonly reservations: Collection<ReservationRecord>;
   /** By `household|rptId`. */
   readonly noticeClaims: Collection<NoticeClaim>;
-  readonly reminders: Collection<Reminder>;
-  /** By Rome day (YYYY-MM-DD): ids of reminders firing that day not yet done. */
-  readonly reminderDays: Collection<{ readonly ids: readonly string[] }>;
+  /** Indexed by fireAt while scheduled or being sent (src/store's due index). */
+  readonly reminders: DueCollection<Reminder>;
   /** By `household|rptId`. */
   readonly noticeReminders: Collection<NoticeReminders>;
 }
@@ -90,9 +91,11 @@ export const familyAreas = {
   reservations: { area: "family-reservation", ttlMs: 400 * DAY_MS },
   noticeClaims: { area: "family-notice" },
   reminders: { area: "family-reminder", ttlMs: 120 * DAY_MS },
-  reminderDays: { area: "family-reminder-day", ttlMs: 120 * DAY_MS },
   noticeReminders: { area: "family-notice-reminders", ttlMs: 120 * DAY_MS },
 } as const satisfies Record<keyof FamilyStore, { area: string; ttlMs?: number }>;
+
+/** When a reminder is due: its time while it is scheduled or being sent; none once it is over. */
+const reminderDue = (r: Reminder): number | null => (r.state === "scheduled" || r.state === "firing" ? r.fireAt : null);
 
 export function createFamilyStore(kv: AtomicKv): FamilyStore {
   const collection = <T>(name: keyof FamilyStore) => {
@@ -104,8 +107,7 @@ export function createFamilyStore(kv: AtomicKv): FamilyStore {
     spend: collection("spend"),
     reservations: collection("reservations"),
     noticeClaims: collection("noticeClaims"),
-    reminders: collection("reminders"),
-    reminderDays: collection("reminderDays"),
+    reminders: createDueCollection<Reminder>(kv, familyAreas.reminders.area, reminderDue, familyAreas.reminders.ttlMs),
     noticeReminders: collection("noticeReminders"),
   };
 }

@@ -175,6 +175,8 @@ export const en: Messages = {
     already: "Your DropPay account is already linked. To unlink it, use /unlink.",
     unlinked: "Account unlinked: your DropPay access data has been deleted.",
     notLinked: "You have no DropPay account linked.",
+    revokeInApp:
+      "DropPay did not confirm that access was revoked: revoke it in the DropPay app too, under linked services.",
     first:
       "To pay you need a linked DropPay account: use /link. " +
       "I'll keep the notice and show you its summary as soon as the account is linked.",

@@ -182,6 +182,8 @@ export const it = {
     already: "Il tuo conto DropPay è già collegato. Per scollegarlo usa /scollega.",
     unlinked: "Conto scollegato: ho cancellato i tuoi dati di accesso a DropPay.",
     notLinked: "Non hai un conto DropPay collegato.",
+    revokeInApp:
+      "DropPay non ha confermato la revoca dell'accesso: revocalo anche dall'app DropPay, tra i servizi collegati.",
     first:
       "Per pagare serve un conto DropPay collegato: usa /collega. " +
       "Tengo da parte l'avviso e ti mostro il riepilogo appena il conto è collegato.",

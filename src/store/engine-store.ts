@@ -1,5 +1,7 @@
+import type { ScheduleEntry } from "../engine/records.ts";
 import type { EngineStore } from "../engine/store-port.ts";
 import { createCollection } from "./collection.ts";
+import { createDueCollection } from "./due-collection.ts";
 import { areas } from "./keys.ts";
 import type { AtomicKv } from "./kv.ts";
 
@@ -22,7 +24,7 @@ export function createEngineStore(kv: AtomicKv): EngineStore {
     pendingDeliveries: collection("pendingDeliveries"),
     slots: collection("slots"),
     leases: collection("leases"),
-    schedule: collection("schedule"),
+    schedule: createDueCollection<ScheduleEntry>(kv, areas.schedule.area, (entry) => entry.dueAt),
     inflight: collection("inflight"),
   };
 }

@@ -24,5 +24,26 @@ export interface AtomicKv {
   delete(key: string): Promise<void>;
   /** Every key that starts with `prefix` (expired ones may be listed; `get` tells). */
   keys(prefix: string): Promise<string[]>;
+  /**
+   * Sets of members ordered by a due time, native to the backend (a Redis sorted set, an indexed SQLite table, a
+   * sorted array in memory). Optional so that a wrapper written before it still type-checks: without it, the
+   * store keeps each set in one record (dueSetsOver), which is correct but makes every replica write that record.
+   */
+  readonly dueSets?: DueSets;
   close(): Promise<void>;
+}
+
+/**
+ * Members (record ids) by due time, in named sets. `claim` is the one atomic step a replica takes before handling
+ * what is due: it moves the members it returns to `leaseUntil`, so no other replica sees them due until then; a
+ * replica that dies while handling one leaves it to be claimed again once the lease has run out.
+ */
+export interface DueSets {
+  /** Puts `member` at `dueAt` (moving it when already there; left where it is with `onlyIfAbsent`). */
+  add(set: string, member: string, dueAt: number, onlyIfAbsent?: boolean): Promise<void>;
+  remove(set: string, member: string): Promise<void>;
+  /** Up to `limit` members due by `now`, soonest first, without claiming them. */
+  due(set: string, now: number, limit: number): Promise<string[]>;
+  /** Atomically takes up to `limit` members due by `now`, soonest first, and moves them to `leaseUntil`. */
+  claim(set: string, now: number, leaseUntil: number, limit: number): Promise<string[]>;
 }

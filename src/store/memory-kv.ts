@@ -1,6 +1,10 @@
 import { Keyv } from "keyv";
 import { keyvSerialization, unwrapValue, wrapValue } from "./envelope.ts";
-import type { AtomicKv, StoredValue } from "./kv.ts";
+import type { AtomicKv, DueSets, StoredValue } from "./kv.ts";
+import { createMemoryDueSets } from "./memory-due-sets.ts";
+
+/** The due sets of each Map: stores opened over one Map (two replicas in a test) share them as they share values. */
+const dueSetsByMap = new WeakMap<Map<string, string>, DueSets>();
 
 /**
  * The in-process backend (`memory://`, tests): keyv over a Map. The atomic operations touch the Map
@@ -20,7 +24,13 @@ export function createMemoryKv(map: Map<string, string> = new Map()): AtomicKv {
     }
     return { value, token: raw };
   };
+  let dueSets = dueSetsByMap.get(map);
+  if (dueSets === undefined) {
+    dueSets = createMemoryDueSets();
+    dueSetsByMap.set(map, dueSets);
+  }
   return {
+    dueSets,
     async get(key) {
       return read(key);
     },

@@ -1,4 +1,13 @@
-import type { AtomicKv } from "./kv.ts";
+import type { AtomicKv, DueSets } from "./kv.ts";
+
+function namespacedDueSets(sets: DueSets, p: string): DueSets {
+  return {
+    add: (set, member, dueAt, onlyIfAbsent) => sets.add(p + set, member, dueAt, onlyIfAbsent),
+    remove: (set, member) => sets.remove(p + set, member),
+    due: (set, now, limit) => sets.due(p + set, now, limit),
+    claim: (set, now, leaseUntil, limit) => sets.claim(p + set, now, leaseUntil, limit),
+  };
+}
 
 /** Prefixes every key with `namespace:`, so several pagobots (or test suites) can share one Redis. */
 export function namespaced(kv: AtomicKv, namespace: string): AtomicKv {
@@ -11,6 +20,7 @@ export function namespaced(kv: AtomicKv, namespace: string): AtomicKv {
     compareAndDelete: (key, token) => kv.compareAndDelete(p + key, token),
     delete: (key) => kv.delete(p + key),
     keys: async (prefix) => (await kv.keys(p + prefix)).map((key) => key.slice(p.length)),
+    ...(kv.dueSets === undefined ? {} : { dueSets: namespacedDueSets(kv.dueSets, p) }),
     close: () => kv.close(),
   };
 }

@@ -20,12 +20,23 @@ local current = redis.call('GET', KEYS[1])
 if current and redis.sha1hex(current) == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end
 return 0`;
 
+// Claims what is due in a sorted set: the members due by ARGV[1] (at most ARGV[3]) move to ARGV[2], in one script,
+// so two replicas never take the same member (until its lease, ARGV[2], has passed).
+const DUE_CLAIM = `
+local members = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, member in ipairs(members) do redis.call('ZADD', KEYS[1], 'XX', ARGV[2], member) end
+return members`;
+
 interface Script {
   readonly text: string;
   readonly sha: string;
 }
 const script = (text: string): Script => ({ text, sha: versionOf(text) });
-const scripts = { compareAndSet: script(COMPARE_AND_SET), compareAndDelete: script(COMPARE_AND_DELETE) };
+const scripts = {
+  compareAndSet: script(COMPARE_AND_SET),
+  compareAndDelete: script(COMPARE_AND_DELETE),
+  dueClaim: script(DUE_CLAIM),
+};
 
 /**
  * The shared backend (`redis://`, several replicas): the connection of keyv's Redis adapter, with every value in
@@ -90,6 +101,24 @@ export function createRedisKv(url: string): AtomicKv {
         for (const key of reply.keys) found.push(String(key));
       } while (cursor !== "0");
       return found;
+    },
+    dueSets: {
+      async add(set, member, dueAt, onlyIfAbsent) {
+        const c = await client();
+        await c.zAdd(set, { score: dueAt, value: member }, onlyIfAbsent ? { condition: "NX" } : undefined);
+      },
+      async remove(set, member) {
+        await (await client()).zRem(set, member);
+      },
+      async due(set, now, limit) {
+        const c = await client();
+        const found = await c.zRangeByScore(set, "-inf", now, { LIMIT: { offset: 0, count: limit } });
+        return found.map(String);
+      },
+      async claim(set, now, leaseUntil, limit) {
+        const reply = await run("dueClaim", [set], [String(now), String(leaseUntil), String(limit)]);
+        return Array.isArray(reply) ? reply.map(String) : [];
+      },
     },
     async close() {
       await store.disconnect();

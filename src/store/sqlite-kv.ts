@@ -7,6 +7,8 @@ import type { AtomicKv } from "./kv.ts";
 
 /** keyv's SQLite table layout (key, value), so files written by earlier versions through keyv read the same. */
 const TABLE = "pagobot";
+/** The due sets: one row per member, indexed by (set, due) so reading what is due never scans the rest. */
+const DUE_TABLE = "pagobot_due";
 /** How long a statement waits on another connection's lock before SQLite answers SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 10_000;
 /** How long opening keeps retrying a busy file (another connection switching it to WAL) before giving up. */
@@ -28,6 +30,14 @@ const SQL = {
   compareAndDelete: `DELETE FROM ${TABLE} WHERE key = ? AND value = ? RETURNING key`,
   delete: `DELETE FROM ${TABLE} WHERE key = ?`,
   keys: `SELECT key FROM ${TABLE} WHERE substr(key, 1, ?) = ?`,
+  dueAdd: `INSERT INTO ${DUE_TABLE} (name, member, due) VALUES (?, ?, ?)
+    ON CONFLICT(name, member) DO UPDATE SET due = excluded.due`,
+  dueAddIfAbsent: `INSERT INTO ${DUE_TABLE} (name, member, due) VALUES (?, ?, ?) ON CONFLICT(name, member) DO NOTHING`,
+  dueRemove: `DELETE FROM ${DUE_TABLE} WHERE name = ? AND member = ?`,
+  due: `SELECT member FROM ${DUE_TABLE} WHERE name = ? AND due <= ? ORDER BY due, member LIMIT ?`,
+  // One statement: SQLite takes the write lock before it reads, so two connections never claim the same member.
+  dueClaim: `UPDATE ${DUE_TABLE} SET due = ? WHERE name = ? AND member IN
+    (SELECT member FROM ${DUE_TABLE} WHERE name = ? AND due <= ? ORDER BY due, member LIMIT ?) RETURNING member`,
 } as const;
 
 interface OpenStore {
@@ -94,6 +104,21 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
       const rows = await run("keys", prefix.length, prefix);
       return rows.map((row) => String(row.key));
     },
+    dueSets: {
+      async add(set, member, dueAt, onlyIfAbsent) {
+        await run(onlyIfAbsent ? "dueAddIfAbsent" : "dueAdd", set, member, dueAt);
+      },
+      async remove(set, member) {
+        await run("dueRemove", set, member);
+      },
+      async due(set, now, limit) {
+        return (await run("due", set, now, limit)).map((row) => String(row.member));
+      },
+      async claim(set, now, leaseUntil, limit) {
+        // RETURNING's order is not defined: a claimed batch is handled as a batch (callers order what they need).
+        return (await run("dueClaim", leaseUntil, set, set, now, limit)).map((row) => String(row.member));
+      },
+    },
     async close() {
       closed = true;
       const current = await opening?.catch(() => undefined);
@@ -141,6 +166,11 @@ async function openWithRetry(path: string, pause: (ms: number) => Promise<void>)
     const prepared: sqlite3.Statement[] = [];
     try {
       await query(db, `CREATE TABLE IF NOT EXISTS ${TABLE}(key VARCHAR(255) PRIMARY KEY, value TEXT)`);
+      await query(
+        db,
+        `CREATE TABLE IF NOT EXISTS ${DUE_TABLE}(name TEXT NOT NULL, member TEXT NOT NULL, due INTEGER NOT NULL, PRIMARY KEY(name, member))`,
+      );
+      await query(db, `CREATE INDEX IF NOT EXISTS ${DUE_TABLE}_by_due ON ${DUE_TABLE}(name, due)`);
       // WAL lets readers go on while another connection writes (two replicas over one file). The mode is kept in
       // the file, so one already in WAL needs no exclusive lock: only the first opener of a new file switches it.
       const [current] = await query(db, "PRAGMA journal_mode");

@@ -17,6 +17,13 @@ export const STUCK_AFTER_MS = 7 * 24 * HOUR;
 
 /** How many items a pass works on at once (a slow PSP answer must not hold up every other form). */
 const PASS_CONCURRENCY = 4;
+/** How many due entries a pass takes (the rest are still due at the next tick, a second later). */
+export const PASS_BATCH = 64;
+/**
+ * How long an entry taken by a pass is this replica's alone: longer than a batch's PSP reads take; a replica that
+ * dies meanwhile leaves its entries to another once it has run out.
+ */
+export const RECONCILE_LEASE_MS = 2 * MINUTE;
 
 export interface Reconciler {
   /**
@@ -95,11 +102,12 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     }
   };
 
-  const entries = async (due: (entry: ScheduleEntry) => boolean) => {
+  /** Every entry, once at start-up; each one also goes into the due index if it was written before the index. */
+  const everyEntry = async () => {
     const found: ScheduleEntry[] = [];
     for (const key of await deps.store.schedule.ids()) {
-      const entry = await deps.store.schedule.get(key);
-      if (entry !== undefined && due(entry)) found.push(entry);
+      const entry = await deps.store.schedule.reindex(key);
+      if (entry !== undefined) found.push(entry);
     }
     return found;
   };
@@ -117,9 +125,10 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
 
   const run = async () => {
     await recoverInflight();
-    const now = deps.clock.now();
-    await eachLimited(await entries((e) => e.dueAt <= now), PASS_CONCURRENCY, async (entry) => {
-      if (!stopped) await runEntry(entry, true);
+    // Only what is due, taken for this replica alone (leased): never a read of every entry on the list.
+    const due = await deps.store.schedule.claimDue(deps.clock.now(), PASS_BATCH, RECONCILE_LEASE_MS);
+    await eachLimited(due, PASS_CONCURRENCY, async ({ value }) => {
+      if (!stopped) await runEntry(value, true);
     });
   };
 
@@ -147,7 +156,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     async start() {
       // The list is taken now; the work goes on in the background: start-up never waits for a pass over every
       // old form, and the timer (recovery every tick) runs from the start.
-      const all = await entries(() => true);
+      const all = await everyEntry();
       void (async () => {
         await exclusive();
         await eachLimited(all, PASS_CONCURRENCY, async (entry) => {

@@ -138,6 +138,24 @@ describe("user tokens", () => {
     expect(sb.admin.calls().byRoute.token).toBe(5); // exchange, refresh, refused refresh, refused refresh, exchange
   });
 
+  it("revoking a granted Connection (/scollega) ends its access token, its refresh token and its code", async () => {
+    const sb = await sandbox();
+    const auth = authFor(sb);
+    const connection = await auth.createConnection(null);
+    sb.admin.grantConnection(connection.id, { newBalanceCents: 10_000 });
+    const { connectionCode } = await auth.getConnection(connection.id);
+    const code = connectionCode ?? "";
+    const issued = await auth.exchangeConnectionCode(code);
+    // One token, never renewed: what a replica still holding it would present.
+    const fixed = { accessToken: async () => issued.accessToken, refresh: async (rejected: string) => rejected };
+    // Before: the token opens the account (a form unknown there is a 404, not a 401).
+    await expect(clientFor(sb).getForm(fixed, "PPA000000000")).rejects.toMatchObject({ status: 404 });
+    expect((await auth.deleteConnection(connection.id)).status).toBe("DELETED");
+    await expect(clientFor(sb).getForm(fixed, "PPA000000000")).rejects.toMatchObject({ status: 401, pspCode: "102" });
+    await expect(auth.refresh(code, issued.refreshToken ?? "")).rejects.toMatchObject({ status: 401, pspCode: "102" });
+    await expect(auth.exchangeConnectionCode(code)).rejects.toMatchObject({ status: 403, pspCode: "101" });
+  });
+
   it("a revoked connection code reaches the caller as 403/101 (the link is broken; no loop)", async () => {
     const sb = await sandbox();
     const auth = authFor(sb);

@@ -4,7 +4,7 @@ import { type SandboxHandle, startSandbox } from "../../src/droppay/sandbox/inde
 import type { ChatRef, CommandName, EventAck, Sender } from "../../src/engine/events.ts";
 import type { PaymentRecord } from "../../src/engine/records.ts";
 import { romeInstant } from "../../src/family/rome-time.ts";
-import { addDays, formatDay, italianDay } from "../../src/i18n/format.ts";
+import { addDays, formatDay, formatMoney, italianDay } from "../../src/i18n/format.ts";
 import { createTestBackend, type TestBackend, testBackends } from "../helpers/backends.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
 import { noticeNumber, ordinaryPayee, testNotice } from "../helpers/notices.ts";
@@ -318,6 +318,45 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
     await h.settle();
     // The open cards again, under the list, with their buttons.
     expect(h.port.chat(group.chatId).at(-1)?.text).toMatch(/\[Approva e paga/);
+  });
+
+  it("/lista in the group and each member's overview (Slack's Home) list the same notices, amounts and posters", async () => {
+    await start();
+    await family(marco, luca);
+    await post(marco, paid.qrText);
+    await post(luca, qr(3, 4500));
+    await command(anna, "list");
+    const list = texts().find((t) => t.startsWith("Avvisi da pagare")) ?? "";
+    const lines = list.split("\n").slice(1);
+    expect(lines).toHaveLength(2);
+    for (const who of [anna, marco, luca]) {
+      const { pending } = await h.app.engine.overview({ platform: "playground", userId: who.userId });
+      // Each line of /lista is one notice of the overview: its payee, total and poster, in the same words.
+      const shown = pending.map((i) => {
+        const total = i.totalCents === null ? "—" : formatMoney(i.totalCents, "it");
+        return `• ${i.payee} — ${total}${i.dueDate === null ? "" : `, scade il ${formatDay(i.dueDate, "it")}`} (da ${i.postedBy})`;
+      });
+      expect(shown.sort()).toEqual([...lines].sort());
+      expect(pending.map((i) => i.postedBy).sort()).toEqual(["Luca", "Marco"]);
+    }
+    // Luca is no payer: his Home still shows Marco's notice, with who posted it.
+    const lucas = await h.app.engine.overview({ platform: "playground", userId: luca.userId });
+    const marcos = lucas.pending.find((i) => i.postedBy === "Marco");
+    expect(marcos?.status).toBe("da confermare");
+    expect(marcos?.about).toBe("da Marco");
+    expect(marcos?.detail).toMatch(/^1\d\d,\d\d\u00a0€ · /);
+  });
+
+  it("a member's Home follows a household notice another member posted, until it is paid", async () => {
+    await start();
+    await family(marco, luca);
+    await post(marco, paid.qrText);
+    const lucas = () => h.app.engine.overview({ platform: "playground", userId: luca.userId });
+    expect((await lucas()).pending.map((i) => [i.postedBy, i.status])).toEqual([["Marco", "da confermare"]]);
+    await press(anna, /^Approva e paga/);
+    await see(/✅ Pagato/);
+    await h.settle();
+    expect((await lucas()).pending).toEqual([]);
   });
 
   it("Ricordamelo: reminders at D-7, D-1 and on the day, once each, across a restart and two bots on one store", async () => {

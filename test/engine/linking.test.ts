@@ -1,10 +1,18 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, people, startHarness } from "../helpers/harness.ts";
 import { testNotice } from "../helpers/notices.ts";
+import { restartableBots } from "../helpers/restarts.ts";
 
 const paid = testNotice("paid");
 
 describe("linking a DropPay account", () => {
+  const bots = restartableBots();
+  /** The card the person sees last, as text. */
+  const card = (x: Harness) =>
+    x.port
+      .chat(x.chatId)
+      .filter((m) => m.view.type === "card")
+      .at(-1)?.text ?? "";
   let h: Harness | undefined;
   afterEach(async () => {
     await h?.stop();
@@ -63,6 +71,64 @@ describe("linking a DropPay account", () => {
     expect(await h.app.kv.get("credential:playground:u-maria:link")).toBeUndefined();
     await h.send(paid.qrText);
     await h.see(/serve un conto DropPay collegato/);
+  });
+
+  it("/scollega on one bot revokes the Connection at DropPay; the other bot on the store asks to link again", async () => {
+    const world = await bots.world();
+    const a = await bots.start({ live: true, kv: world.kv, sandbox: world.sandbox, clock: world.clock });
+    const b = await bots.start({ live: true, kv: world.kv, sandbox: world.sandbox, clock: world.clock });
+    await a.command("link");
+    await a.see(/conferma il collegamento/);
+    grantLatest(a);
+    await a.see(/Conto DropPay collegato/);
+    // Bot B pays from the linked account (it holds the shared tokens from then on).
+    await b.send(paid.qrText);
+    await b.see(/Avviso pagoPA/);
+    const connection = world.sandbox.admin.connections().at(-1);
+    expect(card(b)).not.toContain("Conto demo");
+    const sharedTokens = async () => (await world.kv.keys("")).filter((k) => k.includes("droppay-tokens:"));
+    expect(await sharedTokens()).toHaveLength(1);
+    await a.command("unlink");
+    await a.see(/^Conto scollegato: ho cancellato i tuoi dati di accesso a DropPay\.$/);
+    expect(world.sandbox.admin.connections().find((c) => c.id === connection?.id)?.status).toBe("DELETED");
+    // The shared tokens are gone from the store: no replica can use them.
+    expect(await sharedTokens()).toEqual([]);
+    await b.send(testNotice("promised").qrText);
+    await b.see(/Per pagare serve un conto DropPay collegato: usa \/collega\./);
+    expect(world.sandbox.admin.forms()).toHaveLength(1);
+  });
+
+  it("DropPay refusing the revocation: unlinked here, and told to revoke access in the DropPay app (it, en)", async () => {
+    for (const [person, expected] of [
+      [
+        people.maria,
+        "Conto scollegato: ho cancellato i tuoi dati di accesso a DropPay.\n" +
+          "DropPay non ha confermato la revoca dell'accesso: revocalo anche dall'app DropPay, tra i servizi collegati.",
+      ],
+      [
+        people.john,
+        "Account unlinked: your DropPay access data has been deleted.\n" +
+          "DropPay did not confirm that access was revoked: revoke it in the DropPay app too, under linked services.",
+      ],
+    ] as const) {
+      const x = await bots.start({ live: true });
+      await x.command("link", "", person);
+      await x.port.waitFor(() => x.texts().length > 0);
+      grantLatest(x);
+      await x.port.waitFor(() => x.texts().length > 1);
+      x.sandbox.admin.faults.inject("connection-delete", {
+        kind: "error",
+        status: 405,
+        body: { code: "100", description: "Method not allowed" },
+      });
+      await x.command("unlink", "", person);
+      await x.port.waitFor(() => x.texts().at(-1) === expected);
+      expect(x.sandbox.admin.connections().at(-1)?.status).toBe("GRANTED");
+      // Unlinked here all the same: a notice asks for a link.
+      await x.send(paid.qrText, person);
+      await x.port.waitFor(() => /DropPay/.test(x.texts().at(-1) ?? "") && x.texts().length > 3);
+      expect(x.texts().at(-1)).toMatch(person === people.maria ? /usa \/collega/ : /use \/link/);
+    }
   });
 
   it("a link DropPay no longer honours: the person is asked to link again and the notice is kept", async () => {

@@ -44,7 +44,10 @@ export interface DropPayAuth {
   createConnection(webhookUrl: string | null, options?: { loopbackUri?: string }): Promise<DropPayConnection>;
   /** Reads a Connection; once GRANTED it carries the `connectionCode`. */
   getConnection(id: string): Promise<DropPayConnection>;
-  /** Withdraws a Connection the person has not granted yet. */
+  /**
+   * Withdraws a Connection the person has not granted yet, or revokes a granted one (/scollega; droppay-api.md,
+   * decided): its code and tokens stop working.
+   */
   deleteConnection(id: string): Promise<DropPayConnection>;
   /** Connection code → user access token (POST /oa2/v1/ac/token). */
   exchangeConnectionCode(connectionCode: string): Promise<UserTokens>;

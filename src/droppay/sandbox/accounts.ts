@@ -129,8 +129,14 @@ export function deleteConnection(world: SandboxWorld, id: string, appKey: string
   const connection = connectionOf(world, id, appKey);
   if (connection.status === "DELETED") return connection;
   if (connection.connectionCode !== null) {
-    const code = world.state.connectionCodes[connection.connectionCode];
+    const revoked = connection.connectionCode;
+    const code = world.state.connectionCodes[revoked];
     if (code !== undefined) code.revoked = true;
+    // Revoking a granted Connection (/scollega) ends what it gave: its access and refresh tokens answer 401/102.
+    for (const [key, record] of Object.entries(world.state.tokens))
+      if (record.connectionCode === revoked) delete world.state.tokens[key];
+    for (const [key, record] of Object.entries(world.state.refreshTokens))
+      if (record.connectionCode === revoked) delete world.state.refreshTokens[key];
   }
   connection.status = "DELETED";
   world.connectionChanged(connection);

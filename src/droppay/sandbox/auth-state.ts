@@ -39,6 +39,7 @@ export function issueUserTokens(world: SandboxWorld, connectionCode: string, app
     appKey,
     accountId: code.accountId,
     expiresAt: world.now() + tokenLifetimeSeconds * 1000,
+    connectionCode,
   };
   world.state.refreshTokens[tokenKey(refreshToken)] = { connectionCode, appKey };
   world.changed();

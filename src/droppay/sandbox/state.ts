@@ -58,6 +58,8 @@ export interface TokenRecord {
   appKey: string | null;
   accountId: string | null;
   expiresAt: number;
+  /** A user token's connection code: revoking its Connection ends the token (optional: older state files). */
+  connectionCode?: string;
 }
 
 /** A refresh token, by its SHA-256: it renews the user token of `connectionCode`. */

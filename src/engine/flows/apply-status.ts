@@ -3,6 +3,7 @@ import type { PaymentForm } from "../gateway-port.ts";
 import { transition } from "../payment-machine.ts";
 import { ANNOUNCED_STATUSES, isForward, phaseAfter } from "../payment-status.ts";
 import type { PaymentRecord } from "../records.ts";
+import { paymentLogger } from "../request-log.ts";
 import { upsert } from "../upsert.ts";
 
 /**
@@ -29,6 +30,7 @@ export async function applyForm(
       note: null,
     };
   });
+  if (result.applied) paymentLogger(ctx, result.value).info("status applied", { status: form.status });
   if (!result.applied && result.value !== undefined && result.value.status !== form.status) {
     ctx.logger.debug("ignored a status that is not a forward move", {
       paymentId,

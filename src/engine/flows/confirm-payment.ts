@@ -11,6 +11,7 @@ import { flowLease } from "../lease.ts";
 import { transition } from "../payment-machine.ts";
 import { figuresOf, sameFigures } from "../payment-status.ts";
 import type { PaymentRecord } from "../records.ts";
+import { paymentLogger } from "../request-log.ts";
 import { applyForm } from "./apply-status.ts";
 
 /** Who may decide, and how a press is refused otherwise (null when the presser may). */
@@ -242,6 +243,7 @@ export async function execute(ctx: EngineContext, p: PaymentRecord): Promise<voi
   const m = messagesFor(await paymentLocale(ctx, p));
   try {
     const { form, outcome } = await ctx.gateway.executeForm(p.payer, p.formId);
+    paymentLogger(ctx, p).info("disposition sent", { formId: p.formId, outcome, status: form.status });
     // DropPay has it (even if it waits for the owner's approval): recovery must never send it again. Or the
     // answer was lost: a re-POST waits the full R8 delay. Either way the card says it is being checked.
     await transition(

@@ -7,7 +7,7 @@ import { type EngineContext, makeButton, paymentLocale, say } from "../context.t
 import type { ChatRef, EventAck } from "../events.ts";
 import { chatKey } from "../ids.ts";
 import { figuresOf } from "../payment-status.ts";
-import { statusWord } from "../read-api.ts";
+import { chatOverview, statusWord } from "../read-api.ts";
 import { receiptView } from "../receipt-view.ts";
 import type { PaymentRecord } from "../records.ts";
 import type { Button } from "../views.ts";
@@ -30,20 +30,24 @@ const totalOf = (p: PaymentRecord) => (p.form === null ? p.notice.amountCents : 
 
 /**
  * /lista in a household: every open notice of the group (whoever posted it) with its amount, due date and who
- * posted it; then the open cards again, newest last, so their buttons are at hand.
+ * posted it, from the read API (chatOverview: what each member's Slack Home lists too); then the open cards
+ * again, newest last, so their buttons are at hand.
  */
 export async function householdPending(ctx: EngineContext, chat: ChatRef, locale: Locale): Promise<void> {
-  const open = (await chatPayments(ctx, chat)).filter((p) => p.phase !== "closed");
-  const items: PendingItem[] = open.map((p) => ({
-    payee: p.form?.payeeName ?? p.notice.fiscalCode,
+  const { pending } = await chatOverview(ctx, chat, locale);
+  const items: PendingItem[] = pending.map((item) => ({
+    payee: item.payee,
     // A notice whose amount is not known yet (no form, no QR amount) shows 0,00 € until its card is there.
-    totalCents: (totalOf(p) ?? 0) as Cents,
-    dueDate: p.form?.dueDate ?? null,
-    postedBy: p.ownerName,
+    totalCents: (item.totalCents ?? 0) as Cents,
+    dueDate: item.dueDate,
+    postedBy: item.postedBy,
   }));
   await say(ctx, chat, pendingText(items, locale));
-  const withButtons = open.filter((p) => p.phase === "open" && p.form !== null).slice(0, CARDS_SHOWN);
-  for (const p of withButtons.reverse()) await showCard(ctx, p, { fresh: true });
+  const withButtons = pending.filter((item) => item.actionable).slice(0, CARDS_SHOWN);
+  for (const item of withButtons.reverse()) {
+    const p = await ctx.store.payments.get(item.paymentId);
+    if (p !== undefined) await showCard(ctx, p, { fresh: true });
+  }
 }
 
 /** How many "Ricevuta" buttons /storico offers (the latest PAID payments). */

@@ -10,6 +10,8 @@ import type { Cents, Locale } from "../../notice/money.ts";
 import type { Result } from "../../notice/result.ts";
 import { type EngineContext, say } from "../context.ts";
 import type { ChatRef, Sender } from "../events.ts";
+import { chatKey, personKey } from "../ids.ts";
+import { upsert } from "../upsert.ts";
 import { accountOf } from "./payer.ts";
 
 /**
@@ -26,7 +28,21 @@ export async function householdOf(ctx: EngineContext, chat: ChatRef): Promise<Ho
 /** Someone spoke in a group: a household notes them (a new member has a cap of 0). No household, no write. */
 export async function noteSeen(ctx: EngineContext, chat: ChatRef, from: Sender): Promise<void> {
   if (ctx.family === undefined || chat.kind !== "group") return;
-  await ctx.family.households.noteSeen(chat, from, ctx.clock.now());
+  const household = await ctx.family.households.noteSeen(chat, from, ctx.clock.now());
+  if (household !== undefined) await joinHousehold(ctx, chat, from.userId);
+}
+
+/**
+ * Records on the person that they belong to the chat's household, so their overview (Slack's Home) lists what
+ * /lista shows in the group. One read when already recorded; a write only the first time.
+ */
+export async function joinHousehold(ctx: EngineContext, chat: ChatRef, userId: string): Promise<void> {
+  const key = personKey(chat.platform, userId);
+  const id = chatKey(chat);
+  if ((await ctx.store.people.get(key))?.households?.includes(id)) return;
+  await upsert(ctx.store.people, key, { locale: null, linked: null, waiting: [] }, (person) =>
+    person.households?.includes(id) ? person : { ...person, households: [...(person.households ?? []), id] },
+  );
 }
 
 /** How a notice `ownerId` posted, of `totalCents`, gets paid: advisory for the card; the press reserves. */
@@ -82,6 +98,8 @@ export async function familyCommand(
       await say(ctx, chat, familyErrorText(created.error, locale) ?? m.errors.no_household);
       return;
     }
+    // The creator spoke before the household existed: noteSeen had nothing to record them in.
+    await joinHousehold(ctx, chat, from.userId);
     const text = created.value.created
       ? m.household.created(from.name, account.label ?? account.accountId)
       : await summary(family, created.value.household, locale);

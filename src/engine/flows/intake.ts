@@ -9,6 +9,7 @@ import type { ChatRef, IncomingFile, Sender } from "../events.ts";
 import { chatKey, newId } from "../ids.ts";
 import { FileAccessError, FileTooLargeError } from "../ports.ts";
 import type { Awaiting, NoticeRef } from "../records.ts";
+import { requestLogger } from "../request-log.ts";
 import { ScanFailure } from "../scanner-port.ts";
 import { upsert } from "../upsert.ts";
 import { choiceView } from "./choices.ts";
@@ -147,6 +148,7 @@ async function scanFile(
     ...(file.name === undefined ? {} : { fileName: file.name }),
     onQueued,
   });
+  requestLogger(ctx).info("file scanned", { notices: result.notices.length, bytes: bytes.byteLength });
   return { notices: [...result.notices], bytes, ...(result.text === undefined ? {} : { text: result.text }) };
 }
 

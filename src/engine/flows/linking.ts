@@ -3,6 +3,7 @@ import type { Locale } from "../../notice/money.ts";
 import { type EngineContext, say, slots } from "../context.ts";
 import { errorText } from "../error-to-view.ts";
 import type { ChatRef, Sender } from "../events.ts";
+import { PspError } from "../gateway-port.ts";
 import { newId, personKey } from "../ids.ts";
 import { flowLease } from "../lease.ts";
 import { transition } from "../payment-machine.ts";
@@ -105,13 +106,23 @@ export async function refreshLink(ctx: EngineContext, linkId: string): Promise<R
   return "settled";
 }
 
-/** `/scollega`: the gateway forgets the credential; payments already under way keep being followed. */
+/**
+ * `/scollega`: the gateway forgets the credential (every replica at once) and revokes the Connection at DropPay;
+ * payments already under way keep being followed. When DropPay refuses the revocation, the person is unlinked here
+ * all the same and told to revoke access in the DropPay app too.
+ */
 export async function unlink(ctx: EngineContext, chat: ChatRef, from: Sender, locale: Locale): Promise<void> {
   const m = messagesFor(locale);
   const key = personKey(chat.platform, from.userId);
   const person = await ctx.store.people.get(key);
   if (!person?.linked) return say(ctx, chat, m.link.notLinked);
-  await ctx.gateway.unlink(key);
+  let refused: unknown = null;
+  try {
+    await ctx.gateway.unlink(key);
+  } catch (error) {
+    if (!(error instanceof PspError && error.code === "psp_revoke_refused")) throw error;
+    refused = error;
+  }
   await ctx.store.people.update(key, (p) => ({ ...p, linked: null }));
-  await say(ctx, chat, m.link.unlinked);
+  await say(ctx, chat, refused === null ? m.link.unlinked : `${m.link.unlinked}\n${errorText(refused, m)}`);
 }

@@ -3,6 +3,7 @@ import type { PaymentRoute } from "../../family/household.ts";
 import { familyMessagesFor } from "../../family/i18n.ts";
 import { formatDay, formatMoment, italianDay } from "../../i18n/format.ts";
 import { messagesFor } from "../../i18n/t.ts";
+import { currentRequestId } from "../../log/request-context.ts";
 import type { Cents, Locale } from "../../notice/money.ts";
 import { type EngineContext, paymentLocale, say, slots, toPerson } from "../context.ts";
 import { errorText } from "../error-to-view.ts";
@@ -14,6 +15,7 @@ import { catchUp, markInFlight, transition } from "../payment-machine.ts";
 import { figuresOf } from "../payment-status.ts";
 import { PERSON_RECENT_LIMIT } from "../read-api.ts";
 import type { NoticeRef, PaymentRecord } from "../records.ts";
+import { paymentLogger } from "../request-log.ts";
 import { upsert } from "../upsert.ts";
 import { watch } from "./apply-status.ts";
 import { householdOf, routeOf } from "./family.ts";
@@ -101,6 +103,8 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
     chat: req.chat,
     ownerId: req.from.userId,
     ownerName: req.from.name,
+    // The request that brought the notice in (its event); a payment opened outside one starts its own.
+    requestId: currentRequestId() ?? newId(),
     locale: req.locale,
     payer: payer ?? { kind: "linked", personKey: personKey(req.chat.platform, req.from.userId) },
     notice: req.notice,
@@ -143,6 +147,7 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
   try {
     const nonce = await markInFlight(ctx, id);
     await ctx.store.payments.put(id, record);
+    paymentLogger(ctx, record).info("payment opened", { phase: record.phase, platform: record.chat.platform });
     // One payment per notice per household, whoever posts it: the second poster resumes the first one's card.
     const holding = await familyClaim(ctx, record);
     if (holding !== undefined) {
@@ -330,7 +335,10 @@ export async function createForm(ctx: EngineContext, paymentId: string): Promise
           ...(cur.family === undefined || route === undefined ? {} : { family: { ...cur.family, route } }),
         },
   );
-  if (saved.applied) await watch(ctx, paymentId, ctx.timing.firstCheckMs);
+  if (saved.applied) {
+    paymentLogger(ctx, p).info("form created", { formId: created.id, status: created.status });
+    await watch(ctx, paymentId, ctx.timing.firstCheckMs);
+  }
   const due = saved.applied ? saved.value.family?.dueDate : undefined;
   // A due date typed with the notice: its reminders, as after "Ricordamelo".
   if (saved.applied && due) await startReminders(ctx, saved.value, due.date);

@@ -4,6 +4,7 @@ import { type PaymentForm, PspError } from "../gateway-port.ts";
 import { catchUp, transition } from "../payment-machine.ts";
 import { isFinal } from "../payment-status.ts";
 import type { PaymentRecord } from "../records.ts";
+import { paymentLogger } from "../request-log.ts";
 import { applyForm } from "./apply-status.ts";
 import { carryOn } from "./confirm-payment.ts";
 
@@ -22,9 +23,14 @@ export type RefreshTrigger = "webhook" | "reconcile" | "startup";
  * closed payment is brought in line with its record (its card and announcement queued if a kill lost them)
  * before it is forgotten.
  */
-export async function refreshPayment(ctx: EngineContext, paymentId: string): Promise<RefreshOutcome> {
+export async function refreshPayment(
+  ctx: EngineContext,
+  paymentId: string,
+  trigger?: RefreshTrigger,
+): Promise<RefreshOutcome> {
   const p = await ctx.store.payments.get(paymentId);
   if (p === undefined) return "settled";
+  if (trigger !== undefined) paymentLogger(ctx, p).info("form re-read", { trigger, phase: p.phase });
   if (p.phase === "closed") {
     await catchUp(ctx, paymentId);
     return "settled";

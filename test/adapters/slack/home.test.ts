@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { homeView } from "../../../adapters/slack/home.ts";
+import type { Cents } from "../../../src/notice/money.ts";
 import { seenMessage } from "../../peers/slack/blocks.ts";
 
 const seen = (view: ReturnType<typeof homeView>) => seenMessage(undefined, view.blocks, undefined).text;
@@ -21,12 +22,20 @@ describe("the App Home tab", () => {
             detail: "121,50 € · 29/11/2026",
             status: "da confermare",
             tone: "neutral",
+            payee: "Comune di Borgo Sereno",
+            totalCents: 12150 as Cents,
+            dueDate: "2026-12-30",
+            postedBy: "Marco",
+            actionable: true,
+            about: "da Marco, scade il 30/12/2026",
           },
         ],
         recent: [],
       }),
     );
-    expect(text).toContain("Da confermare\n🧾 Comune di Borgo Sereno\n121,50 € · 29/11/2026 · da confermare");
+    expect(text).toContain(
+      "Da confermare\n🧾 Comune di Borgo Sereno\n121,50 € · 29/11/2026 · da confermare\nda Marco, scade il 30/12/2026",
+    );
     expect(text).toContain("Ultimi pagamenti\nAncora nessun pagamento.");
   });
 });
