@@ -1,6 +1,6 @@
 // bench:scan-load — many people sending notice photos at once to scaled-out pagobot.
 //
-//   npm run bench:scan-load -- [--photos 50] [--workers 0,1,2] [--replicas 2]
+//   npm run bench:scan-load -- [--photos 50] [--workers 0,1,2] [--replicas 2] [--max-minutes 30]
 //   (BENCH_FROM=n starts at the n-th such photo; BENCH_ANSWER_MS bounds each photo's wait, default 180 s;
 //   BENCH_DEBUG=1 prints each one-at-a-time answer and the transcript of an unanswered photo)
 //
@@ -38,6 +38,7 @@ const { values } = parseArgs({
     photos: { type: "string", default: "50" },
     workers: { type: "string", default: "0,1,2" },
     replicas: { type: "string", default: "2" },
+    "max-minutes": { type: "string", default: "30" },
   },
 });
 const photoCount = Number(values.photos);
@@ -155,6 +156,16 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 // ---- the people and what they read ----
 
 const peer = await startTelegramPeer();
+/** Every process this run started, stopped if the run outlives --max-minutes. */
+const running: { stop: () => Promise<unknown> }[] = [];
+const maxMinutes = Number(values["max-minutes"]);
+setTimeout(
+  () => {
+    process.stderr.write(`bench:scan-load: over ${maxMinutes} min, stopped\n`);
+    void Promise.allSettled(running.map((p) => p.stop())).finally(() => process.exit(1));
+  },
+  (maxMinutes > 0 ? maxMinutes : 30) * 60_000,
+).unref();
 type Outcome = "card" | "wrong card" | "no QR" | "timeout" | "busy" | "unanswered";
 const answerWaiters = new Map<number, (outcome: Outcome, at: number) => void>();
 const digits = (text: string) => text.replace(/\D/g, "");
@@ -259,8 +270,13 @@ async function configuration(workers: number, oneAtATime: boolean): Promise<Roun
         LOG_LEVEL: "info",
       });
       replicas.push(child);
+      running.push({ stop: () => child.kill() });
     }
-    for (let w = 0; w < workers; w++) workerProcesses.push(await startWorker(storeUrl));
+    for (let w = 0; w < workers; w++) {
+      const worker = await startWorker(storeUrl);
+      workerProcesses.push(worker);
+      running.push({ stop: () => stopProcess(worker) });
+    }
     const rss = () => [
       ...replicas.map((r, i) => ({ name: `replica ${i + 1}`, mb: peakRssMb(r.process.pid) })),
       ...workerProcesses.map((w, i) => ({ name: `worker ${i + 1}`, mb: peakRssMb(w.pid) })),

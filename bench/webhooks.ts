@@ -9,6 +9,7 @@
 //   --store sqlite  one pagobot process on an SQLite file in a temporary directory.
 //   --rate          the fixed rate, webhooks per second (default 500); --rate-seconds bounds that phase (default 4).
 //   --no-floor      skips the floor.
+//   --max-minutes   the whole run's bound (default 20): past it, every process is stopped and it exits 1.
 //
 // Processes, all on loopback: the driver (this one: the Telegram Bot API peer as the chat, its updates posted to
 // the replicas in turn as Telegram's webhook delivery does, bench/shared/telegram-fanout.ts, and the webhooks' sender), the DropPay sandbox
@@ -53,6 +54,7 @@ const { values: flags, positionals } = parseArgs({
     rate: { type: "string", default: "500" },
     "rate-seconds": { type: "string", default: "4" },
     "no-floor": { type: "boolean", default: false },
+    "max-minutes": { type: "string", default: "20" },
   },
 });
 const count = Number(positionals[0] ?? 2000);
@@ -192,6 +194,14 @@ async function cleanUp(): Promise<void> {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
 }
 process.once("SIGINT", () => void cleanUp().finally(() => process.exit(130)));
+const maxMinutes = Number(flags["max-minutes"]);
+setTimeout(
+  () => {
+    process.stderr.write(`bench:webhooks: over ${maxMinutes} min, stopped\n`);
+    void cleanUp().finally(() => process.exit(1));
+  },
+  (maxMinutes > 0 ? maxMinutes : 20) * 60_000,
+).unref();
 
 // ---- the chat peer: who received which PAID message, when ----
 
