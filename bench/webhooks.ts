@@ -691,10 +691,21 @@ try {
       `announced before their webhook: ${held.length - fresh.length}; re-posted after 429/503: ${reposted}`,
   );
   if (unsent.length > 0) {
+    // What the sandbox holds for them (its admin listing): their forms' statuses, by notice.
+    const listing = (await (await fetch(`${sandbox.url}/sandbox/v1/forms`)).json()) as {
+      forms: { status: string; codice_avviso?: string }[];
+    };
+    const statuses = new Map<string, number>();
+    for (const [notice] of unsent) {
+      const forms = listing.forms.filter((f) => f.codice_avviso?.endsWith(notice));
+      const key = forms.length === 0 ? "no form" : forms.map((f) => f.status).join("+");
+      statuses.set(key, (statuses.get(key) ?? 0) + 1);
+    }
     const [notice, chat] = unsent[0] as [string, number];
     say(
       `${unsent.length} form(s) got no PAID webhook from the sandbox within a minute (not counted below); ` +
-        `the first, ${notice}:\n${peer.printTranscript(chat).split("\n").slice(-6).join("\n")}`,
+        `their forms at the sandbox: ${[...statuses].map(([k, n]) => `${k} ${n}`).join(", ")}; ` +
+        `the first, ${notice}, its chat's last lines:\n${peer.printTranscript(chat).split("\n").slice(-12).join("\n")}`,
     );
   }
   say(
