@@ -1,6 +1,7 @@
 // bench:webhooks — what DropPay's PAID webhooks cost pagobot when it is scaled out, against a floor.
 //
 //   npm run bench:webhooks -- [count=2000] [--store redis|sqlite] [--rate 500] [--rate-seconds 4] [--no-floor]
+//                              [--max-minutes 20]
 //
 //   count           paid forms, each in a chat of its own (at most 20,000). Half of them (at most rate ×
 //                   rate-seconds) go to the fixed-rate phase, the rest to the closed loop.
@@ -11,21 +12,25 @@
 //   --no-floor      skips the floor.
 //   --max-minutes   the whole run's bound (default 20): past it, every process is stopped and it exits 1.
 //
-// Processes, all on loopback: the driver (this one: the Telegram Bot API peer as the chat, its updates posted to
-// the replicas in turn as Telegram's webhook delivery does, bench/shared/telegram-fanout.ts, and the webhooks' sender), the DropPay sandbox
-// (bench/webhooks/sandbox-process.ts), the replicas (bench/webhooks/replica.ts, started as `npm start` starts
-// pagobot) and the floor (bench/webhooks/floor.ts: a bare listener doing only what any listener must for one PAID
-// webhook: auth, form GET, Redis SET NX, chat POST).
+// Processes, all on loopback: the driver (this one: the Telegram Bot API peer as the chat; its updates posted to
+// the replicas in turn, as Telegram's webhook delivery does, by bench/shared/telegram-fanout.ts; and the webhooks'
+// sender), the DropPay sandbox (bench/webhooks/sandbox-process.ts), the replicas (bench/webhooks/replica.ts,
+// started as `npm start` starts pagobot) and the floor (bench/webhooks/floor.ts: a bare listener doing only what
+// any listener must for one PAID webhook: auth, form GET, Redis SET NX, chat POST).
 //
 // Setup: each chat pays through pagobot (notice text → card → Paga → "In corso"); the form's webhook URL is the
-// replica's own PUBLIC_URL, so the forms' webhooks are spread over the replicas as the Paga presses were. The sandbox holds back every PAID webhook (each form's own URL and credentials); then they are replayed:
-//   closed loop   32 in flight: a webhook is in flight from its POST until its chat receives the PAID message;
-//   fixed rate    --rate per second, open loop: latency from the webhook's scheduled time to the PAID message.
-// A 429/503 answer is posted again after its Retry-After, as DropPay retries non-2xx. Lost and doubled are
-// counted over the whole run, from the PAID messages each form's chat received (bench/webhooks/tally.ts).
-// Store operations per webhook (by kind and by area: key's first part) are counted inside the replicas.
+// replica's own PUBLIC_URL, so the forms' webhooks are spread over the replicas as the Paga presses were. The
+// sandbox holds back every PAID webhook (each form's own URL and credentials); then they are replayed:
+//   closed loop   32 in flight: a webhook holds its place from its POST until its chat shows the payment as paid
+//                 (the card edit or the PAID message, whichever is first; see closedLoop for why);
+//   fixed rate    --rate per second, open loop, timed from each webhook's scheduled moment.
+// Both take the latency to the first PAID sign ("shown") and to the PAID message ("msg"). A 429/503 answer is
+// posted again after its Retry-After, as DropPay retries non-2xx. Lost and doubled are counted over the whole run,
+// from the PAID messages each form's chat received (bench/webhooks/tally.ts). Store operations per webhook (by
+// kind and by area: the key's first part) are counted inside the replicas (BENCH_COUNT_OPS=1 there).
 //
-// Last line: webhooks_per_s=<closed loop> p50_ms=<at the fixed rate> p99_ms=<at the fixed rate> lost=N doubled=N
+// Last line: webhooks_per_s=<closed loop, shown/s> p50_ms=<PAID message at the fixed rate> p99_ms=<same>
+// lost=N doubled=N
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
