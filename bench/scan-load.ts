@@ -130,7 +130,14 @@ function peakRssMb(pid: number | undefined): number {
 async function startWorker(storeUrl: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [join(root, "bin/pagobot.js"), "worker", "--concurrency", "2", "--log-level", "warn"],
+    [
+      join(root, "bin/pagobot.js"),
+      "worker",
+      "--concurrency",
+      "2",
+      "--log-level",
+      process.env.BENCH_DEBUG ? "info" : "warn",
+    ],
     {
       cwd: root,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...startEnv, REDIS_URL: storeUrl },
@@ -138,7 +145,11 @@ async function startWorker(storeUrl: string): Promise<ChildProcess> {
     },
   );
   await new Promise<void>((ready, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("scan worker ready") && ready());
+    child.stdout?.on("data", (chunk: Buffer) => {
+      // BENCH_DEBUG=1: the workers' own log lines too.
+      if (process.env.BENCH_DEBUG) process.stdout.write(`[worker ${child.pid}] ${chunk.toString()}`);
+      if (chunk.toString().includes("scan worker ready")) ready();
+    });
     child.once("exit", (code) => reject(new Error(`pagobot worker exited with ${code}`)));
   });
   return child;
