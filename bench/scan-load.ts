@@ -169,14 +169,18 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 const peer = await startTelegramPeer();
 /** Every process this run started, stopped if the run outlives --max-minutes. */
 const running: { stop: () => Promise<unknown> }[] = [];
+/** The database the current configuration uses, emptied however the run ends. */
+let currentDb: number | undefined;
+const abandon = (why: string, code: number) => {
+  process.stderr.write(`bench:scan-load: ${why}, stopped\n`);
+  void Promise.allSettled(running.map((p) => p.stop()))
+    .then(() => (currentDb === undefined ? undefined : redisCommand(currentDb, "FLUSHDB")))
+    .finally(() => process.exit(code));
+};
 const maxMinutes = Number(values["max-minutes"]);
-setTimeout(
-  () => {
-    process.stderr.write(`bench:scan-load: over ${maxMinutes} min, stopped\n`);
-    void Promise.allSettled(running.map((p) => p.stop())).finally(() => process.exit(1));
-  },
-  (maxMinutes > 0 ? maxMinutes : 30) * 60_000,
-).unref();
+setTimeout(() => abandon(`over ${maxMinutes} min`, 1), (maxMinutes > 0 ? maxMinutes : 30) * 60_000).unref();
+process.once("SIGINT", () => abandon("interrupted", 130));
+process.once("SIGTERM", () => abandon("terminated", 143));
 type Outcome = "card" | "wrong card" | "no QR" | "timeout" | "busy" | "unanswered";
 const answerWaiters = new Map<number, (outcome: Outcome, at: number) => void>();
 const digits = (text: string) => text.replace(/\D/g, "");
@@ -255,6 +259,7 @@ const fmt = (n: number, digitsAfter = 0) => (Number.isNaN(n) ? "-" : n.toFixed(d
 
 async function configuration(workers: number, oneAtATime: boolean): Promise<Round[]> {
   const db = await pickEmptyDatabase();
+  currentDb = db;
   const storeUrl = `${redisUrl.replace(/\/\d*$/, "")}/${db}`;
   const secret = `scanload_${process.pid}`;
   const ports = await Promise.all(Array.from({ length: replicaCount }, () => freePort()));
@@ -314,6 +319,7 @@ async function configuration(workers: number, oneAtATime: boolean): Promise<Roun
     for (const r of replicas) await r.terminate(15_000);
     updates.stop();
     await redisCommand(db, "FLUSHDB");
+    currentDb = undefined;
   }
 }
 

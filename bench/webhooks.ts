@@ -199,6 +199,7 @@ async function cleanUp(): Promise<void> {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
 }
 process.once("SIGINT", () => void cleanUp().finally(() => process.exit(130)));
+process.once("SIGTERM", () => void cleanUp().finally(() => process.exit(143)));
 const maxMinutes = Number(flags["max-minutes"]);
 setTimeout(
   () => {
