@@ -66,7 +66,7 @@ const server = createServer((req, res) => {
       await call(`${botApi}/sendMessage`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ chat_id: chatId, text: `Pagato ✅ ${id}` }),
+        body: JSON.stringify({ chat_id: chatId, text: `✅ Pagato ${id}` }),
       });
     }
     res.writeHead(204).end();
