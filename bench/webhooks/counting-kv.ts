@@ -1,8 +1,8 @@
-import type { AtomicKv } from "../../src/store/kv.ts";
+import type { AtomicKv, DueSets } from "../../src/store/kv.ts";
 
 /** Store operations by kind: what one webhook costs the store, counted at the port every repository goes through. */
 export type OpCounts = Record<
-  "get" | "set" | "setIfAbsent" | "compareAndSet" | "compareAndDelete" | "delete" | "keys",
+  "get" | "set" | "setIfAbsent" | "compareAndSet" | "compareAndDelete" | "delete" | "keys" | "due",
   number
 >;
 
@@ -14,6 +14,7 @@ export const noOps = (): OpCounts => ({
   compareAndDelete: 0,
   delete: 0,
   keys: 0,
+  due: 0,
 });
 
 /** Wraps a store so every call is counted (a store of the kind `openKv` returns; `close` is not an operation). */
@@ -48,7 +49,21 @@ export function countingKv(kv: AtomicKv): {
       compareAndDelete: (key, token) => count("compareAndDelete", key, () => kv.compareAndDelete(key, token)),
       delete: (key) => count("delete", key, () => kv.delete(key)),
       keys: (prefix) => count("keys", prefix, () => kv.keys(prefix)),
+      // The due-time index is the store's own (a sorted set, an indexed table): passed through, each call counted.
+      ...(kv.dueSets === undefined ? {} : { dueSets: countingDueSets(kv.dueSets, count) }),
       close: () => kv.close(),
     },
+  };
+}
+
+function countingDueSets(
+  sets: DueSets,
+  count: <T>(op: keyof OpCounts, key: string, call: () => Promise<T>) => Promise<T>,
+): DueSets {
+  return {
+    add: (set, member, dueAt, onlyIfAbsent) => count("due", set, () => sets.add(set, member, dueAt, onlyIfAbsent)),
+    remove: (set, member) => count("due", set, () => sets.remove(set, member)),
+    due: (set, now, limit) => count("due", set, () => sets.due(set, now, limit)),
+    claim: (set, now, leaseUntil, limit) => count("due", set, () => sets.claim(set, now, leaseUntil, limit)),
   };
 }
