@@ -6,10 +6,17 @@ import { DropPayApiError, DropPayNetworkError } from "../../src/droppay/errors.t
 import type { SandboxHandle } from "../../src/droppay/sandbox/index.ts";
 import { account, clientFor, eventually, plainNotice, recordingLogger, sandbox } from "./helpers.ts";
 
+/**
+ * The client's timeout in these tests, and a delay well past it: the read-back after a timeout must itself fit in
+ * the timeout, on a machine busy with other suites (250 ms was too tight there), before a delayed call lands.
+ */
+const TIMEOUT_MS = 1_000;
+const LATE_MS = 4 * TIMEOUT_MS;
+
 /** A READY form on a funded account, and the calls counted from here on. */
 async function readyForm(sb: SandboxHandle) {
   const payer = account(sb, 500_000);
-  const client = clientFor(sb, { timeoutMs: 250 });
+  const client = clientFor(sb, { timeoutMs: TIMEOUT_MS });
   const form = await client.createForm(payer.tokens, plainNotice);
   await client.updateForm(payer.tokens, form.id, { status: "READY" });
   sb.admin.resetCalls();
@@ -22,7 +29,7 @@ describe("the disposition is never sent twice (payments.md R8)", () => {
   it("after a timeout on an executed disposition, reads the form back and finds it RUNNING", async () => {
     const sb = await sandbox();
     const { payer, client, form } = await readyForm(sb);
-    sb.admin.faults.inject("disposition", { kind: "delay", ms: 800, after: true });
+    sb.admin.faults.inject("disposition", { kind: "delay", ms: LATE_MS, after: true });
     const result = await client.executeForm(payer.tokens, form.id);
     expect(result).toMatchObject({ outcome: "accepted", readBack: true });
     expect(["RUNNING", "PAID"]).toContain(result.form.status);
@@ -61,10 +68,10 @@ describe("the disposition is never sent twice (payments.md R8)", () => {
   it("after a timeout on a disposition that arrives late, says 'unconfirmed'; the payment then happens once", async () => {
     const sb = await sandbox();
     const { payer, client, form } = await readyForm(sb);
-    sb.admin.faults.inject("disposition", { kind: "delay", ms: 1_500 });
+    sb.admin.faults.inject("disposition", { kind: "delay", ms: LATE_MS });
     const result = await client.executeForm(payer.tokens, form.id);
     expect(result.outcome).toBe("unconfirmed");
-    await eventually(() => (sb.admin.form(form.id)?.status === "PAID" ? true : undefined));
+    await eventually(() => (sb.admin.form(form.id)?.status === "PAID" ? true : undefined), 2 * LATE_MS);
     expect(dispositions(sb, form.id)).toBe(1);
   });
 
