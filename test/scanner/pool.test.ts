@@ -6,7 +6,7 @@ import { createScanner, ScanError, type Scanner } from "../../src/scanner/index.
 import { ScanPool } from "../../src/scanner/pool/pool.ts";
 import { fixtureDir } from "./corpus.ts";
 
-const large = readFileSync(join(fixtureDir, "dev-0035.jpg")); // 4032×3024, the slowest kind of file
+const large = readFileSync(join(fixtureDir, "dev-0035.jpg")); // 4032×3024, the slowest kind of file to decode
 const small = readFileSync(join(fixtureDir, "dev-0003.png")); // a 1366×768 screenshot
 const smallPayloads = [
   "PAGOPA|002|342823401952101609|89978988924|17437",
@@ -38,21 +38,14 @@ describe("scanner worker pool", () => {
     scanner = createScanner({ logger: silentLogger, workers: 2 });
     // Start both workers first, so the race below is between scans, not thread start-ups.
     await Promise.all([scanner.scan(small), scanner.scan(small)]);
-    const order: string[] = [];
+    // The small file goes to the free worker at once: it is never put in the queue behind the large one (which
+    // of the two finishes first depends on the decoder and the machine's load, so it is not what is asserted).
+    const queued: number[] = [];
     const pooled = scanner;
     const { result, stall } = await longestStall(() =>
-      Promise.all([
-        pooled.scan(large).then((r) => {
-          order.push("large");
-          return r;
-        }),
-        pooled.scan(small).then((r) => {
-          order.push("small");
-          return r;
-        }),
-      ]),
+      Promise.all([pooled.scan(large), pooled.scan(small, { onQueued: (position) => queued.push(position) })]),
     );
-    expect(order).toEqual(["small", "large"]);
+    expect(queued).toEqual([]);
     expect(result[1].payloads).toEqual(smallPayloads);
     expect(result[0].payloads).toHaveLength(1);
     // The same 12 MP scan on the caller's thread blocks it for its whole decode; through the pool the
