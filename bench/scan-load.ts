@@ -131,12 +131,7 @@ function peakRssMb(pid: number | undefined): number {
 async function startWorker(storeUrl: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [
-      join(root, "bin/pagobot.js"),
-      "worker",
-      "--log-level",
-      process.env.BENCH_DEBUG ? "info" : "warn",
-    ],
+    [join(root, "bin/pagobot.js"), "worker", "--log-level", process.env.BENCH_DEBUG ? "info" : "warn"],
     {
       cwd: root,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...startEnv, REDIS_URL: storeUrl },
