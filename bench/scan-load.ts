@@ -9,8 +9,9 @@
 // --replicas pagobot processes (`npm start`'s src/main.ts, webhook mode, on one Redis: a database of their own,
 // empty when picked and emptied at the end; never database 0). The peer's updates reach the replicas in turn, up to
 // 40 at once, as Telegram's webhook delivery does (bench/shared/telegram-fanout.ts). Photos go through the BullMQ
-// scan queue, taken by each replica's own 2 scanner threads and by 0, 1 and 2 `pagobot worker --concurrency 2`
-// processes beside them (--workers).
+// scan queue, taken by 0, 1 and 2 `pagobot worker` processes (--workers; each with its default concurrency, one
+// thread per core) and, only where there is no worker, by each replica's own 2 scanner threads (SCAN_THREADS=2;
+// beside workers the replicas run SCAN_THREADS=0 and only queue, as a deployment with workers would).
 //
 // First, the same photos one at a time (the first configuration's processes, each photo after the last one's
 // answer): the one-at-a-time decode rate. Then, per configuration (processes started afresh, so each one's peak RSS
@@ -130,14 +131,7 @@ function peakRssMb(pid: number | undefined): number {
 async function startWorker(storeUrl: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [
-      join(root, "bin/pagobot.js"),
-      "worker",
-      "--concurrency",
-      "2",
-      "--log-level",
-      process.env.BENCH_DEBUG ? "info" : "warn",
-    ],
+    [join(root, "bin/pagobot.js"), "worker", "--log-level", process.env.BENCH_DEBUG ? "info" : "warn"],
     {
       cwd: root,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...startEnv, REDIS_URL: storeUrl },
@@ -284,6 +278,8 @@ async function configuration(workers: number, oneAtATime: boolean): Promise<Roun
         PORT: String(port),
         PLAYGROUND: "off",
         LOG_LEVEL: "info",
+        // Beside dedicated workers a replica only queues: its threads would take the workers' cores.
+        SCAN_THREADS: workers > 0 ? "0" : "2",
       });
       replicas.push(child);
       running.push({ stop: () => child.kill() });

@@ -50,7 +50,7 @@ export interface AppOverrides {
   readonly sandbox?: SandboxHandle;
   readonly sandboxOptions?: SandboxOptions;
   readonly scanner?: NoticeScanner;
-  /** Scanner worker threads (default 2). */
+  /** Scanner worker threads (default SCAN_THREADS). */
   readonly scannerWorkers?: number;
   /**
    * Reads household photos' due dates; by default Tesseract in the scanner's threads (src/scanner, src/ocr) when
@@ -146,7 +146,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ? createScanService({
           redisUrl: store.kind === "redis" && overrides.kv === undefined ? config.STORE_URL : undefined,
           logger,
-          workers: overrides.scannerWorkers ?? 2,
+          workers: overrides.scannerWorkers ?? config.SCAN_THREADS,
         })
       : null;
   const scanner = instrumentScanner(scanService?.scanner ?? (overrides.scanner as NoticeScanner), metrics);

@@ -1,14 +1,16 @@
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { createLogger } from "../log/logger.ts";
 import { createScanWorker, defaultScanQueueName, scanQueueRedisUrl } from "../scan-queue/index.ts";
 import type { CliCommand } from "./run-cli.ts";
 
-const usage = `Usage: pagobot worker [--concurrency 2] [--queue ${defaultScanQueueName}] [--lock-ms 30000] [--stalled-ms 30000]
+const usage = `Usage: pagobot worker [--concurrency <cores>] [--queue ${defaultScanQueueName}] [--lock-ms 30000] [--stalled-ms 30000]
                       [--log-level info]
 
 Scans the photos and PDFs the replicas queue in Redis (REDIS_URL, or STORE_URL when it is redis://), and reads
 household photos' printed due dates (Tesseract, one at a time, never ahead of a scan).
-Run one or more beside the replicas; each scans --concurrency files at once, one thread each.
+Run one or more beside the replicas; each scans --concurrency files at once, one thread each (default: one per
+core, os.availableParallelism()).
 A worker that dies mid-scan leaves its job to another after --lock-ms. Stop it with Ctrl+C.`;
 
 /** `pagobot worker`: a scan worker until SIGINT/SIGTERM. */
@@ -29,7 +31,7 @@ export const runWorker: CliCommand = {
       return 2;
     }
     const numbers = {
-      concurrency: Number(values.concurrency ?? "2"),
+      concurrency: values.concurrency === undefined ? availableParallelism() : Number(values.concurrency),
       lockMs: values["lock-ms"] === undefined ? undefined : Number(values["lock-ms"]),
       stalledMs: values["stalled-ms"] === undefined ? undefined : Number(values["stalled-ms"]),
     };

@@ -44,6 +44,9 @@ const settingsSchema = z
     SLACK_API_URL: optionalUrl,
     // Default: on with the embedded sandbox, off with a real DropPay (see withDerivedDefaults).
     PLAYGROUND: boolSwitch.optional(),
+    // Scanner threads in this process. With Redis (several replicas), 0 makes a replica only queue photos for the
+    // `pagobot worker`s; without Redis the process scans alone, so at least one thread runs whatever this says.
+    SCAN_THREADS: z.coerce.number().int().min(0).max(64).default(2),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     DEFAULT_LOCALE: z.enum(["it", "en"]).default("it"),
   })

@@ -10,7 +10,10 @@ export interface ScanServiceOptions {
   /** A Redis to queue scans in, or undefined for the embedded default (scans in this process's threads). */
   readonly redisUrl: string | undefined;
   readonly logger: Logger;
-  /** Scanner threads in this process (default 2); with Redis, 0 leaves every scan to `pagobot worker`s. */
+  /**
+   * Scanner threads in this process (default 2). With Redis, 0 leaves every scan to `pagobot worker`s: this
+   * process only queues. Without Redis nobody else would scan, so at least one thread runs.
+   */
   readonly workers?: number;
   readonly queueName?: string;
 }
@@ -31,7 +34,8 @@ export interface ScanService {
 export function createScanService(options: ScanServiceOptions): ScanService {
   const workers = options.workers ?? 2;
   if (options.redisUrl === undefined) {
-    const scanner = createScanner({ logger: options.logger, workers });
+    // createScanner with 0 threads would scan on the event loop, stalling every chat while a photo is read.
+    const scanner = createScanner({ logger: options.logger, workers: Math.max(1, workers) });
     return {
       scanner: scannerPort(scanner),
       dueDates: { read: (image, today) => scanner.readDueDate(image, today) },

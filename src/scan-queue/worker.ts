@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { UnrecoverableError, Worker } from "bullmq";
 import { scannerPort } from "../app/scanner-port.ts";
 import { ScanFailure } from "../engine/scanner-port.ts";
@@ -18,10 +19,13 @@ import { bullConnection } from "./redis-connection.ts";
 export interface ScanWorkerOptions {
   readonly redisUrl: string;
   readonly logger: Logger;
-  /** Photos scanned at once, one scanner thread each (default 2: one per core of a small machine). */
+  /**
+   * Photos scanned at once, one scanner thread each. Default: one per core this process may use. More threads
+   * than cores read no more photos a second (each scan's budget is its own CPU time, so they only take longer).
+   */
   readonly concurrency?: number;
   readonly queueName?: string;
-  /** Wall time per file, from the moment this worker picks it (default the scanner's 1200 ms). */
+  /** Time per file, from the moment this worker picks it, in its thread's CPU time (default the scanner's 1200 ms). */
   readonly timeBudgetMs?: number;
   /** How long a job stays locked without a renewal before another worker may take it (default 30 s). */
   readonly lockDurationMs?: number;
@@ -47,7 +51,7 @@ export interface ScanWorker {
  */
 export function createScanWorker(options: ScanWorkerOptions): ScanWorker {
   const logger = options.logger.child({ module: "scan-worker" });
-  const concurrency = options.concurrency ?? 2;
+  const concurrency = options.concurrency ?? availableParallelism();
   const scanner = createScanner({
     logger,
     workers: concurrency,

@@ -52,7 +52,10 @@ export interface ScannerOptions {
   workers?: number;
   /** Scans that may wait for a worker (default 8); one more gets `busy`. */
   maxQueue?: number;
-  /** Wall time per file, decoding included, after which the search returns what it has (default 1200 ms). */
+  /**
+   * Time per file, decoding included, after which the search returns what it has (default 1200 ms): the scanning
+   * thread's own CPU time, at most 4× that in wall time (read/deadline.ts).
+   */
   timeBudgetMs?: number;
   /** Search steps to leave out, by name (for the benchmark's ablations). */
   skipSteps?: readonly string[];

@@ -4,7 +4,7 @@ import { readPdf } from "./decode/pdf.ts";
 import { ScanError } from "./errors.ts";
 import { limits } from "./limits.ts";
 import { readDataMatrices } from "./read/datamatrix-read.ts";
-import { deadlineIn } from "./read/deadline.ts";
+import { deadlineIn, type ScanClocks, threadClocks } from "./read/deadline.ts";
 import { findCodes } from "./read/find-codes.ts";
 import { sniff } from "./sniff.ts";
 
@@ -21,8 +21,13 @@ export interface ScanOutcome {
 const MAX_TEXT_CHARS = 20_000;
 
 export interface ScanBytesOptions {
-  /** Wall time for the whole file, decoding included; the search gets what decoding leaves (never < a floor). */
+  /**
+   * Time for the whole file, decoding included, in this thread's own CPU time (wall time where that cannot be
+   * read; see read/deadline.ts): the search gets what decoding leaves (never < a floor).
+   */
   readonly timeBudgetMs: number;
+  /** The clocks the budget counts with (tests inject theirs); by default this thread's CPU time and the wall. */
+  readonly clocks?: ScanClocks;
   /** Search steps to leave out (benchmark ablations); "libvips" decodes JPEGs without sharp. */
   readonly skipSteps?: readonly string[];
   /**
@@ -50,7 +55,10 @@ const isPosteDataMatrix = (text: string) => parsePosteDataMatrix(text).ok;
  * Hostile input is refused from the byte count and the header, before anything is decoded.
  */
 export async function scanBytes(bytes: Uint8Array, options: ScanBytesOptions): Promise<ScanOutcome> {
-  const started = performance.now();
+  const clocks = options.clocks ?? threadClocks;
+  // Started before decoding, which counts against the budget. sharp decodes JPEGs in libuv's pool, not on this
+  // thread, so that decode is not taken from this thread's CPU budget; the wall ceiling still bounds it.
+  const file = deadlineIn(options.timeBudgetMs, clocks);
   if (bytes.byteLength > limits.maxFileBytes) {
     const mb = (bytes.byteLength / 1024 / 1024).toFixed(1);
     throw new ScanError("file_too_large", `the file is ${mb} MB (at most ${limits.maxFileBytes / 1024 / 1024} MB)`);
@@ -66,7 +74,7 @@ export async function scanBytes(bytes: Uint8Array, options: ScanBytesOptions): P
       );
     }
   }
-  const searchBudget = () => Math.max(MIN_SEARCH_MS, options.timeBudgetMs - (performance.now() - started));
+  const searchBudget = () => Math.max(MIN_SEARCH_MS, file.left());
   const search = { wanted: isPagoPa, skip: options.skipSteps };
 
   if (sniffed.type !== "pdf") {
@@ -75,20 +83,20 @@ export async function scanBytes(bytes: Uint8Array, options: ScanBytesOptions): P
     const dataMatrix = !options.skipSteps?.includes("datamatrix");
     const budget = searchBudget();
     const qrBudget = dataMatrix ? Math.max(MIN_SEARCH_MS, budget - DATAMATRIX_MS) : budget;
-    const found = findCodes(luma, { ...search, deadline: deadlineIn(qrBudget) });
+    const found = findCodes(luma, { ...search, deadline: deadlineIn(qrBudget, clocks) });
     if (found.length > 0 || !dataMatrix)
       return withNotices(
         found.map((f) => f.text),
         "image",
       );
     // No QR code read: the Poste slip's Data Matrix carries the same notice.
-    const left = options.timeBudgetMs - (performance.now() - started);
-    const texts = left >= DATAMATRIX_MIN_MS ? readDataMatrices(luma, deadlineIn(left), isPosteDataMatrix) : [];
+    const left = file.left();
+    const texts = left >= DATAMATRIX_MIN_MS ? readDataMatrices(luma, deadlineIn(left, clocks), isPosteDataMatrix) : [];
     return withNotices(texts, texts.length > 0 ? "image-datamatrix" : "image");
   }
 
   const pdf = await readPdf(bytes);
-  const deadline = deadlineIn(searchBudget());
+  const deadline = deadlineIn(searchBudget(), clocks);
   const payloads: string[] = [];
   for (const image of pdf.images) {
     if (deadline.passed()) break;

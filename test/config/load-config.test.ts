@@ -10,6 +10,7 @@ describe("loadConfig", () => {
       HOST: "127.0.0.1",
       STORE_URL: "sqlite://./data/pagobot.sqlite",
       PLAYGROUND: "on",
+      SCAN_THREADS: 2,
       LOG_LEVEL: "info",
       DEFAULT_LOCALE: "it",
     });
@@ -34,9 +35,11 @@ describe("loadConfig", () => {
       SLACK_BOT_TOKEN: "xoxb-test-token",
       SLACK_SIGNING_SECRET: "s3cr3t",
       PLAYGROUND: "off",
+      SCAN_THREADS: "0",
       DEFAULT_LOCALE: "en",
     });
     expect(config).toMatchObject({
+      SCAN_THREADS: 0,
       PORT: 8080,
       HOST: "0.0.0.0",
       METRICS_TOKEN: "a-long-enough-scrape-token",
@@ -56,6 +59,7 @@ describe("loadConfig", () => {
         SLACK_BOT_TOKEN: secret,
         TELEGRAM_BOT_TOKEN: "oops-secret-token",
         DEFAULT_LOCALE: "klingon",
+        SCAN_THREADS: "-1",
       });
     } catch (caught) {
       error = caught;
@@ -63,7 +67,7 @@ describe("loadConfig", () => {
     expect(error).toBeInstanceOf(ConfigError);
     const { message, problems } = error as ConfigError;
     expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual(
-      ["DEFAULT_LOCALE", "PORT", "SLACK_SIGNING_SECRET", "STORE_URL", "TELEGRAM_BOT_TOKEN"].sort(),
+      ["DEFAULT_LOCALE", "PORT", "SCAN_THREADS", "SLACK_SIGNING_SECRET", "STORE_URL", "TELEGRAM_BOT_TOKEN"].sort(),
     );
     expect(message).toContain("DEFAULT_LOCALE must be one of it, en");
     expect(message).toContain("SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Queue } from "bullmq";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log/logger.ts";
-import { createScanService, scanQueueRedisUrl } from "../../src/scan-queue/index.ts";
+import { createScanService, createScanWorker, scanQueueRedisUrl } from "../../src/scan-queue/index.ts";
 import { bullConnection } from "../../src/scan-queue/redis-connection.ts";
 import { printedPicture } from "../helpers/printed-picture.ts";
 import { fixtureDir, readManifest } from "../scanner/corpus.ts";
@@ -48,6 +48,33 @@ describe("the scan service the composition root makes", () => {
         await queue.close();
       } finally {
         await service.close();
+      }
+    },
+  );
+
+  it.skipIf(process.env.REDIS_URL === undefined)(
+    "with Redis and 0 scan threads, a replica only queues: the photo waits until a worker takes it and reads it",
+    async () => {
+      const redisUrl = process.env.REDIS_URL ?? "";
+      const queueName = `test-scans-${randomUUID().slice(0, 8)}`;
+      const replica = createScanService({ redisUrl, logger: silentLogger, workers: 0, queueName });
+      const queue = new Queue(queueName, { connection: bullConnection(redisUrl) });
+      let worker: ReturnType<typeof createScanWorker> | undefined;
+      try {
+        const answer = replica.scanner.scan(photo, {});
+        await expect.poll(() => queue.getWaitingCount()).toBe(1);
+        // Nobody takes from the queue: the replica keeps no BullMQ worker on it.
+        expect(await queue.getWorkersCount()).toBe(0);
+
+        worker = createScanWorker({ redisUrl, logger: silentLogger, concurrency: 1, queueName });
+        const result = await answer;
+        expect(result.notices.map((n) => n.qrText)).toEqual(entry?.expected);
+        expect(await queue.getCompletedCount()).toBe(1);
+      } finally {
+        await worker?.close();
+        await replica.close();
+        await queue.obliterate({ force: true });
+        await queue.close();
       }
     },
   );
