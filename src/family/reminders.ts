@@ -64,6 +64,12 @@ export interface Reminders {
   /** "Non ricordarmelo", or the notice was paid: cancels the notice's reminders not yet sent. */
   cancel(householdId: string, rptId: string, now: number): Promise<number>;
   forNotice(householdId: string, rptId: string): Promise<readonly Reminder[]>;
+  /**
+   * Upgrades reminders stored before the due index (listed by day bucket, absent from the index): each one not
+   * yet done goes into the index, then its day's bucket is deleted. Run at start-up; a store without buckets
+   * costs one key listing. Returns how many reminders it indexed.
+   */
+  adoptDayBuckets(): Promise<number>;
 }
 
 export function reminderId(target: Pick<ReminderTarget, "householdId" | "rptId" | "dueDate">, kind: ReminderKind) {
@@ -218,6 +224,21 @@ export function createReminders(store: FamilyStore, clock: Clock, options: Remin
         if (reminder !== undefined) found.push(reminder);
       }
       return found;
+    },
+
+    async adoptDayBuckets() {
+      let indexed = 0;
+      for (const day of await store.reminderDays.ids()) {
+        const bucket = await store.reminderDays.get(day);
+        for (const id of bucket?.ids ?? []) {
+          // Indexed by its own time if it is still to send (reindex leaves a reminder already in the index alone,
+          // and one fired or cancelled out); a crash before the bucket goes repeats this harmlessly.
+          const reminder = await store.reminders.reindex(id);
+          if (reminder !== undefined && (reminder.state === "scheduled" || reminder.state === "firing")) indexed++;
+        }
+        await store.reminderDays.delete(day);
+      }
+      return indexed;
     },
   };
   return api;
