@@ -78,7 +78,9 @@ export function reminderId(target: Pick<ReminderTarget, "householdId" | "rptId" 
 
 export function createReminders(store: FamilyStore, clock: Clock, options: RemindersOptions): Reminders {
   const catchUpDays = options.catchUpDays ?? 8;
-  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  // Sending a reminder only queues it in the outbox (store writes, no network), so a batch is sent in seconds: a
+  // minute covers it, and a replica that dies mid-batch delays its reminders on the others by at most that.
+  const leaseMs = options.leaseMs ?? 60_000;
 
   /** Ends a reminder (fired, cancelled, missed) if it is still in `from`; true when this call ended it. */
   const end = async (

@@ -121,6 +121,32 @@ describe.each(testBackends())("the reconciler's due index, over %s", (name) => {
     expect(reads).toHaveLength(ids.length);
   });
 
+  it("a replica stuck on slow reads holds only the entries it is reading: another reads the rest at once", async () => {
+    backend = createTestBackend(name);
+    clock.set(Date.parse("2026-12-01T10:00:00Z"));
+    const writer = createEngineStore(backend.open());
+    const ids = Array.from({ length: 10 }, (_, i) => `p${i}`);
+    for (const id of ids) await writer.schedule.put(`payment:${id}`, entry(id, clock.now() - 1_000));
+    const stuck: string[] = [];
+    // Replica A's reads hang (a PSP that does not answer): it must not sit on entries it has not started.
+    const a = replica(createEngineStore(backend.open()), (id) => {
+      stuck.push(id);
+      return new Promise<RefreshOutcome>(() => {});
+    });
+    void a.runDue();
+    const deadline = Date.now() + 5_000;
+    while (stuck.length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    const reads: string[] = [];
+    const b = replica(createEngineStore(backend.open()), async (id) => {
+      reads.push(id);
+      return "open";
+    });
+    await b.runDue();
+    a.stop();
+    expect(stuck).toHaveLength(4);
+    expect([...stuck, ...reads].sort()).toEqual([...ids].sort());
+  });
+
   it("takes over an entry whose replica died while re-reading it, once its lease has run out", async () => {
     backend = createTestBackend(name);
     clock.set(Date.parse("2026-12-01T10:00:00Z"));
