@@ -8,6 +8,7 @@ import { createEngineStore } from "../../src/store/engine-store.ts";
 import type { AtomicKv } from "../../src/store/kv.ts";
 import { createReconciler, RECONCILE_LEASE_MS, type Reconciler } from "../../src/webhooks/reconciler.ts";
 import { createTestBackend, type TestBackend, testBackends } from "../helpers/backends.ts";
+import { freezeAfterWrite } from "../helpers/freezing-kv.ts";
 
 const DAY = 24 * 60 * 60_000;
 
@@ -98,6 +99,17 @@ describe.each(testBackends())("the reconciler's due index, over %s", (name) => {
     expect(reads.sort()).toEqual(["p4242", "p7"]);
     expect(counted.total()).toBeLessThan(20);
   }, 120_000);
+
+  it("the crash tests' freezing connection indexes through the backend's due sets, not the one-record fallback", async () => {
+    backend = createTestBackend(name);
+    const kv = backend.open();
+    const store = createEngineStore(freezeAfterWrite(kv, () => false).kv);
+    await store.schedule.put("payment:p1", entry("p1", clock.now()));
+    expect((await store.schedule.claimDue(clock.now(), 10, RECONCILE_LEASE_MS)).map((d) => d.id)).toEqual([
+      "payment:p1",
+    ]);
+    expect(await kv.keys("due-set:")).toEqual([]);
+  });
 
   it("hands each due entry to exactly one of two replicas sharing the store", async () => {
     backend = createTestBackend(name);
