@@ -166,7 +166,7 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
     expect(card()).toEqual(waiting);
     expect((await payments())[0]?.phase).toBe("open");
 
-    expect(await press(anna, /^Approva e paga/)).toEqual({ toast: "Approvato: pago…" });
+    expect(await press(anna, /^Approva e paga/)).toEqual({ toast: "Approvato: pago…", echoesCard: true });
     const message = await see(/Pagato .* a Comune di Borgo Sereno/);
     expect(message).toMatch(/IUR \S+/);
     expect(message).toMatch(/\nChiesto da Marco, approvato da Anna\.$/);
@@ -207,7 +207,7 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
     await start();
     await family(marco);
     await post(marco, paid.qrText);
-    expect(await press(anna, /^Rifiuta$/)).toEqual({ toast: "Rifiutato." });
+    expect(await press(anna, /^Rifiuta$/)).toEqual({ toast: "Rifiutato.", echoesCard: true });
     await see(/Anna ha rifiutato il pagamento a Comune di Borgo Sereno\./);
     await h.settle();
     expect(card().lines).toEqual(["Annullato", "Paga dal conto di Anna", "Chiesto da Marco", "Rifiutato da Anna"]);
@@ -227,7 +227,7 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
       expect.stringMatching(/^Entro il limite del mese: restano \d+,\d\d\u00a0€$/),
       "Chiesto da Marco",
     ]);
-    expect(await press(marco, /^Paga /)).toEqual({ toast: "In corso…" });
+    expect(await press(marco, /^Paga /)).toEqual({ toast: "In corso…", echoesCard: true });
     expect(await see(/Pagato .* a Comune di Borgo Sereno/)).toMatch(/\nChiesto e pagato da Marco\.$/);
     await h.settle();
     const total = (await payments())[0]?.shown?.totalCents ?? 0;
