@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { InboundEvent } from "../../src/engine/events.ts";
 import type { PaymentRecord } from "../../src/engine/records.ts";
+import type { View } from "../../src/engine/views.ts";
 import { freezeAfterWrite } from "../helpers/freezing-kv.ts";
 import { type Harness, memoryFile, people } from "../helpers/harness.ts";
 import { testNotice } from "../helpers/notices.ts";
@@ -131,13 +132,16 @@ describe("a kill right after a state change is recorded", () => {
       body: { code: "100", description: "Missing arguments" },
     });
     await a.press(/^Paga /);
-    // Refused: nothing moved, the card is back with its Paga button.
+    // Refused: nothing moved, the card is back with its Paga button (after showing the press: the card as it was
+    // before the press, its edit not yet delivered, is not "back").
+    const withPaga = (view: View) => view.type === "card" && view.buttons.flat().some((b) => /^Paga /.test(b.label));
     await a.port.waitFor(
-      () =>
-        a.port
-          .lastCard(a.chatId)
-          ?.view.buttons.flat()
-          .some((b) => /^Paga /.test(b.label)) === true,
+      () => {
+        const card = a.port.lastCard(a.chatId);
+        const versions = card === undefined ? [] : (a.port.messages.get(card.messageId)?.versions ?? []);
+        const pressed = versions.findIndex((v) => v.type === "card" && !withPaga(v));
+        return pressed >= 0 && versions.slice(pressed).some(withPaga) && withPaga(versions.at(-1) as View);
+      },
       10_000,
       "the card back with Paga",
     );
