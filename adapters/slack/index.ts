@@ -193,8 +193,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       messageId,
     });
     // Slack has no toast: the pressing person alone reads it, as an ephemeral message.
+    // A toast that only repeats the card (which changes at the same moment) would be a second message saying it.
     const toast = eventAck?.toast;
-    if (toast === undefined || toast === "") return;
+    if (toast === undefined || toast === "" || eventAck?.echoesCard === true) return;
     await app.client.chat.postEphemeral({ channel, user: body.user.id, text: toast }).catch(async (error: unknown) => {
       logger.debug("slack toast as ephemeral refused; answering on the response_url", { error });
       await respond({ response_type: "ephemeral", replace_original: false, text: toast }).catch(() => undefined);

@@ -1,7 +1,7 @@
 import type { EngineRuntime } from "../engine/engine.ts";
 import type { Logger } from "../log/logger.ts";
 
-/** Reminders fire at 09:00 Italian time: a look once a minute is on time, and cheap (a few day buckets). */
+/** Reminders fire at 09:00 Italian time: a look once a minute is on time, and cheap (only what the due index says is due). */
 const EVERY_MS = 60_000;
 
 /**

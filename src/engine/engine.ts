@@ -306,6 +306,11 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
     recover: (paymentId) => recoverPayment(ctx, paymentId),
     remind: () => fireReminders(ctx),
     async start() {
+      // Reminders stored before the due index are read once from their day buckets and indexed, or none would fire.
+      if (ctx.family !== undefined) {
+        const adopted = await ctx.family.reminders.adoptDayBuckets();
+        if (adopted > 0) logger.info("reminders from before the due index indexed", { count: adopted });
+      }
       await outbox.resume();
       // Deliveries a dead replica queued in its memory: any live one sends them within seconds.
       adopting = setInterval(() => {

@@ -76,4 +76,10 @@ export interface EventAck {
   readonly toast?: string;
   /** Show the toast as an alert the person must dismiss. */
   readonly alert?: boolean;
+  /**
+   * The toast only repeats what the card shows from this press on (its status, who approved or declined): a
+   * surface that must answer every press shows it anyway (Telegram, briefly); one where it would be a separate
+   * message (a Slack ephemeral) leaves it out. Never set on a refusal or an alert.
+   */
+  readonly echoesCard?: boolean;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { Logger } from "../log/logger.ts";
 import type { Clock } from "./clock.ts";
@@ -89,6 +90,11 @@ const defaultSleep = (ms: number, signal: AbortSignal) => sleepFor(ms, undefined
  * time, paced by its port and by the platform's Retry-After. A delivery id is stored once, so a status
  * announced twice (two webhooks, two replicas) is sent once. Edits into a slot are idempotent.
  */
+/** A view's fingerprint, kept with its slot: equal for views that render alike, as JSON is built the same way. */
+function viewHash(view: View): string {
+  return createHash("sha256").update(JSON.stringify(view)).digest("base64url");
+}
+
 export function createOutbox(deps: OutboxDeps): Outbox {
   const { store, logger } = deps;
   const sleep = deps.sleep ?? defaultSleep;
@@ -130,15 +136,18 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   const finish = async (id: string, entry: Delivery, messageId: string | null) => {
     if (messageId !== null && entry.slot !== null) {
       const version = entry.version ?? undefined;
+      // What the message now shows: this view (the platform took it).
+      const shown = viewHash(entry.view);
       await upsert(
         store.slots,
         entry.slot,
-        { messageId, ...(version === undefined ? {} : { version }) },
+        { messageId, ...(version === undefined ? {} : { version }), viewHash: shown },
         (current) => ({
           messageId,
           ...(version === undefined && current.version === undefined
             ? {}
             : { version: Math.max(version ?? 0, current.version ?? 0) }),
+          viewHash: shown,
         }),
       );
     }
@@ -181,6 +190,22 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       await store.pendingDeliveries.delete(id);
       await release();
       return "next";
+    }
+    if (entry.slot !== null && !entry.fresh && slot?.viewHash !== undefined) {
+      if (slot.viewHash === viewHash(entry.view)) {
+        // The message shows this very view already (two changes the card renders alike, e.g. "In corso…" before
+        // and after DropPay takes the disposition): an edit would change nothing and spend the platform's rate.
+        await finish(id, entry, slot.messageId);
+        await release();
+        return "next";
+      }
+      // A different view goes out: until the platform has taken it, what the message shows is not known for sure
+      // (a process dying mid-edit must not leave a hash that would skip a later edit back to the old view).
+      await store.slots.update(entry.slot, (current) => {
+        if (current.viewHash === undefined) return undefined;
+        const { viewHash: _unknown, ...rest } = current;
+        return rest;
+      });
     }
     const replace = entry.fresh ? undefined : slot?.messageId;
     // Resolved now, not when queued: the card's first message may have been sent (or replaced) since.

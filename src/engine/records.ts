@@ -232,6 +232,11 @@ export interface SlotRecord {
   readonly messageId: string;
   /** The newest version of the view shown there (a card's cardVersion): an older edit arriving late is dropped. */
   readonly version?: number;
+  /**
+   * A hash of the view the message shows, known for sure: written once the platform took the view, cleared
+   * before a different one is sent (so a process dying mid-edit leaves none). An edit to this same view is skipped.
+   */
+  readonly viewHash?: string;
 }
 
 /** When the reconciler next reads a non-final form (or a pending Connection). */

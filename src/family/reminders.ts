@@ -64,6 +64,12 @@ export interface Reminders {
   /** "Non ricordarmelo", or the notice was paid: cancels the notice's reminders not yet sent. */
   cancel(householdId: string, rptId: string, now: number): Promise<number>;
   forNotice(householdId: string, rptId: string): Promise<readonly Reminder[]>;
+  /**
+   * Upgrades reminders stored before the due index (listed by day bucket, absent from the index): each one not
+   * yet done goes into the index, then its day's bucket is deleted. Run at start-up; a store without buckets
+   * costs one key listing. Returns how many reminders it indexed.
+   */
+  adoptDayBuckets(): Promise<number>;
 }
 
 export function reminderId(target: Pick<ReminderTarget, "householdId" | "rptId" | "dueDate">, kind: ReminderKind) {
@@ -72,7 +78,9 @@ export function reminderId(target: Pick<ReminderTarget, "householdId" | "rptId" 
 
 export function createReminders(store: FamilyStore, clock: Clock, options: RemindersOptions): Reminders {
   const catchUpDays = options.catchUpDays ?? 8;
-  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  // Sending a reminder only queues it in the outbox (store writes, no network), so a batch is sent in seconds: a
+  // minute covers it, and a replica that dies mid-batch delays its reminders on the others by at most that.
+  const leaseMs = options.leaseMs ?? 60_000;
 
   /** Ends a reminder (fired, cancelled, missed) if it is still in `from`; true when this call ended it. */
   const end = async (
@@ -218,6 +226,21 @@ export function createReminders(store: FamilyStore, clock: Clock, options: Remin
         if (reminder !== undefined) found.push(reminder);
       }
       return found;
+    },
+
+    async adoptDayBuckets() {
+      let indexed = 0;
+      for (const day of await store.reminderDays.ids()) {
+        const bucket = await store.reminderDays.get(day);
+        for (const id of bucket?.ids ?? []) {
+          // Indexed by its own time if it is still to send (reindex leaves a reminder already in the index alone,
+          // and one fired or cancelled out); a crash before the bucket goes repeats this harmlessly.
+          const reminder = await store.reminders.reindex(id);
+          if (reminder !== undefined && (reminder.state === "scheduled" || reminder.state === "firing")) indexed++;
+        }
+        await store.reminderDays.delete(day);
+      }
+      return indexed;
     },
   };
   return api;

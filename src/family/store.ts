@@ -82,6 +82,11 @@ export interface FamilyStore {
   readonly reminders: DueCollection<Reminder>;
   /** By `household|rptId`. */
   readonly noticeReminders: Collection<NoticeReminders>;
+  /**
+   * The layout before the due index: by Rome day (YYYY-MM-DD), the ids of reminders firing that day not yet done.
+   * Nothing writes it any more; start-up indexes what it lists once and deletes it (`adoptDayBuckets`).
+   */
+  readonly reminderDays: Collection<{ readonly ids: readonly string[] }>;
 }
 
 export const familyAreas = {
@@ -92,6 +97,7 @@ export const familyAreas = {
   noticeClaims: { area: "family-notice" },
   reminders: { area: "family-reminder", ttlMs: 120 * DAY_MS },
   noticeReminders: { area: "family-notice-reminders", ttlMs: 120 * DAY_MS },
+  reminderDays: { area: "family-reminder-day", ttlMs: 120 * DAY_MS },
 } as const satisfies Record<keyof FamilyStore, { area: string; ttlMs?: number }>;
 
 /** When a reminder is due: its time while it is scheduled or being sent; none once it is over. */
@@ -109,6 +115,7 @@ export function createFamilyStore(kv: AtomicKv): FamilyStore {
     noticeClaims: collection("noticeClaims"),
     reminders: createDueCollection<Reminder>(kv, familyAreas.reminders.area, reminderDue, familyAreas.reminders.ttlMs),
     noticeReminders: collection("noticeReminders"),
+    reminderDays: collection("reminderDays"),
   };
 }
 

@@ -17,13 +17,17 @@ export const STUCK_AFTER_MS = 7 * 24 * HOUR;
 
 /** How many items a pass works on at once (a slow PSP answer must not hold up every other form). */
 const PASS_CONCURRENCY = 4;
-/** How many due entries a pass takes (the rest are still due at the next tick, a second later). */
+/** How many due entries a pass takes at most (the rest are still due at the next tick, a second later). */
 export const PASS_BATCH = 64;
 /**
- * How long an entry taken by a pass is this replica's alone: longer than a batch's PSP reads take; a replica that
- * dies meanwhile leaves its entries to another once it has run out.
+ * How long an entry taken by a pass is this replica's alone. Each worker takes one entry just before re-reading
+ * it, so the lease covers one re-read: a form read whose every attempt is cut by the DropPay client's timeout
+ * (10 s). A replica killed mid-pass delays the entries it held by at most this on the others (2 minutes before,
+ * when a pass took its whole batch up front). A read still running past it (retried after timeouts) may be made
+ * again by another replica: harmless, a re-read applies the form's status by compare-and-set and announces it
+ * through the outbox's fixed delivery ids.
  */
-export const RECONCILE_LEASE_MS = 2 * MINUTE;
+export const RECONCILE_LEASE_MS = 30 * SECOND;
 
 export interface Reconciler {
   /**
@@ -125,11 +129,26 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
 
   const run = async () => {
     await recoverInflight();
-    // Only what is due, taken for this replica alone (leased): never a read of every entry on the list.
-    const due = await deps.store.schedule.claimDue(deps.clock.now(), PASS_BATCH, RECONCILE_LEASE_MS);
-    await eachLimited(due, PASS_CONCURRENCY, async ({ value }) => {
-      if (!stopped) await runEntry(value, true);
-    });
+    // Only what is due, taken for this replica alone (leased): never a read of every entry on the list. Each
+    // worker takes its next entry when it is free, so an entry's lease starts when its re-read does (an entry
+    // taken up front behind slow reads would see its lease run out before it was read).
+    let taken = 0;
+    const next = async () => {
+      if (stopped || taken >= PASS_BATCH) return undefined;
+      taken++;
+      const [due] = await deps.store.schedule.claimDue(deps.clock.now(), 1, RECONCILE_LEASE_MS);
+      return due;
+    };
+    const worker = async (first: Awaited<ReturnType<typeof next>>) => {
+      for (let due = first; due !== undefined; due = await next()) await runEntry(due.value, true);
+    };
+    // One claim when nothing is due (every replica's pass, every second); the other workers start once there is.
+    const first = await next();
+    if (first === undefined) return;
+    await Promise.all([
+      worker(first),
+      ...Array.from({ length: PASS_CONCURRENCY - 1 }, async () => worker(await next())),
+    ]);
   };
 
   // One pass at a time: a slow PSP must not pile passes up.

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { SandboxHandle } from "../../src/droppay/sandbox/index.ts";
 import type { InboundEvent } from "../../src/engine/events.ts";
 import type { PaymentRecord } from "../../src/engine/records.ts";
+import type { View } from "../../src/engine/views.ts";
 import { freezeAfterWrite } from "../helpers/freezing-kv.ts";
 import { type Harness, memoryFile, people } from "../helpers/harness.ts";
 import { testNotice } from "../helpers/notices.ts";
@@ -24,21 +26,24 @@ describe("a kill right after a state change is recorded", () => {
    * The frozen bot's forms send their webhooks to its own address (a harness gets a new port on each start,
    * unlike a deployment's PUBLIC_URL): the restarted one learns of PAID from its scheduled re-reads.
    */
-  const paidAfterReads = async (h: Harness, clock: { advance(ms: number): void }) => {
-    // First the recovery (once the frozen bot's flow lease has run out: seconds) sends the disposition.
-    const executed = async () => {
-      for (const id of await h.app.store.payments.ids()) {
-        const phase = (await h.app.store.payments.get(id))?.phase;
-        if (phase === "executing" || phase === "closed") return true;
-      }
-      return false;
+  const paidAfterReads = async (
+    h: Harness,
+    w: { readonly clock: { advance(ms: number): void }; readonly sandbox: SandboxHandle },
+  ) => {
+    // First the recovery (once the frozen bot's flow lease has run out: seconds of real time) sends the
+    // disposition. Waited for at DropPay, not in the store (where the frozen bot may have written "executing"
+    // already): a clock moved on meanwhile would push the re-reads along their backoff (30 s, 2 min, 10 min,
+    // 1 h), and the read that finds PAID would come an hour of business time later, 120 more steps below.
+    const sent = () => {
+      const form = w.sandbox.admin.forms().at(-1);
+      return form !== undefined && !["DRAFT", "READY", "BOOKED"].includes(form.status);
     };
-    for (let waited = 0; !(await executed()) && waited < 12_000; waited += 50) {
+    for (let waited = 0; !sent() && waited < 12_000; waited += 50) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const started = Date.now();
     while (!h.texts().some((t) => t.startsWith("✅ Pagato")) && Date.now() - started < 15_000) {
-      clock.advance(30_000);
+      w.clock.advance(30_000);
       await h.app.reconciler.runDue();
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -85,7 +90,7 @@ describe("a kill right after a state change is recorded", () => {
     const b = await start({ ...w, port: a.port });
     await b.see(/Avviso pagoPA/);
     await b.press(/^Paga /);
-    await paidAfterReads(b, w.clock);
+    await paidAfterReads(b, w);
     expect(w.sandbox.admin.forms()).toHaveLength(1);
   }, 40_000);
 
@@ -106,7 +111,7 @@ describe("a kill right after a state change is recorded", () => {
     await b.app.reconciler.runDue();
     expect(w.sandbox.admin.calls().byForm[formId]?.disposition ?? 0).toBe(0);
     w.clock.advance(11_000);
-    await paidAfterReads(b, w.clock);
+    await paidAfterReads(b, w);
     // Not settle(): the sandbox keeps trying the frozen bot's webhooks.
     await b.app.engine.drain();
     expect(w.sandbox.admin.calls().byForm[formId]?.disposition).toBe(1);
@@ -131,13 +136,16 @@ describe("a kill right after a state change is recorded", () => {
       body: { code: "100", description: "Missing arguments" },
     });
     await a.press(/^Paga /);
-    // Refused: nothing moved, the card is back with its Paga button.
+    // Refused: nothing moved, the card is back with its Paga button (after showing the press: the card as it was
+    // before the press, its edit not yet delivered, is not "back").
+    const withPaga = (view: View) => view.type === "card" && view.buttons.flat().some((b) => /^Paga /.test(b.label));
     await a.port.waitFor(
-      () =>
-        a.port
-          .lastCard(a.chatId)
-          ?.view.buttons.flat()
-          .some((b) => /^Paga /.test(b.label)) === true,
+      () => {
+        const card = a.port.lastCard(a.chatId);
+        const versions = card === undefined ? [] : (a.port.messages.get(card.messageId)?.versions ?? []);
+        const pressed = versions.findIndex((v) => v.type === "card" && !withPaga(v));
+        return pressed >= 0 && versions.slice(pressed).some(withPaga) && withPaga(versions.at(-1) as View);
+      },
       10_000,
       "the card back with Paga",
     );
@@ -149,7 +157,7 @@ describe("a kill right after a state change is recorded", () => {
 
     const b = await start({ ...w, port: a.port });
     w.clock.advance(11_000);
-    await paidAfterReads(b, w.clock);
+    await paidAfterReads(b, w);
     await b.app.engine.drain();
     // One refused disposition, one that paid: never a third.
     expect(dispositions()).toBe(2);

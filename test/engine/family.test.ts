@@ -4,7 +4,9 @@ import { type SandboxHandle, startSandbox } from "../../src/droppay/sandbox/inde
 import type { ChatRef, CommandName, EventAck, Sender } from "../../src/engine/events.ts";
 import type { PaymentRecord } from "../../src/engine/records.ts";
 import { romeInstant } from "../../src/family/rome-time.ts";
+import { createFamilyStore } from "../../src/family/store.ts";
 import { addDays, formatDay, formatMoney, italianDay } from "../../src/i18n/format.ts";
+import { dueSetsOver } from "../../src/store/record-due-sets.ts";
 import { createTestBackend, type TestBackend, testBackends } from "../helpers/backends.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
 import { noticeNumber, ordinaryPayee, testNotice } from "../helpers/notices.ts";
@@ -164,7 +166,7 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
     expect(card()).toEqual(waiting);
     expect((await payments())[0]?.phase).toBe("open");
 
-    expect(await press(anna, /^Approva e paga/)).toEqual({ toast: "Approvato: pago…" });
+    expect(await press(anna, /^Approva e paga/)).toEqual({ toast: "Approvato: pago…", echoesCard: true });
     const message = await see(/Pagato .* a Comune di Borgo Sereno/);
     expect(message).toMatch(/IUR \S+/);
     expect(message).toMatch(/\nChiesto da Marco, approvato da Anna\.$/);
@@ -205,7 +207,7 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
     await start();
     await family(marco);
     await post(marco, paid.qrText);
-    expect(await press(anna, /^Rifiuta$/)).toEqual({ toast: "Rifiutato." });
+    expect(await press(anna, /^Rifiuta$/)).toEqual({ toast: "Rifiutato.", echoesCard: true });
     await see(/Anna ha rifiutato il pagamento a Comune di Borgo Sereno\./);
     await h.settle();
     expect(card().lines).toEqual(["Annullato", "Paga dal conto di Anna", "Chiesto da Marco", "Rifiutato da Anna"]);
@@ -225,7 +227,7 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
       expect.stringMatching(/^Entro il limite del mese: restano \d+,\d\d\u00a0€$/),
       "Chiesto da Marco",
     ]);
-    expect(await press(marco, /^Paga /)).toEqual({ toast: "In corso…" });
+    expect(await press(marco, /^Paga /)).toEqual({ toast: "In corso…", echoesCard: true });
     expect(await see(/Pagato .* a Comune di Borgo Sereno/)).toMatch(/\nChiesto e pagato da Marco\.$/);
     await h.settle();
     const total = (await payments())[0]?.shown?.totalCents ?? 0;
@@ -421,6 +423,54 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
     const [payment] = await payments();
     h.app.engine.onFormChanged(payment?.id ?? "");
     await see(/Chiesto da Marco, approvato da Anna\./);
+  });
+
+  it("reminders stored before the due index (day buckets) fire once at their time after an upgrade", async () => {
+    await start();
+    await family(marco);
+    await post(marco, paid.qrText);
+    await press(marco, /^Ricordamelo$/);
+    await see(/^Entro quando va pagato\?/);
+    const due = addDays(italianDay(clock.now()), 9);
+    await say(marco, formatDay(due, "it"));
+    await see(/^Ok: ti ricordo questo avviso/);
+    await h.settle();
+    await h.app.stop();
+    harnesses.splice(harnesses.indexOf(h), 1);
+
+    // The store as the previous version left it: the reminders listed in day buckets, none in the due index.
+    const kv = backend.open();
+    const sets = kv.dueSets ?? dueSetsOver(kv);
+    const stored = createFamilyStore(kv);
+    const byDay = new Map<string, string[]>();
+    for (const id of await stored.reminders.ids()) {
+      const reminder = await stored.reminders.get(id);
+      if (reminder === undefined) continue;
+      await sets.remove("due:family-reminder", id);
+      byDay.set(reminder.bucket, [...(byDay.get(reminder.bucket) ?? []), id]);
+    }
+    expect(byDay.size).toBe(3);
+    for (const [day, ids] of byDay) await kv.set(`family-reminder-day:${day}`, JSON.stringify({ ids }));
+
+    const upgraded = await bot(h.port);
+    h = upgraded;
+    // The old layout is gone once it is read.
+    expect(await stored.reminderDays.ids()).toEqual([]);
+    const reminders = () => texts().filter((t) => t.startsWith("Promemoria:"));
+    clock.set(romeInstant(addDays(due, -7), 9) - 60_000);
+    expect(await h.app.engine.remind()).toBe(0);
+    clock.set(romeInstant(addDays(due, -7), 9) + 60_000);
+    expect(await h.app.engine.remind()).toBe(1);
+    expect(await h.app.engine.remind()).toBe(0);
+    // Started again: nothing left to adopt, and the sent reminder is not sent twice.
+    await h.app.stop();
+    harnesses.splice(harnesses.indexOf(h), 1);
+    h = await bot(upgraded.port);
+    expect(await h.app.engine.remind()).toBe(0);
+    await h.settle();
+    expect(reminders().map((t) => t.split("\n")[0])).toEqual([expect.stringContaining("scade tra 7 giorni")]);
+    clock.set(romeInstant(addDays(due, -1), 9) + 60_000);
+    expect(await h.app.engine.remind()).toBe(1);
   });
 
   it("Non ricordarmelo stops the reminders", async () => {

@@ -135,6 +135,56 @@ describe("the outbox", () => {
     ]);
   });
 
+  it("skips an edit to the very view the slot's message shows; a different one still goes", async () => {
+    const { outbox } = setup();
+    const port = new RecordingChatPort();
+    outbox.registerPort(port);
+    await outbox.send({ chat, view: text("Da confermare"), slot: "card:p1", version: 1 });
+    await outbox.send({ chat, view: text("In corso…"), slot: "card:p1", version: 2 });
+    await outbox.send({ chat, view: text("In corso…"), slot: "card:p1", version: 3 });
+    await outbox.send({ chat, view: text("Pagato"), slot: "card:p1", version: 4 });
+    await outbox.idle();
+    expect(port.deliveries.map((d) => (d.view.type === "text" ? d.view.text : ""))).toEqual([
+      "Da confermare",
+      "In corso…",
+      "Pagato",
+    ]);
+    expect(port.texts("c1")).toEqual(["Pagato"]);
+  });
+
+  it("a process that died mid-edit leaves no record of what the card shows: the next edit back is made", async () => {
+    const kv = createMemoryKv();
+    // Each wait ends with the dead process's leases run out.
+    const expire = async () => {
+      const leases = createEngineStore(kv).leases;
+      for (const id of await leases.ids()) await leases.delete(id);
+    };
+    const first = setup({ kv, sleep: expire });
+    const screen = new RecordingChatPort();
+    let dying = false;
+    // The platform takes the edit, then the process dies before it hears back.
+    first.outbox.registerPort({
+      platform: "playground",
+      deliver: async (to, view, options) => {
+        const shown = await screen.deliver(to, view, options);
+        return dying ? new Promise<never>(() => {}) : shown;
+      },
+    });
+    await first.outbox.send({ chat, view: text("Da confermare"), slot: "card:p1", version: 1 });
+    await first.outbox.idle();
+    dying = true;
+    await first.outbox.send({ chat, view: text("In corso…"), slot: "card:p1", version: 2 });
+    for (let i = 0; i < 200 && screen.texts("c1")[0] !== "In corso…"; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(screen.texts("c1")).toEqual(["In corso…"]);
+    first.outbox.stop();
+    // Another process puts the card back as it was (the disposition was refused): the edit must go out.
+    const second = setup({ kv, sleep: expire });
+    second.outbox.registerPort(screen);
+    await second.outbox.send({ chat, view: text("Da confermare"), slot: "card:p1", version: 3 });
+    await second.outbox.idle();
+    expect(screen.texts("c1")).toEqual(["Da confermare"]);
+  });
+
   it("retries a failing delivery with growing waits, then gives up after its attempts", async () => {
     const waits: number[] = [];
     const kv = createMemoryKv();

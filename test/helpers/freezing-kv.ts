@@ -18,6 +18,7 @@ export function freezeAfterWrite(
     if (result !== false && when(key, value)) frozen = true;
     return frozen ? never<T>() : result;
   };
+  const sets = kv.dueSets;
   return {
     frozen: () => frozen,
     kv: {
@@ -29,6 +30,18 @@ export function freezeAfterWrite(
       compareAndDelete: (key, token) => gate(() => kv.compareAndDelete(key, token)),
       delete: (key) => gate(() => kv.delete(key)),
       keys: (prefix) => gate(() => kv.keys(prefix)),
+      // The backend's own due index, frozen with the rest: without it the store would fall back to keeping the
+      // index in one record (dueSetsOver), and a crash test would exercise that instead of what runs.
+      ...(sets === undefined
+        ? {}
+        : {
+            dueSets: {
+              add: (set, member, dueAt, onlyIfAbsent) => gate(() => sets.add(set, member, dueAt, onlyIfAbsent)),
+              remove: (set, member) => gate(() => sets.remove(set, member)),
+              due: (set, now, limit) => gate(() => sets.due(set, now, limit)),
+              claim: (set, now, leaseUntil, limit) => gate(() => sets.claim(set, now, leaseUntil, limit)),
+            },
+          }),
       close: () => Promise.resolve(),
     },
   };

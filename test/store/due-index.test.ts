@@ -8,6 +8,7 @@ import { createEngineStore } from "../../src/store/engine-store.ts";
 import type { AtomicKv } from "../../src/store/kv.ts";
 import { createReconciler, RECONCILE_LEASE_MS, type Reconciler } from "../../src/webhooks/reconciler.ts";
 import { createTestBackend, type TestBackend, testBackends } from "../helpers/backends.ts";
+import { freezeAfterWrite } from "../helpers/freezing-kv.ts";
 
 const DAY = 24 * 60 * 60_000;
 
@@ -99,6 +100,17 @@ describe.each(testBackends())("the reconciler's due index, over %s", (name) => {
     expect(counted.total()).toBeLessThan(20);
   }, 120_000);
 
+  it("the crash tests' freezing connection indexes through the backend's due sets, not the one-record fallback", async () => {
+    backend = createTestBackend(name);
+    const kv = backend.open();
+    const store = createEngineStore(freezeAfterWrite(kv, () => false).kv);
+    await store.schedule.put("payment:p1", entry("p1", clock.now()));
+    expect((await store.schedule.claimDue(clock.now(), 10, RECONCILE_LEASE_MS)).map((d) => d.id)).toEqual([
+      "payment:p1",
+    ]);
+    expect(await kv.keys("due-set:")).toEqual([]);
+  });
+
   it("hands each due entry to exactly one of two replicas sharing the store", async () => {
     backend = createTestBackend(name);
     clock.set(Date.parse("2026-12-01T10:00:00Z"));
@@ -119,6 +131,32 @@ describe.each(testBackends())("the reconciler's due index, over %s", (name) => {
     // Each was put back 30 s ahead (the first backoff): nothing is due again now, on either replica.
     await Promise.all([a.runDue(), b.runDue()]);
     expect(reads).toHaveLength(ids.length);
+  });
+
+  it("a replica stuck on slow reads holds only the entries it is reading: another reads the rest at once", async () => {
+    backend = createTestBackend(name);
+    clock.set(Date.parse("2026-12-01T10:00:00Z"));
+    const writer = createEngineStore(backend.open());
+    const ids = Array.from({ length: 10 }, (_, i) => `p${i}`);
+    for (const id of ids) await writer.schedule.put(`payment:${id}`, entry(id, clock.now() - 1_000));
+    const stuck: string[] = [];
+    // Replica A's reads hang (a PSP that does not answer): it must not sit on entries it has not started.
+    const a = replica(createEngineStore(backend.open()), (id) => {
+      stuck.push(id);
+      return new Promise<RefreshOutcome>(() => {});
+    });
+    void a.runDue();
+    const deadline = Date.now() + 5_000;
+    while (stuck.length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    const reads: string[] = [];
+    const b = replica(createEngineStore(backend.open()), async (id) => {
+      reads.push(id);
+      return "open";
+    });
+    await b.runDue();
+    a.stop();
+    expect(stuck).toHaveLength(4);
+    expect([...stuck, ...reads].sort()).toEqual([...ids].sort());
   });
 
   it("takes over an entry whose replica died while re-reading it, once its lease has run out", async () => {

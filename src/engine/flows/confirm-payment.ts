@@ -144,7 +144,8 @@ export async function pressPay(
     );
   }
   ctx.background("confirm", () => carryOn(ctx, paymentId, () => continueConfirm(ctx, paymentId)));
-  return { toast: approving ? familyMessagesFor(locale).toast.approved : m.toast.inProgress };
+  // The card, queued with the claim, now reads "In corso…" (and "Approvato da …" when approving).
+  return { toast: approving ? familyMessagesFor(locale).toast.approved : m.toast.inProgress, echoesCard: true };
 }
 
 /**

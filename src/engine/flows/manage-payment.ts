@@ -73,7 +73,8 @@ export async function pressRefuse(
   if (!claim.applied) return { toast: messagesFor(locale).toast.alreadyInProgress };
   const claimed = claim.value;
   ctx.background("refuse", () => carryOn(ctx, paymentId, () => cancelForm(ctx, claimed)));
-  return { toast: familyMessagesFor(locale).toast.refused };
+  // The card, queued with the claim, now reads "Rifiutato da …".
+  return { toast: familyMessagesFor(locale).toast.refused, echoesCard: true };
 }
 
 /** DELETEs the form of a payment claimed for cancelling; also how recovery finishes an interrupted Annulla. */

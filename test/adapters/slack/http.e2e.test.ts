@@ -86,9 +86,16 @@ describe("pagobot on Slack end to end (HTTP mode)", { timeout: 90_000 }, () => {
     expect(presses.map((p) => p.status)).toEqual([200, 200]);
     await expectPaid(dm, card);
     const notes = privateNotes(e2e.peer, giulia, mark);
-    expect(notes).toContain("In corso…");
+    // The card itself turns "In corso…": no private note repeats it; the second press is told privately.
+    expect(notes).not.toContain("In corso…");
     expect(notes).toContain("Il pagamento è già in corso.");
     expect(await dispositions(e2e.sandboxUrl)).toBe(before + 1);
+    // The card is edited to "In corso…" once: the changes it renders alike (the claim, then DropPay taking the
+    // disposition) make no second identical chat.update.
+    const cardEdits = e2e.peer.state.calls.filter(
+      (c) => c.method === "chat.update" && c.params.channel === dm.id && c.params.ts === card.ts,
+    );
+    expect(cardEdits.filter((c) => JSON.stringify(c.params).includes("In corso…"))).toHaveLength(1);
     // One announcement, after the card's edit (paced, so up to seconds later under load); nothing shown twice.
     const paidPosts = () =>
       shownSince(e2e.peer, dm, mark).filter((s) => s.kind === "message" && s.text.includes("Pagato"));

@@ -10,6 +10,7 @@ import { RecordingEngine } from "./recording-engine.ts";
 function severable(kv: AtomicKv): { kv: AtomicKv; sever(): void } {
   let severed = false;
   const guard = <T>(call: () => Promise<T>) => (severed ? Promise.reject(new Error("store unreachable")) : call());
+  const sets = kv.dueSets;
   return {
     sever: () => {
       severed = true;
@@ -22,6 +23,17 @@ function severable(kv: AtomicKv): { kv: AtomicKv; sever(): void } {
       compareAndDelete: (key, token) => guard(() => kv.compareAndDelete(key, token)),
       delete: (key) => guard(() => kv.delete(key)),
       keys: (prefix) => guard(() => kv.keys(prefix)),
+      // The backend's own due index, cut off with the rest (not the one-record fallback a bare wrapper gets).
+      ...(sets === undefined
+        ? {}
+        : {
+            dueSets: {
+              add: (set, member, dueAt, onlyIfAbsent) => guard(() => sets.add(set, member, dueAt, onlyIfAbsent)),
+              remove: (set, member) => guard(() => sets.remove(set, member)),
+              due: (set, now, limit) => guard(() => sets.due(set, now, limit)),
+              claim: (set, now, leaseUntil, limit) => guard(() => sets.claim(set, now, leaseUntil, limit)),
+            },
+          }),
       close: () => kv.close(),
     },
   };
