@@ -1,10 +1,8 @@
-import type { AtomicKv, DueSets } from "../../src/store/kv.ts";
+import type { AtomicKv } from "../../src/store/kv.ts";
+import { type KvCall, wrapKv } from "../../test/helpers/wrap-kv.ts";
 
 /** Store operations by kind: what one webhook costs the store, counted at the port every repository goes through. */
-export type OpCounts = Record<
-  "get" | "set" | "setIfAbsent" | "compareAndSet" | "compareAndDelete" | "delete" | "keys" | "due",
-  number
->;
+export type OpCounts = Record<KvCall["op"], number>;
 
 export const noOps = (): OpCounts => ({
   get: 0,
@@ -40,30 +38,6 @@ export function countingKv(kv: AtomicKv): {
       counts = noOps();
       areas = new Map();
     },
-    kv: {
-      get: (key) => count("get", key, () => kv.get(key)),
-      set: (key, value, ttlMs) => count("set", key, () => kv.set(key, value, ttlMs)),
-      setIfAbsent: (key, value, ttlMs) => count("setIfAbsent", key, () => kv.setIfAbsent(key, value, ttlMs)),
-      compareAndSet: (key, token, value, ttlMs) =>
-        count("compareAndSet", key, () => kv.compareAndSet(key, token, value, ttlMs)),
-      compareAndDelete: (key, token) => count("compareAndDelete", key, () => kv.compareAndDelete(key, token)),
-      delete: (key) => count("delete", key, () => kv.delete(key)),
-      keys: (prefix) => count("keys", prefix, () => kv.keys(prefix)),
-      // The due-time index is the store's own (a sorted set, an indexed table): passed through, each call counted.
-      ...(kv.dueSets === undefined ? {} : { dueSets: countingDueSets(kv.dueSets, count) }),
-      close: () => kv.close(),
-    },
-  };
-}
-
-function countingDueSets(
-  sets: DueSets,
-  count: <T>(op: keyof OpCounts, key: string, call: () => Promise<T>) => Promise<T>,
-): DueSets {
-  return {
-    add: (set, member, dueAt, onlyIfAbsent) => count("due", set, () => sets.add(set, member, dueAt, onlyIfAbsent)),
-    remove: (set, member) => count("due", set, () => sets.remove(set, member)),
-    due: (set, now, limit) => count("due", set, () => sets.due(set, now, limit)),
-    claim: (set, now, leaseUntil, limit) => count("due", set, () => sets.claim(set, now, leaseUntil, limit)),
+    kv: wrapKv(kv, (call, what) => count(what.op, what.key, call)),
   };
 }

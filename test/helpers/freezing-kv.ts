@@ -1,4 +1,5 @@
 import type { AtomicKv } from "../../src/store/kv.ts";
+import { type KvCall, wrapKv } from "./wrap-kv.ts";
 
 /**
  * A store connection that freezes (every call from then on never returns) right after a write that `when`
@@ -18,31 +19,10 @@ export function freezeAfterWrite(
     if (result !== false && when(key, value)) frozen = true;
     return frozen ? never<T>() : result;
   };
-  const sets = kv.dueSets;
-  return {
-    frozen: () => frozen,
-    kv: {
-      get: (key) => gate(() => kv.get(key)),
-      set: (key, value, ttlMs) => written(key, value, () => kv.set(key, value, ttlMs)),
-      setIfAbsent: (key, value, ttlMs) => written(key, value, () => kv.setIfAbsent(key, value, ttlMs)),
-      compareAndSet: (key, token, value, ttlMs) =>
-        written(key, value, () => kv.compareAndSet(key, token, value, ttlMs)),
-      compareAndDelete: (key, token) => gate(() => kv.compareAndDelete(key, token)),
-      delete: (key) => gate(() => kv.delete(key)),
-      keys: (prefix) => gate(() => kv.keys(prefix)),
-      // The backend's own due index, frozen with the rest: without it the store would fall back to keeping the
-      // index in one record (dueSetsOver), and a crash test would exercise that instead of what runs.
-      ...(sets === undefined
-        ? {}
-        : {
-            dueSets: {
-              add: (set, member, dueAt, onlyIfAbsent) => gate(() => sets.add(set, member, dueAt, onlyIfAbsent)),
-              remove: (set, member) => gate(() => sets.remove(set, member)),
-              due: (set, now, limit) => gate(() => sets.due(set, now, limit)),
-              claim: (set, now, leaseUntil, limit) => gate(() => sets.claim(set, now, leaseUntil, limit)),
-            },
-          }),
-      close: () => Promise.resolve(),
-    },
-  };
+  const writes = new Set<KvCall["op"]>(["set", "setIfAbsent", "compareAndSet"]);
+  const wrapped = wrapKv(kv, (call, what) =>
+    writes.has(what.op) ? written(what.key, what.value ?? "", call) : gate(call),
+  );
+  // A frozen process never closes its connection: the test closes the store it opened.
+  return { frozen: () => frozen, kv: { ...wrapped, close: () => Promise.resolve() } };
 }

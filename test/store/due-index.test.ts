@@ -9,6 +9,7 @@ import type { AtomicKv } from "../../src/store/kv.ts";
 import { createReconciler, RECONCILE_LEASE_MS, type Reconciler } from "../../src/webhooks/reconciler.ts";
 import { createTestBackend, type TestBackend, testBackends } from "../helpers/backends.ts";
 import { freezeAfterWrite } from "../helpers/freezing-kv.ts";
+import { wrapKv } from "../helpers/wrap-kv.ts";
 
 const DAY = 24 * 60 * 60_000;
 
@@ -19,32 +20,12 @@ function countingKv(kv: AtomicKv): { kv: AtomicKv; total: () => number; reset: (
     calls++;
     return call();
   };
-  const sets = kv.dueSets;
   return {
     total: () => calls,
     reset: () => {
       calls = 0;
     },
-    kv: {
-      get: (key) => count(() => kv.get(key)),
-      set: (key, value, ttlMs) => count(() => kv.set(key, value, ttlMs)),
-      setIfAbsent: (key, value, ttlMs) => count(() => kv.setIfAbsent(key, value, ttlMs)),
-      compareAndSet: (key, token, value, ttlMs) => count(() => kv.compareAndSet(key, token, value, ttlMs)),
-      compareAndDelete: (key, token) => count(() => kv.compareAndDelete(key, token)),
-      delete: (key) => count(() => kv.delete(key)),
-      keys: (prefix) => count(() => kv.keys(prefix)),
-      ...(sets === undefined
-        ? {}
-        : {
-            dueSets: {
-              add: (set, member, dueAt, onlyIfAbsent) => count(() => sets.add(set, member, dueAt, onlyIfAbsent)),
-              remove: (set, member) => count(() => sets.remove(set, member)),
-              due: (set, now, limit) => count(() => sets.due(set, now, limit)),
-              claim: (set, now, leaseUntil, limit) => count(() => sets.claim(set, now, leaseUntil, limit)),
-            },
-          }),
-      close: () => kv.close(),
-    },
+    kv: wrapKv(kv, count),
   };
 }
 

@@ -3,6 +3,7 @@ import { createTelegramAdapter, type TelegramAdapter } from "../../../adapters/t
 import { silentLogger } from "../../../src/log/logger.ts";
 import type { AtomicKv } from "../../../src/store/kv.ts";
 import { createTestBackend, type TestBackend } from "../../helpers/backends.ts";
+import { wrapKv } from "../../helpers/wrap-kv.ts";
 import { startTelegramPeer, type TelegramPeer } from "../../peers/telegram/peer.ts";
 import { RecordingEngine } from "./recording-engine.ts";
 
@@ -10,32 +11,12 @@ import { RecordingEngine } from "./recording-engine.ts";
 function severable(kv: AtomicKv): { kv: AtomicKv; sever(): void } {
   let severed = false;
   const guard = <T>(call: () => Promise<T>) => (severed ? Promise.reject(new Error("store unreachable")) : call());
-  const sets = kv.dueSets;
   return {
     sever: () => {
       severed = true;
     },
-    kv: {
-      get: (key) => guard(() => kv.get(key)),
-      set: (key, value, ttlMs) => guard(() => kv.set(key, value, ttlMs)),
-      setIfAbsent: (key, value, ttlMs) => guard(() => kv.setIfAbsent(key, value, ttlMs)),
-      compareAndSet: (key, token, value, ttlMs) => guard(() => kv.compareAndSet(key, token, value, ttlMs)),
-      compareAndDelete: (key, token) => guard(() => kv.compareAndDelete(key, token)),
-      delete: (key) => guard(() => kv.delete(key)),
-      keys: (prefix) => guard(() => kv.keys(prefix)),
-      // The backend's own due index, cut off with the rest (not the one-record fallback a bare wrapper gets).
-      ...(sets === undefined
-        ? {}
-        : {
-            dueSets: {
-              add: (set, member, dueAt, onlyIfAbsent) => guard(() => sets.add(set, member, dueAt, onlyIfAbsent)),
-              remove: (set, member) => guard(() => sets.remove(set, member)),
-              due: (set, now, limit) => guard(() => sets.due(set, now, limit)),
-              claim: (set, now, leaseUntil, limit) => guard(() => sets.claim(set, now, leaseUntil, limit)),
-            },
-          }),
-      close: () => kv.close(),
-    },
+    // The backend's own due index is cut off with the rest (not the one-record fallback a bare wrapper gets).
+    kv: wrapKv(kv, guard),
   };
 }
 

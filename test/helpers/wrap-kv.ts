@@ -1,0 +1,41 @@
+import type { AtomicKv } from "../../src/store/kv.ts";
+
+/** What a wrapped store call is: its operation, the key (or due set) it touches, and the value it writes. */
+export interface KvCall {
+  readonly op: "get" | "set" | "setIfAbsent" | "compareAndSet" | "compareAndDelete" | "delete" | "keys" | "due";
+  readonly key: string;
+  readonly value?: string;
+}
+
+/**
+ * A store connection whose every call goes through `around` (counting, freezing, cutting off), the backend's own
+ * due index included: a wrapper that left `dueSets` out would make the store fall back to keeping the index in one
+ * record, and a test would exercise that instead of what runs. `close` is passed through.
+ */
+export function wrapKv(kv: AtomicKv, around: <T>(call: () => Promise<T>, what: KvCall) => Promise<T>): AtomicKv {
+  const sets = kv.dueSets;
+  return {
+    get: (key) => around(() => kv.get(key), { op: "get", key }),
+    set: (key, value, ttlMs) => around(() => kv.set(key, value, ttlMs), { op: "set", key, value }),
+    setIfAbsent: (key, value, ttlMs) =>
+      around(() => kv.setIfAbsent(key, value, ttlMs), { op: "setIfAbsent", key, value }),
+    compareAndSet: (key, token, value, ttlMs) =>
+      around(() => kv.compareAndSet(key, token, value, ttlMs), { op: "compareAndSet", key, value }),
+    compareAndDelete: (key, token) => around(() => kv.compareAndDelete(key, token), { op: "compareAndDelete", key }),
+    delete: (key) => around(() => kv.delete(key), { op: "delete", key }),
+    keys: (prefix) => around(() => kv.keys(prefix), { op: "keys", key: prefix }),
+    ...(sets === undefined
+      ? {}
+      : {
+          dueSets: {
+            add: (set, member, dueAt, onlyIfAbsent) =>
+              around(() => sets.add(set, member, dueAt, onlyIfAbsent), { op: "due", key: set }),
+            remove: (set, member) => around(() => sets.remove(set, member), { op: "due", key: set }),
+            due: (set, now, limit) => around(() => sets.due(set, now, limit), { op: "due", key: set }),
+            claim: (set, now, leaseUntil, limit) =>
+              around(() => sets.claim(set, now, leaseUntil, limit), { op: "due", key: set }),
+          },
+        }),
+    close: () => kv.close(),
+  };
+}
