@@ -84,17 +84,17 @@ export const chatOutLease = (key: string) => `chat-out:${key}`;
 
 const defaultSleep = (ms: number, signal: AbortSignal) => sleepFor(ms, undefined, { signal }).catch(() => {});
 
+/** A view's fingerprint, kept with its slot: equal for views that render alike, as JSON is built the same way. */
+function viewHash(view: View): string {
+  return createHash("sha256").update(JSON.stringify(view)).digest("base64url");
+}
+
 /**
  * The outbox: every outgoing view is stored before it is sent and removed from the pending list only once the
  * platform accepted it, so a crash or a 429 loses nothing; each chat is served in order, one delivery at a
  * time, paced by its port and by the platform's Retry-After. A delivery id is stored once, so a status
  * announced twice (two webhooks, two replicas) is sent once. Edits into a slot are idempotent.
  */
-/** A view's fingerprint, kept with its slot: equal for views that render alike, as JSON is built the same way. */
-function viewHash(view: View): string {
-  return createHash("sha256").update(JSON.stringify(view)).digest("base64url");
-}
-
 export function createOutbox(deps: OutboxDeps): Outbox {
   const { store, logger } = deps;
   const sleep = deps.sleep ?? defaultSleep;

@@ -87,10 +87,14 @@ function toneOf(p: PaymentRecord): CardTone {
   return "muted";
 }
 
+/** What a payment costs in all: the form's total (fee included), else the QR's amount; null while neither says. */
+export const totalOf = (p: PaymentRecord): Cents | null =>
+  p.form === null ? p.notice.amountCents : figuresOf(p.form).totalCents;
+
 /** One payment as a list shows it. */
 export function listItem(p: PaymentRecord, locale: Locale): PaymentListItem {
   const m = messagesFor(locale);
-  const cents = p.form === null ? p.notice.amountCents : figuresOf(p.form).totalCents;
+  const cents = totalOf(p);
   const amount = cents === null ? "—" : formatMoney(cents, locale);
   const payee = p.form?.payeeName ?? p.notice.fiscalCode;
   const dueDate = p.form?.dueDate ?? p.family?.dueDate?.date ?? null;
@@ -134,10 +138,14 @@ async function recordsOf(ctx: EngineContext, ids: readonly string[]): Promise<Pa
   return found;
 }
 
+/** A chat's payments it remembers (ChatRecord.recent), newest first: /storico's list, and /lista's when open. */
+export async function chatPayments(ctx: EngineContext, chatId: string): Promise<PaymentRecord[]> {
+  return recordsOf(ctx, (await ctx.store.chats.get(chatId))?.recent ?? []);
+}
+
 /** A chat's payments still open (every phase but closed), newest first: what /lista shows in a household. */
 async function openInChat(ctx: EngineContext, chatId: string): Promise<PaymentRecord[]> {
-  const ids = (await ctx.store.chats.get(chatId))?.recent ?? [];
-  return (await recordsOf(ctx, ids)).filter((p) => p.phase !== "closed");
+  return (await chatPayments(ctx, chatId)).filter((p) => p.phase !== "closed");
 }
 
 /**

@@ -6,27 +6,13 @@ import type { Cents, Locale } from "../../notice/money.ts";
 import { type EngineContext, makeButton, paymentLocale, say } from "../context.ts";
 import type { ChatRef, EventAck } from "../events.ts";
 import { chatKey } from "../ids.ts";
-import { figuresOf } from "../payment-status.ts";
-import { chatOverview, statusWord } from "../read-api.ts";
+import { chatOverview, chatPayments, statusWord, totalOf } from "../read-api.ts";
 import { receiptView } from "../receipt-view.ts";
-import type { PaymentRecord } from "../records.ts";
 import type { Button } from "../views.ts";
 import { showCard } from "./show-card.ts";
 
 /** How many open cards /lista shows again under its list (their buttons are the list's buttons). */
 const CARDS_SHOWN = 5;
-
-async function chatPayments(ctx: EngineContext, chat: ChatRef): Promise<PaymentRecord[]> {
-  const ids = (await ctx.store.chats.get(chatKey(chat)))?.recent ?? [];
-  const found: PaymentRecord[] = [];
-  for (const id of ids) {
-    const p = await ctx.store.payments.get(id);
-    if (p !== undefined) found.push(p);
-  }
-  return found;
-}
-
-const totalOf = (p: PaymentRecord) => (p.form === null ? p.notice.amountCents : figuresOf(p.form).totalCents);
 
 /**
  * /lista in a household: every open notice of the group (whoever posted it) with its amount, due date and who
@@ -59,7 +45,7 @@ const RECEIPT_BUTTONS = 3;
  */
 export async function householdHistory(ctx: EngineContext, chat: ChatRef, locale: Locale): Promise<void> {
   const m = messagesFor(locale);
-  const payments = (await chatPayments(ctx, chat)).slice(0, 10);
+  const payments = (await chatPayments(ctx, chatKey(chat))).slice(0, 10);
   const items: HistoryItem[] = payments.map((p) => ({
     day: italianDay(p.createdAt),
     payee: p.form?.payeeName ?? p.notice.fiscalCode,
