@@ -28,12 +28,13 @@ export function serveDriver(options: {
   const send = (message: FromChild) => process.send?.(message);
   // BENCH_CPU_PROFILE=<file>: a CPU profile of the measured window only (open it in Chrome's DevTools).
   const profileFile = process.env.BENCH_CPU_PROFILE;
+  let profiles = 0;
   const session = profileFile ? new Session() : undefined;
+  session?.connect();
   process.on("message", async (message: ToChild) => {
     if (message.type === "mark") {
       options.reset?.();
       if (session !== undefined) {
-        session.connect();
         await session.post("Profiler.enable");
         await session.post("Profiler.start");
       }
@@ -43,7 +44,8 @@ export function serveDriver(options: {
       const used = process.cpuUsage(cpu);
       if (session !== undefined && profileFile !== undefined) {
         const { profile } = await session.post("Profiler.stop");
-        writeFileSync(profileFile, JSON.stringify(profile));
+        // One file per process and phase (the driver marks each phase): <file>.<pid>.<n>.cpuprofile
+        writeFileSync(`${profileFile}.${process.pid}.${++profiles}.cpuprofile`, JSON.stringify(profile));
       }
       const ops = options.counts?.();
       const byArea = options.byArea?.();

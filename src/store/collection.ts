@@ -1,53 +1,136 @@
 import type { Collection, UpdateResult } from "../engine/store-port.ts";
-import type { AtomicKv } from "./kv.ts";
+import type { AtomicKv, StoredValue } from "./kv.ts";
 
 /** How many times an update re-reads after losing a compare-and-set race before giving up. */
 const MAX_UPDATE_ATTEMPTS = 200;
+
+/** Records per collection whose last known version is kept (the ones this process is working on). */
+const RECENT_LIMIT = 256;
+
+/** How long a version this process read (not wrote) is tried before reading again. */
+const READ_KEPT_MS = 60_000;
+
+/** A version known here is not tried this close to its expiry (a record that expired must not be written back). */
+const EXPIRY_MARGIN_MS = 1_000;
 
 /** A conditional update kept losing races (only under pathological contention). */
 export class StoreConflictError extends Error {
   override readonly name = "StoreConflictError";
 }
 
+/** A record's version as this process last wrote or read it: its text and the token the store keeps it under. */
+interface Known {
+  readonly text: string;
+  readonly token: string;
+  /** Past this (epoch ms) the version is not tried any more. */
+  readonly until: number;
+}
+
 /**
  * A typed collection of JSON records under `area:`; values live `ttlMs` after their last write when set. Every
  * conditional operation is one of the backend's atomic primitives.
+ *
+ * An update or a conditional delete of a record this process has just written or read first tries that version:
+ * one compare-and-set (or compare-and-delete) instead of a read and a write. The store still decides: a version
+ * another replica replaced fails the compare, and the record is read again. A refusal (the change declines) is
+ * never decided on a remembered version, only on one read from the store; `get` always reads the store.
  */
 export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number): Collection<T> {
   const key = (id: string) => `${area}:${id}`;
   const decode = (text: string) => JSON.parse(text) as T;
+  const recent = new Map<string, Known>();
+
+  const remember = (id: string, token: string, text: string, written: boolean) => {
+    recent.delete(id);
+    const now = Date.now();
+    // A read record's age is unknown: short-lived records are remembered only as written here.
+    if (!written && ttlMs !== undefined && ttlMs < READ_KEPT_MS) return;
+    const lifetime = written ? (ttlMs ?? Number.POSITIVE_INFINITY) : Math.min(ttlMs ?? READ_KEPT_MS, READ_KEPT_MS);
+    recent.set(id, { text, token, until: now + lifetime - EXPIRY_MARGIN_MS });
+    if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value as string);
+  };
+  const knownOf = (id: string): StoredValue | undefined => {
+    const known = recent.get(id);
+    if (known === undefined) return undefined;
+    if (known.until <= Date.now()) {
+      recent.delete(id);
+      return undefined;
+    }
+    return { value: known.text, token: known.token };
+  };
+  const read = async (id: string): Promise<StoredValue | undefined> => {
+    const stored = await kv.get(key(id));
+    if (stored === undefined) recent.delete(id);
+    else remember(id, stored.token, stored.value, false);
+    return stored;
+  };
+
   return {
     async get(id) {
-      const stored = await kv.get(key(id));
+      const stored = await read(id);
       return stored === undefined ? undefined : decode(stored.value);
     },
     async put(id, value) {
-      await kv.set(key(id), JSON.stringify(value), ttlMs);
+      const text = JSON.stringify(value);
+      remember(id, await kv.set(key(id), text, ttlMs), text, true);
     },
-    create(id, value) {
-      return kv.setIfAbsent(key(id), JSON.stringify(value), ttlMs);
+    async create(id, value) {
+      const text = JSON.stringify(value);
+      const token = await kv.setIfAbsent(key(id), text, ttlMs);
+      if (token !== null) remember(id, token, text, true);
+      return token !== null;
     },
     async update(id, change): Promise<UpdateResult<T>> {
+      let stored = knownOf(id);
+      let remembered = stored !== undefined;
       for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
-        const stored = await kv.get(key(id));
-        if (stored === undefined) return { applied: false, value: undefined };
+        if (stored === undefined) {
+          stored = await read(id);
+          remembered = false;
+          if (stored === undefined) return { applied: false, value: undefined };
+        }
         const current = decode(stored.value);
         const next = change(current);
-        if (next === undefined) return { applied: false, value: current };
-        if (await kv.compareAndSet(key(id), stored.token, JSON.stringify(next), ttlMs)) {
+        if (next === undefined) {
+          if (!remembered) return { applied: false, value: current };
+          stored = undefined; // decided on the stored record, not on what this process remembers
+          continue;
+        }
+        const text = JSON.stringify(next);
+        const token = await kv.compareAndSet(key(id), stored.token, text, ttlMs);
+        if (token !== null) {
+          remember(id, token, text, true);
           return { applied: true, value: next };
         }
+        recent.delete(id);
+        stored = undefined;
       }
       throw new StoreConflictError(`${area}: update kept conflicting`);
     },
     async delete(id) {
+      recent.delete(id);
       await kv.delete(key(id));
     },
     async deleteIf(id, predicate) {
+      let stored = knownOf(id);
+      let remembered = stored !== undefined;
       for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
-        const stored = await kv.get(key(id));
-        if (stored === undefined || !predicate(decode(stored.value))) return false;
-        if (await kv.compareAndDelete(key(id), stored.token)) return true;
+        if (stored === undefined) {
+          stored = await read(id);
+          remembered = false;
+          if (stored === undefined) return false;
+        }
+        if (!predicate(decode(stored.value))) {
+          if (!remembered) return false;
+          stored = undefined;
+          continue;
+        }
+        if (await kv.compareAndDelete(key(id), stored.token)) {
+          recent.delete(id);
+          return true;
+        }
+        recent.delete(id);
+        stored = undefined;
       }
       throw new StoreConflictError(`${area}: delete kept conflicting`);
     },

@@ -13,12 +13,15 @@ export interface StoredValue {
 export interface AtomicKv {
   /** Reads a value; an expired one reads as absent. */
   get(key: string): Promise<StoredValue | undefined>;
-  /** Writes a value unconditionally; `ttlMs` makes it expire. */
-  set(key: string, value: string, ttlMs?: number): Promise<void>;
-  /** Writes only when the key is absent (or expired); true when this call wrote it. */
-  setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean>;
-  /** Replaces the value only if it is still the one `token` was read from; true when this call replaced it. */
-  compareAndSet(key: string, token: string, value: string, ttlMs?: number): Promise<boolean>;
+  /**
+   * Writes a value unconditionally; `ttlMs` makes it expire. Every write resolves to the token of what it wrote, so
+   * that the writer can change or delete it next without reading it back (one store round trip instead of two).
+   */
+  set(key: string, value: string, ttlMs?: number): Promise<string>;
+  /** Writes only when the key is absent (or expired): the new value's token, or null when it was there. */
+  setIfAbsent(key: string, value: string, ttlMs?: number): Promise<string | null>;
+  /** Replaces the value only if it is still the one `token` was read from: the new token, or null. */
+  compareAndSet(key: string, token: string, value: string, ttlMs?: number): Promise<string | null>;
   /** Deletes only if the value is still the one `token` was read from. */
   compareAndDelete(key: string, token: string): Promise<boolean>;
   delete(key: string): Promise<void>;

@@ -18,9 +18,9 @@ export function createStoreLease(kv: AtomicKv, key: string, options: { readonly 
     holder,
     async hold() {
       const stored = await kv.get(key);
-      if (stored === undefined) return kv.setIfAbsent(key, holder, options.ttlMs);
+      if (stored === undefined) return (await kv.setIfAbsent(key, holder, options.ttlMs)) !== null;
       if (stored.value !== holder) return false;
-      return kv.compareAndSet(key, stored.token, holder, options.ttlMs);
+      return (await kv.compareAndSet(key, stored.token, holder, options.ttlMs)) !== null;
     },
     async release() {
       const stored = await kv.get(key);

@@ -50,9 +50,9 @@ export function createCredentialVault(kv: AtomicKv, cipher: Cipher): CredentialV
     async put(personKey, kind, credential) {
       await write(key(personKey, kind), credential);
     },
-    create(personKey, kind, credential) {
+    async create(personKey, kind, credential) {
       const k = key(personKey, kind);
-      return kv.setIfAbsent(k, encode(k, credential));
+      return (await kv.setIfAbsent(k, encode(k, credential))) !== null;
     },
     async delete(personKey, kind) {
       await kv.delete(key(personKey, kind));

@@ -24,6 +24,12 @@ export function createMemoryKv(map: Map<string, string> = new Map()): AtomicKv {
     }
     return { value, token: raw };
   };
+  /** The envelope as keyv writes it (its token is the envelope itself). */
+  const write = (key: string, value: string, ttlMs: number | undefined): string => {
+    const raw = wrapValue(value, ttlMs, Date.now());
+    map.set(key, raw);
+    return raw;
+  };
   let dueSets = dueSetsByMap.get(map);
   if (dueSets === undefined) {
     dueSets = createMemoryDueSets();
@@ -35,17 +41,13 @@ export function createMemoryKv(map: Map<string, string> = new Map()): AtomicKv {
       return read(key);
     },
     async set(key, value, ttlMs) {
-      await keyv.set(key, value, ttlMs);
+      return write(key, value, ttlMs);
     },
     async setIfAbsent(key, value, ttlMs) {
-      if (read(key) !== undefined) return false;
-      map.set(key, wrapValue(value, ttlMs, Date.now()));
-      return true;
+      return read(key) === undefined ? write(key, value, ttlMs) : null;
     },
     async compareAndSet(key, token, value, ttlMs) {
-      if (map.get(key) !== token) return false;
-      map.set(key, wrapValue(value, ttlMs, Date.now()));
-      return true;
+      return map.get(key) === token ? write(key, value, ttlMs) : null;
     },
     async compareAndDelete(key, token) {
       if (map.get(key) !== token) return false;

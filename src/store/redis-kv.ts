@@ -70,18 +70,21 @@ export function createRedisKv(url: string): AtomicKv {
       const c = await client();
       if (ttlMs === undefined) await c.set(key, raw);
       else await c.set(key, raw, { expiration: { type: "PX", value: ttlMs } });
+      return versionOf(raw);
     },
     async setIfAbsent(key, value, ttlMs) {
       const options =
         ttlMs === undefined
           ? { condition: "NX" as const }
           : { condition: "NX" as const, expiration: { type: "PX" as const, value: ttlMs } };
-      const reply = await (await client()).set(key, wrapValue(value, ttlMs, Date.now()), options);
-      return reply === "OK";
+      const raw = wrapValue(value, ttlMs, Date.now());
+      const reply = await (await client()).set(key, raw, options);
+      return reply === "OK" ? versionOf(raw) : null;
     },
     async compareAndSet(key, token, value, ttlMs) {
       const ttl = ttlMs === undefined ? "" : String(ttlMs);
-      return (await run("compareAndSet", [key], [token, wrapValue(value, ttlMs, Date.now()), ttl])) === 1;
+      const raw = wrapValue(value, ttlMs, Date.now());
+      return (await run("compareAndSet", [key], [token, raw, ttl])) === 1 ? versionOf(raw) : null;
     },
     async compareAndDelete(key, token) {
       return (await run("compareAndDelete", [key], [token])) === 1;

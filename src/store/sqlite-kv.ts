@@ -84,15 +84,20 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
       const value = unwrapValue(raw, Date.now());
       return value === undefined ? undefined : { value, token: raw };
     },
+    // A value's token is its stored text (the envelope).
     async set(key, value, ttlMs) {
-      await run("set", key, wrapValue(value, ttlMs, Date.now()));
+      const raw = wrapValue(value, ttlMs, Date.now());
+      await run("set", key, raw);
+      return raw;
     },
     async setIfAbsent(key, value, ttlMs) {
       const now = Date.now();
-      return (await run("setIfAbsent", key, wrapValue(value, ttlMs, now), now)).length === 1;
+      const raw = wrapValue(value, ttlMs, now);
+      return (await run("setIfAbsent", key, raw, now)).length === 1 ? raw : null;
     },
     async compareAndSet(key, token, value, ttlMs) {
-      return (await run("compareAndSet", wrapValue(value, ttlMs, Date.now()), key, token)).length === 1;
+      const raw = wrapValue(value, ttlMs, Date.now());
+      return (await run("compareAndSet", raw, key, token)).length === 1 ? raw : null;
     },
     async compareAndDelete(key, token) {
       return (await run("compareAndDelete", key, token)).length === 1;

@@ -23,11 +23,11 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
 
   it("forgets a value once its ttl has passed, and lets it be claimed again", async () => {
     // Wide margins: a loaded 2-core machine can take tens of milliseconds between two calls.
-    expect(await kv.setIfAbsent("claim:x", "first", 400)).toBe(true);
-    expect(await kv.setIfAbsent("claim:x", "second", 400)).toBe(false);
+    expect(await kv.setIfAbsent("claim:x", "first", 400)).not.toBeNull();
+    expect(await kv.setIfAbsent("claim:x", "second", 400)).toBeNull();
     await sleep(800);
     expect(await kv.get("claim:x")).toBeUndefined();
-    expect(await kv.setIfAbsent("claim:x", "third", 1000)).toBe(true);
+    expect(await kv.setIfAbsent("claim:x", "third", 1000)).not.toBeNull();
     expect((await kv.get("claim:x"))?.value).toBe("third");
   });
 
@@ -57,13 +57,24 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
     await kv.set("doc", "v1");
     const first = await kv.get("doc");
     if (first === undefined) throw new Error("missing");
-    expect(await kv.compareAndSet("doc", first.token, "v2")).toBe(true);
-    expect(await kv.compareAndSet("doc", first.token, "v3")).toBe(false);
+    expect(await kv.compareAndSet("doc", first.token, "v2")).not.toBeNull();
+    expect(await kv.compareAndSet("doc", first.token, "v3")).toBeNull();
     expect(await kv.compareAndDelete("doc", first.token)).toBe(false);
     const second = await kv.get("doc");
     if (second === undefined) throw new Error("missing");
     expect(await kv.compareAndDelete("doc", second.token)).toBe(true);
     expect(await kv.get("doc")).toBeUndefined();
+  });
+
+  it("answers each write with the token a later compare-and-set or delete accepts, as a read would give", async () => {
+    const written = await kv.set("doc", "v1");
+    expect(written).toBe((await kv.get("doc"))?.token);
+    const claimed = await kv.setIfAbsent("claim:t", "me", 60_000);
+    expect(claimed).toBe((await kv.get("claim:t"))?.token);
+    const replaced = await kv.compareAndSet("doc", written, "v2");
+    expect(replaced).toBe((await kv.get("doc"))?.token);
+    expect(await kv.compareAndDelete("doc", replaced ?? "")).toBe(true);
+    expect(await kv.compareAndDelete("claim:t", claimed ?? "")).toBe(true);
   });
 
   it("lists keys by prefix only", async () => {
@@ -88,12 +99,12 @@ describe.each(testBackends().filter((name) => name !== "memory"))("AtomicKv on %
   it("keeps values across a reconnect (a restart over the same data)", async () => {
     const kv = backend.open();
     await kv.set("payment:p1", '{"state":"running"}');
-    expect(await kv.setIfAbsent("claim:p1", "first-process", 60_000)).toBe(true);
+    expect(await kv.setIfAbsent("claim:p1", "first-process", 60_000)).not.toBeNull();
     await kv.close();
     const reopened = backend.open();
     expect((await reopened.get("payment:p1"))?.value).toBe('{"state":"running"}');
     // A claim taken before the restart still holds after it.
-    expect(await reopened.setIfAbsent("claim:p1", "second-process", 60_000)).toBe(false);
+    expect(await reopened.setIfAbsent("claim:p1", "second-process", 60_000)).toBeNull();
     expect((await reopened.get("claim:p1"))?.value).toBe("first-process");
   });
 });

@@ -5,6 +5,7 @@ import { createEngineStore } from "../../src/store/engine-store.ts";
 import type { AtomicKv } from "../../src/store/kv.ts";
 import { createMemoryKv } from "../../src/store/memory-kv.ts";
 import { createTestBackend, type TestBackend, testBackends } from "../helpers/backends.ts";
+import { type KvCall, wrapKv } from "../helpers/wrap-kv.ts";
 
 interface Doc {
   readonly state: "open" | "confirming" | "executing";
@@ -37,6 +38,40 @@ describe.each(testBackends())("collections on %s", (name) => {
     expect(winners).toHaveLength(1);
     expect((await docsB.get("p1"))?.by).toBe(winners[0]?.value?.by);
     expect(results.filter((r) => !r.applied).every((r) => r.value?.state === "confirming")).toBe(true);
+  });
+
+  it("changes a record it just wrote with one compare-and-set, and reads again one another replica changed", async () => {
+    const calls: KvCall["op"][] = [];
+    const counted = wrapKv(backend.open(), (call, what) => {
+      calls.push(what.op);
+      return call();
+    });
+    const docsA = createCollection<Doc>(counted, "doc");
+    const docsB = createCollection<Doc>(backend.open(), "doc");
+    await docsA.put("p1", { state: "open", by: null });
+    calls.length = 0;
+    const claimed = await docsA.update("p1", (doc) => ({ ...doc, state: "confirming", by: "maria" }));
+    expect(claimed.applied).toBe(true);
+    expect(calls).toEqual(["compareAndSet"]);
+    await docsB.update("p1", (doc) => ({ ...doc, by: "luca" }));
+    calls.length = 0;
+    const moved = await docsA.update("p1", (doc) => ({ ...doc, state: "executing" }));
+    expect(moved.value).toEqual({ state: "executing", by: "luca" });
+    expect(calls).toEqual(["compareAndSet", "get", "compareAndSet"]);
+    expect(await docsB.get("p1")).toEqual({ state: "executing", by: "luca" });
+  });
+
+  it("never refuses a change on what it remembers: a record another replica moved on is read and judged", async () => {
+    const docsA = createCollection<Doc>(backend.open(), "doc");
+    const docsB = createCollection<Doc>(backend.open(), "doc");
+    await docsA.put("p1", { state: "open", by: null });
+    await docsB.update("p1", (doc) => ({ ...doc, state: "confirming" }));
+    const executed = await docsA.update("p1", (doc) =>
+      doc.state === "confirming" ? { ...doc, state: "executing" } : undefined,
+    );
+    expect(executed).toEqual({ applied: true, value: { state: "executing", by: null } });
+    expect(await docsA.deleteIf("p1", (doc) => doc.state === "executing")).toBe(true);
+    expect(await docsB.get("p1")).toBeUndefined();
   });
 
   it("creates a record once however many replicas try (dedup of a redelivered event)", async () => {
@@ -73,7 +108,7 @@ describe("a collection under endless contention", () => {
       ...inner,
       compareAndSet: async () => {
         attempts++;
-        return false;
+        return null;
       },
       compareAndDelete: async () => {
         attempts++;
