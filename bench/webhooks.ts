@@ -556,7 +556,7 @@ async function startReplicas(): Promise<{ replicas: Measured[]; updates: Telegra
         PORT: String(port),
         HOST: "127.0.0.1",
         PLAYGROUND: "off",
-        LOG_LEVEL: "warn",
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
         BENCH_SANDBOX_URL: sandbox.url,
         BENCH_NAMESPACE: namespace,
         BENCH_COUNT_OPS: "1",

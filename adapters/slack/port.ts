@@ -100,7 +100,10 @@ export function createSlackPort(client: webApi.WebClient, options: SlackPortOpti
 
   return {
     platform: "slack",
-    ...(options.minIntervalMs === undefined ? {} : { minIntervalMs: options.minIntervalMs }),
+    // About one message a second per channel, with short bursts (a card's edit and its announcement together).
+    ...(options.minIntervalMs === undefined
+      ? {}
+      : { pace: () => ({ intervalMs: options.minIntervalMs ?? 0, burst: 2 }) }),
     async deliver(to: ChatRef, view: View, deliverOptions?: DeliverOptions) {
       try {
         const thread = deliverOptions?.thread ?? deliverOptions?.replyTo;

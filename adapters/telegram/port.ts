@@ -8,7 +8,10 @@ import { type RenderedMessage, renderView } from "./render.ts";
 
 export interface TelegramPortOptions {
   readonly logger: Logger;
-  /** Pacing the engine's outbox applies per chat (Telegram: about one message a second per chat). */
+  /**
+   * Pacing the engine's outbox applies per chat: about one message a second per chat, three times that in a group
+   * (20 a minute), bursts of two (a card's edit and its announcement together).
+   */
   readonly minIntervalMs?: number;
   /** How often "typing…" is renewed while a scan runs (Telegram shows it for 5 s at most). */
   readonly typingRenewMs?: number;
@@ -97,7 +100,7 @@ export function createTelegramPort(telegram: Telegram, options: TelegramPortOpti
 
   return {
     platform: "telegram",
-    ...(options.minIntervalMs === undefined ? {} : { minIntervalMs: options.minIntervalMs }),
+    ...(options.minIntervalMs === undefined ? {} : { pace: telegramPace(options.minIntervalMs) }),
     async deliver(to: ChatRef, view: View, deliverOptions?: DeliverOptions) {
       try {
         const message = renderView(view);
@@ -140,4 +143,14 @@ export function createTelegramPort(telegram: Telegram, options: TelegramPortOpti
       for (const chatId of [...typing.keys()]) stopTyping(chatId);
     },
   };
+}
+
+/** Telegram's limits (platforms.md): about 1 message/s per chat, 20/min per group, short bursts allowed. */
+const BURST = 2;
+const GROUP_FACTOR = 3;
+
+function telegramPace(intervalMs: number): NonNullable<ChatPort["pace"]> {
+  const own = { intervalMs, burst: BURST };
+  const group = { intervalMs: intervalMs * GROUP_FACTOR, burst: BURST };
+  return (to) => (to.kind === "group" ? group : own);
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { Logger } from "../log/logger.ts";
+import { createChatPacing } from "./chat-pacing.ts";
 import type { Clock } from "./clock.ts";
 import type { ChatRef, Platform } from "./events.ts";
 import { chatKey, newId } from "./ids.ts";
@@ -70,15 +71,15 @@ export interface OutboxDeps {
 interface ChatQueue {
   readonly ids: string[];
   running: boolean;
-  lastSentAt: number;
 }
 
-/** How often a delivery leased by someone else is looked at again. */
+/** How often a chat served by another live process is looked at again. */
 const LEASE_RETRY_MS = 1_000;
 
 /**
- * The lease of a chat's outgoing queue: one process at a time sends a chat's deliveries, so that order and pacing
- * hold across replicas, and a chat whose lease is free has nobody sending to it (what `adoptOrphans` looks for).
+ * The lease of a chat's outgoing queue: one process at a time sends a chat's deliveries (so no delivery needs a
+ * lease of its own), order and pacing hold across replicas, and a chat whose lease is free has nobody sending to
+ * it (what `adoptOrphans` looks for).
  */
 export const chatOutLease = (key: string) => `chat-out:${key}`;
 
@@ -110,10 +111,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   /** When `adoptOrphans` first saw a pending delivery that was not known here (monotonic ms). */
   const firstSeen = new Map<string, number>();
 
+  const pacing = createChatPacing();
   const queueOf = (key: string) => {
     let queue = queues.get(key);
     if (queue === undefined) {
-      queue = { ids: [], running: false, lastSentAt: Number.NEGATIVE_INFINITY };
+      queue = { ids: [], running: false };
       queues.set(key, queue);
     }
     return queue;
@@ -155,40 +157,32 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     await store.pendingDeliveries.delete(id);
   };
 
-  /** Tries one delivery; "next" moves the queue on, "again" retries the same one. */
-  const attempt = async (id: string, queue: ChatQueue): Promise<"next" | "again"> => {
-    const lease = await deps.leases.take(`delivery:${id}`);
-    if (lease === undefined) {
-      // Another replica is sending it, or a process died holding the lease (it expires within seconds, as its
-      // holder no longer renews it): look again shortly.
-      const entry = await store.outbox.get(id);
-      if (entry === undefined || entry.state === "sent") return "next";
-      await sleep(LEASE_RETRY_MS, stopping.signal);
-      return "again";
-    }
-    const release = () => lease.release();
+  /**
+   * Tries one delivery, under the chat's lease (the only sender of this chat's deliveries); "next" moves the queue
+   * on, "again" retries the same one.
+   */
+  const attempt = async (key: string, id: string): Promise<"next" | "again"> => {
+    // Read afresh: another process may have sent it (it resumed the pending list, or served the chat before).
     const entry = await store.outbox.get(id);
     if (entry === undefined || entry.state === "sent") {
       await store.pendingDeliveries.delete(id);
-      await release();
       return "next";
     }
     const port = ports.get(entry.chat.platform);
     if (port === undefined) {
       // Kept pending: it goes out when the adapter registers (or after the next restart).
       parked.set(entry.chat.platform, [...(parked.get(entry.chat.platform) ?? []), id]);
-      await release();
       return "next";
     }
     // Pacing is about the platform's limits in real time, not business time: the monotonic clock.
-    const wait = queue.lastSentAt + (port.minIntervalMs ?? 0) - performance.now();
+    const pace = port.pace?.(entry.chat);
+    const wait = pace === undefined ? 0 : pacing.waitMs(key, pace, performance.now());
     if (wait > 0) await sleep(wait, stopping.signal);
     const slot = entry.slot === null ? undefined : await store.slots.get(entry.slot);
     if (!entry.fresh && entry.version !== null && slot?.version !== undefined && entry.version < slot.version) {
       // A newer version of this card is already on screen: this edit arrived late.
       await store.outbox.update(id, (e) => ({ ...e, state: "sent", messageId: slot.messageId }));
       await store.pendingDeliveries.delete(id);
-      await release();
       return "next";
     }
     if (entry.slot !== null && !entry.fresh && slot?.viewHash !== undefined) {
@@ -196,7 +190,6 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         // The message shows this very view already (two changes the card renders alike, e.g. "In corso…" before
         // and after DropPay takes the disposition): an edit would change nothing and spend the platform's rate.
         await finish(id, entry, slot.messageId);
-        await release();
         return "next";
       }
       // A different view goes out: until the platform has taken it, what the message shows is not known for sure
@@ -217,13 +210,12 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         ...(thread === undefined ? {} : { thread }),
         ...(entry.audience ? { audience: entry.audience } : {}),
       });
-      queue.lastSentAt = performance.now();
+      if (pace !== undefined) pacing.sent(key, pace, performance.now());
       await finish(id, entry, messageId);
       if (entry.about) logger.info("delivered", { deliveryId: id, ...entry.about });
-      await release();
       return "next";
     } catch (error) {
-      await release();
+      if (pace !== undefined) pacing.sent(key, pace, performance.now());
       if (error instanceof ChatRateLimitError) {
         await sleep(error.retryAfterMs, stopping.signal);
         return "again";
@@ -270,7 +262,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         const id = queue.ids[0] as string;
         let outcome: "next" | "again";
         try {
-          outcome = await attempt(id, queue);
+          outcome = await attempt(key, id);
         } catch (error) {
           // The store itself failed: keep the delivery pending (resume() finds it) and move on.
           logger.error("outbox could not process a delivery", { deliveryId: id, error });

@@ -147,10 +147,15 @@ const aboutOf = (p: PaymentRecord): DeliveryAbout =>
  * Queues what the record calls for and the outbox does not have yet: the card of the record's version (or, for
  * a payment closed before it had a form, its note in the card's slot) and each announcement not yet queued.
  * Idempotent: every delivery has a fixed id, so running it twice (two replicas, a retry after a crash) sends
- * each view once.
+ * each view once. `written`: the record as this process has just written it (no need to read it back; a change
+ * made since by someone else is projected by whoever made it).
  */
-export async function project(ctx: EngineContext, paymentId: string): Promise<PaymentRecord | undefined> {
-  const p = await ctx.store.payments.get(paymentId);
+export async function project(
+  ctx: EngineContext,
+  paymentId: string,
+  written?: PaymentRecord,
+): Promise<PaymentRecord | undefined> {
+  const p = written ?? (await ctx.store.payments.get(paymentId));
   if (p === undefined || projected(p)) return p;
   const q = queuedOf(p);
   const locale = await paymentLocale(ctx, p);
@@ -241,8 +246,9 @@ export async function catchUp(
   ctx: EngineContext,
   paymentId: string,
   nonce?: string,
+  written?: PaymentRecord,
 ): Promise<PaymentRecord | undefined> {
-  const p = await project(ctx, paymentId);
+  const p = await project(ctx, paymentId, written);
   if (p?.phase === "closed") await settle(ctx, p);
   if (p === undefined || (rests(p) && projected(p))) {
     await ctx.store.inflight.deleteIf(paymentId, (mark) => nonce === undefined || mark.nonce === nonce);
@@ -291,7 +297,7 @@ export function transition(
     });
     // Back to the card: nothing was paid, so a member's hold on their cap is given back.
     if (result.applied && heldBefore) await ctx.family?.caps.release(paymentId);
-    const after = await catchUp(ctx, paymentId, nonce);
+    const after = await catchUp(ctx, paymentId, nonce, result.applied ? result.value : undefined);
     return result.applied && after !== undefined ? { applied: true, value: after } : result;
   });
 }

@@ -34,15 +34,24 @@ export interface ChatPort {
   /** Shows "working on it" (Telegram typing) while a scan runs; optional. */
   showActivity?(to: ChatRef): Promise<void>;
   /**
-   * The least time between two deliveries to the same chat (Telegram: about 1 s per chat); the engine's outbox
-   * paces each chat by it. Unset means no pacing beyond ChatRateLimitError.
+   * How the engine's outbox paces deliveries to one chat (Telegram: about one a second per chat, 20 a minute per
+   * group, short bursts allowed). Unset means no pacing beyond ChatRateLimitError.
    */
-  readonly minIntervalMs?: number;
+  pace?(to: ChatRef): ChatPace;
   /**
    * A payment this person sent changed (its card was queued anew): surfaces that show lists of payments (Slack's
    * App Home) refresh them from `Engine.overview`. Optional and best effort: a failure is only logged.
    */
   paymentChanged?(person: { readonly platform: Platform; readonly userId: string }): Promise<void>;
+}
+
+/**
+ * A chat's pace as a token bucket: on average one delivery per `intervalMs`, and up to `burst` back to back after
+ * a quiet spell (a card's edit and its PAID message go out together, as the platforms allow short bursts).
+ */
+export interface ChatPace {
+  readonly intervalMs: number;
+  readonly burst: number;
 }
 
 /** The platform said "too many requests": try again after `retryAfterMs`. */

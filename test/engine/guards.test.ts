@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createManualClock } from "../../src/droppay/index.ts";
 import { startSandbox } from "../../src/droppay/sandbox/index.ts";
 import type { PaymentGateway } from "../../src/engine/gateway-port.ts";
+import { flowLease } from "../../src/engine/lease.ts";
 import type { PaymentRecord } from "../../src/engine/records.ts";
 import { createMemoryKv } from "../../src/store/memory-kv.ts";
 import { type Harness, type HarnessOptions, startHarness } from "../helpers/harness.ts";
@@ -99,6 +100,22 @@ describe("guards on the money path", () => {
     slow.open();
     await a.see(/✅ Pagato/);
     expect(dispositions(a, p.formId ?? "")).toBe(1);
+  });
+
+  it("a Paga pressed while the card's creation still holds the flow lease goes on as soon as it is let go", async () => {
+    // The reconciler (recovery) is off: only the press's own flow can carry the payment on.
+    const h = await start({ ...(await world()), reconcilerTickMs: 3_600_000 });
+    await h.send(paid.qrText);
+    await h.see(/Avviso pagoPA/);
+    const p = await onlyPayment(h);
+    // The flow that created the form has shown the card and not yet let its lease go (a fast person's press).
+    await h.app.store.leases.create(flowLease(p.id), { owner: "the flow that created the form" });
+    await h.press(/^Paga /);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(dispositions(h, p.formId ?? "")).toBe(0);
+    await h.app.store.leases.delete(flowLease(p.id));
+    await h.see(/✅ Pagato/);
+    expect(dispositions(h, p.formId ?? "")).toBe(1);
   });
 
   it("the second claim (confirming → executing): a paused process that wakes after a takeover sends nothing", async () => {

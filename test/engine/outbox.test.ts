@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createManualClock } from "../../src/droppay/index.ts";
 import type { ChatRef } from "../../src/engine/events.ts";
+import { chatKey } from "../../src/engine/ids.ts";
 import { createLeaseKeeper } from "../../src/engine/lease.ts";
-import { createOutbox } from "../../src/engine/outbox.ts";
+import { chatOutLease, createOutbox } from "../../src/engine/outbox.ts";
 import { silentLogger } from "../../src/log/logger.ts";
 import { createEngineStore } from "../../src/store/engine-store.ts";
 import { createMemoryKv } from "../../src/store/memory-kv.ts";
@@ -209,15 +210,15 @@ describe("the outbox", () => {
     expect(await store.pendingDeliveries.ids()).toEqual([]);
   });
 
-  it("sends a delivery whose lease a dead process still held, once that lease is gone", async () => {
+  it("sends into a chat whose lease a dead process still held, once that lease is gone", async () => {
     const kv = createMemoryKv();
     const leases = createEngineStore(kv).leases;
-    await leases.create("delivery:d1", { owner: "a process that died" });
+    await leases.create(chatOutLease(chatKey(chat)), { owner: "a process that died" });
     let waited = 0;
     // The wait ends with the dead process's lease expired.
     const expire = async () => {
       waited++;
-      await leases.delete("delivery:d1");
+      await leases.delete(chatOutLease(chatKey(chat)));
     };
     const { outbox } = setup({ kv, sleep: expire });
     const port = new RecordingChatPort();
@@ -240,5 +241,27 @@ describe("the outbox", () => {
     // No wait before the first message; before each of the others, (almost) the whole interval.
     expect(waits).toHaveLength(2);
     for (const wait of waits) expect(wait).toBeGreaterThan(39_000);
+  });
+
+  it("lets a burst through at once, then paces; the chat's pace outlives its emptied queue", async () => {
+    const waits: number[] = [];
+    const { outbox } = setup({ sleep: async (ms) => void waits.push(ms) });
+    const port = new RecordingChatPort("playground", 40_000, 2);
+    outbox.registerPort(port);
+    // A card's edit and its PAID message: both at once (a burst of two).
+    await outbox.send({ chat, view: text("card") });
+    await outbox.send({ chat, view: text("paid") });
+    await outbox.idle();
+    expect(waits).toEqual([]);
+    // The queue emptied and was dropped; the next delivery to the chat still waits its turn.
+    await outbox.send({ chat, view: text("next") });
+    await outbox.idle();
+    expect(port.texts("c1")).toEqual(["card", "paid", "next"]);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(39_000);
+    // Another chat has its own pace.
+    await outbox.send({ chat: { ...chat, chatId: "c2" }, view: text("other") });
+    await outbox.idle();
+    expect(waits).toHaveLength(1);
   });
 });

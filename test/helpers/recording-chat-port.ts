@@ -50,10 +50,15 @@ export class RecordingChatPort implements ChatPort {
   private nextId = 1;
   private readonly listeners = new Set<() => void>();
 
+  readonly pace?: ChatPort["pace"];
+
   constructor(
     readonly platform: Platform = "playground",
-    readonly minIntervalMs?: number,
-  ) {}
+    minIntervalMs?: number,
+    burst = 1,
+  ) {
+    if (minIntervalMs !== undefined) this.pace = () => ({ intervalMs: minIntervalMs, burst });
+  }
 
   async deliver(to: ChatRef, view: View, options: DeliverOptions = {}): Promise<{ messageId: string }> {
     this.calls++;

@@ -143,18 +143,34 @@ export async function pressPay(
       (await refusePress(ctx, claim.value, from, cardVersion, { approving })) ?? { toast: m.toast.alreadyInProgress }
     );
   }
-  ctx.background("confirm", () => carryOn(ctx, paymentId, () => continueConfirm(ctx, paymentId)));
+  const claimed = claim.value;
+  ctx.background("confirm", () => carryOn(ctx, claimed, () => continueConfirm(ctx, paymentId)));
   // The card, queued with the claim, now reads "In corso…" (and "Approvato da …" when approving).
   return { toast: approving ? familyMessagesFor(locale).toast.approved : m.toast.inProgress, echoesCard: true };
 }
 
+/** How long a claimed flow waits for its payment's flow lease before leaving the payment to recovery. */
+const FLOW_LEASE_TRIES = 60;
+const FLOW_LEASE_RETRY_MS = 100;
+
 /**
  * Runs the rest of a claimed flow under the payment's flow lease (renewed while it runs), so that recovery
- * takes it over only if this process dies. When the lease is taken already, a recovery got to the claimed
- * payment first and carries it on itself.
+ * takes it over only if this process dies. The lease may be held a moment longer by the flow before (the form's
+ * creation, whose card the person pressed as soon as it arrived) or by a recovery: the claim waits for it (a dead
+ * holder's lapses within seconds), and then goes on only if the payment is still as its claim left it (a recovery
+ * that held the lease has carried the flow on itself). Past the wait, recovery takes the payment over.
  */
-export async function carryOn(ctx: EngineContext, paymentId: string, work: () => Promise<void>): Promise<void> {
-  await ctx.leases.under(flowLease(paymentId), work);
+export async function carryOn(ctx: EngineContext, claimed: PaymentRecord, work: () => Promise<void>): Promise<void> {
+  const asClaimed = async () => {
+    const now = await ctx.store.payments.get(claimed.id);
+    return now?.phase === claimed.phase && now.cardVersion === claimed.cardVersion ? work() : undefined;
+  };
+  for (let attempt = 0; attempt < FLOW_LEASE_TRIES; attempt++) {
+    const ran = await ctx.leases.under(flowLease(claimed.id), attempt === 0 ? work : asClaimed);
+    if (ran !== undefined) return;
+    await ctx.sleep(FLOW_LEASE_RETRY_MS);
+  }
+  ctx.logger.info("a claimed flow left to recovery: its lease stayed taken", { paymentId: claimed.id });
 }
 
 /** Back to the card with its buttons, with a message saying why (nothing was executed). */

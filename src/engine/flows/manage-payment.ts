@@ -47,7 +47,7 @@ export async function pressCancel(ctx: EngineContext, paymentId: string, from: S
   );
   if (!claim.applied) return { toast: m.toast.alreadyInProgress };
   const claimed = claim.value;
-  ctx.background("cancel", () => carryOn(ctx, paymentId, () => cancelForm(ctx, claimed)));
+  ctx.background("cancel", () => carryOn(ctx, claimed, () => cancelForm(ctx, claimed)));
   return { toast: m.toast.cancelling };
 }
 
@@ -72,7 +72,7 @@ export async function pressRefuse(
   );
   if (!claim.applied) return { toast: messagesFor(locale).toast.alreadyInProgress };
   const claimed = claim.value;
-  ctx.background("refuse", () => carryOn(ctx, paymentId, () => cancelForm(ctx, claimed)));
+  ctx.background("refuse", () => carryOn(ctx, claimed, () => cancelForm(ctx, claimed)));
   // The card, queued with the claim, now reads "Rifiutato da …".
   return { toast: familyMessagesFor(locale).toast.refused, echoesCard: true };
 }
@@ -118,7 +118,7 @@ export async function pressBook(
   if (!claim.applied) return { toast: m.toast.alreadyInProgress };
   const formId = p.formId;
   ctx.background("book", () =>
-    carryOn(ctx, paymentId, async () => {
+    carryOn(ctx, claim.value, async () => {
       try {
         const form = await ctx.gateway.updateForm(p.payer, formId, { status: "BOOKED" });
         await transition(ctx, paymentId, (cur) =>

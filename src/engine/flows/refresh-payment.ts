@@ -68,7 +68,7 @@ async function closeStale(ctx: EngineContext, p: PaymentRecord): Promise<void> {
   const formId = p.formId;
   const m = messagesFor(await paymentLocale(ctx, p));
   const days = Math.round(ctx.timing.staleCardMs / (24 * 60 * 60_000));
-  await carryOn(ctx, p.id, async () => {
+  await carryOn(ctx, claim.value, async () => {
     let form: PaymentForm | undefined;
     try {
       form = await ctx.gateway.deleteForm(p.payer, formId);

@@ -28,6 +28,16 @@ afterEach(async () => {
 const hello = { type: "text", text: "Ciao <Olga> & benvenuta" } as const;
 
 describe("Telegram ChatPort", () => {
+  it("asks the outbox for Telegram's pace: about a message a second per chat, 20 a minute in a group, bursts of two", () => {
+    const paced = createTelegramPort(new Telegram(peer.token, { apiRoot: peer.apiRoot }), {
+      logger: silentLogger,
+      minIntervalMs: 1_000,
+    });
+    expect(paced.pace?.(to)).toEqual({ intervalMs: 1_000, burst: 2 });
+    expect(paced.pace?.({ ...to, kind: "group" })).toEqual({ intervalMs: 3_000, burst: 2 });
+    expect(port.pace).toBeUndefined();
+  });
+
   it("sends text escaped for HTML, so the person sees it exactly", async () => {
     await port.deliver(to, hello);
     expect(chat.botMessages().map((m) => m.text)).toEqual(["Ciao <Olga> & benvenuta"]);
