@@ -11,6 +11,8 @@
 //   --rate          the fixed rate, webhooks per second (default 500); --rate-seconds bounds that phase (default 4).
 //   --no-floor      skips the floor.
 //   --max-minutes   the whole run's bound (default 20): past it, every process is stopped and it exits 1.
+//   BENCH_LOG_LEVEL=<level> the replicas' log level (default warn); BENCH_CPU_PROFILE=<file> a CPU profile of each
+//                   measured process per phase (<file>.<pid>.<n>.cpuprofile).
 //
 // Processes, all on loopback: the driver (this one: the Telegram Bot API peer as the chat; its updates posted to
 // the replicas in turn, as Telegram's webhook delivery does, by bench/shared/telegram-fanout.ts; and the webhooks'
@@ -404,8 +406,8 @@ function phaseFigures(
 /**
  * IN_FLIGHT at a time: a webhook holds its place from its POST until its chat shows the payment as paid (the
  * card edit or the PAID message, whichever is first). Not until the PAID message: pagobot paces each chat's
- * deliveries a second apart (Telegram's per-chat guidance), so the message follows the card edit by a second
- * and a loop waiting for it would measure that pacing, not pagobot. Its latency is still taken, and the phase
+ * deliveries (Telegram's per-chat guidance: a burst of two, then a second apart), so a chat that had its burst
+ * waits, and a loop waiting for the message would measure that pacing, not pagobot. Its latency is still taken, and the phase
  * ends once every message is in (or WAIT_MS passed); the rate is over the time to the last first sign.
  */
 async function closedLoop(
@@ -668,7 +670,7 @@ try {
   }
   say(
     "(shown: the chat's first sign of PAID, the card edit or the PAID message; msg: the PAID message, which pagobot " +
-      "sends a second after the card edit, as it paces each chat; ms from the webhook's POST, at the fixed rate from " +
+      "sends with the card edit in a burst of two, then paces each chat a second apart; ms from the webhook's POST, at the fixed rate from " +
       "its scheduled moment; CPU and store ops summed over the pagobot processes, per webhook)",
   );
   const floor = phases.find((p) => p.name.startsWith("floor"));
