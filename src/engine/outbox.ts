@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { Logger } from "../log/logger.ts";
 import { createChatPacing } from "./chat-pacing.ts";
@@ -7,7 +8,7 @@ import type { ChatRef, Platform } from "./events.ts";
 import { chatKey, newId } from "./ids.ts";
 import type { LeaseKeeper } from "./lease.ts";
 import { ChatDeliveryError, type ChatPort, ChatRateLimitError } from "./ports.ts";
-import type { Delivery, DeliveryAbout } from "./records.ts";
+import type { Delivery, DeliveryAbout, SlotRecord } from "./records.ts";
 import type { EngineStore } from "./store-port.ts";
 import { upsert } from "./upsert.ts";
 import type { View } from "./views.ts";
@@ -68,6 +69,9 @@ export interface OutboxDeps {
   readonly maxAttempts?: number;
 }
 
+/** The chat's message slots as this run of its queue has read or written them (undefined: no such slot). */
+type SlotsSeen = Map<string, SlotRecord | undefined>;
+
 interface ChatQueue {
   readonly ids: string[];
   running: boolean;
@@ -105,6 +109,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   const parked = new Map<Platform, string[]>();
   const idleWaiters: (() => void)[] = [];
   const stopping = new AbortController();
+  // Every chat waiting its turn (pacing, a Retry-After, another replica's lease) listens for the stop: many at once.
+  setMaxListeners(0, stopping.signal);
   let seq = 0;
   /** Ids queued or being sent here (`adoptOrphans` skips them without a store read). */
   const known = new Set<string>();
@@ -135,12 +141,12 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     void run(chatKey(chat), queue);
   };
 
-  const finish = async (id: string, entry: Delivery, messageId: string | null) => {
+  const finish = async (id: string, entry: Delivery, messageId: string | null, seen: SlotsSeen) => {
     if (messageId !== null && entry.slot !== null) {
       const version = entry.version ?? undefined;
       // What the message now shows: this view (the platform took it).
       const shown = viewHash(entry.view);
-      await upsert(
+      const written = await upsert(
         store.slots,
         entry.slot,
         { messageId, ...(version === undefined ? {} : { version }), viewHash: shown },
@@ -152,6 +158,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           viewHash: shown,
         }),
       );
+      seen.set(entry.slot, written);
     }
     await store.outbox.update(id, (e) => ({ ...e, state: "sent", messageId }));
     await store.pendingDeliveries.delete(id);
@@ -161,7 +168,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
    * Tries one delivery, under the chat's lease (the only sender of this chat's deliveries); "next" moves the queue
    * on, "again" retries the same one.
    */
-  const attempt = async (key: string, id: string): Promise<"next" | "again"> => {
+  const attempt = async (key: string, id: string, seen: SlotsSeen): Promise<"next" | "again"> => {
+    const slotOf = async (slotId: string) => {
+      if (!seen.has(slotId)) seen.set(slotId, await store.slots.get(slotId));
+      return seen.get(slotId);
+    };
     // Read afresh: another process may have sent it (it resumed the pending list, or served the chat before).
     const entry = await store.outbox.get(id);
     if (entry === undefined || entry.state === "sent") {
@@ -178,7 +189,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     const pace = port.pace?.(entry.chat);
     const wait = pace === undefined ? 0 : pacing.waitMs(key, pace, performance.now());
     if (wait > 0) await sleep(wait, stopping.signal);
-    const slot = entry.slot === null ? undefined : await store.slots.get(entry.slot);
+    const slot = entry.slot === null ? undefined : await slotOf(entry.slot);
     if (!entry.fresh && entry.version !== null && slot?.version !== undefined && entry.version < slot.version) {
       // A newer version of this card is already on screen: this edit arrived late.
       await store.outbox.update(id, (e) => ({ ...e, state: "sent", messageId: slot.messageId }));
@@ -189,20 +200,21 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       if (slot.viewHash === viewHash(entry.view)) {
         // The message shows this very view already (two changes the card renders alike, e.g. "In corso…" before
         // and after DropPay takes the disposition): an edit would change nothing and spend the platform's rate.
-        await finish(id, entry, slot.messageId);
+        await finish(id, entry, slot.messageId, seen);
         return "next";
       }
       // A different view goes out: until the platform has taken it, what the message shows is not known for sure
       // (a process dying mid-edit must not leave a hash that would skip a later edit back to the old view).
-      await store.slots.update(entry.slot, (current) => {
+      const cleared = await store.slots.update(entry.slot, (current) => {
         if (current.viewHash === undefined) return undefined;
         const { viewHash: _unknown, ...rest } = current;
         return rest;
       });
+      seen.set(entry.slot, cleared.value);
     }
     const replace = entry.fresh ? undefined : slot?.messageId;
     // Resolved now, not when queued: the card's first message may have been sent (or replaced) since.
-    const thread = entry.threadOf ? (await store.slots.get(entry.threadOf))?.messageId : undefined;
+    const thread = entry.threadOf ? (await slotOf(entry.threadOf))?.messageId : undefined;
     try {
       const { messageId } = await port.deliver(entry.chat, entry.view, {
         ...(replace === undefined ? {} : { replace }),
@@ -211,7 +223,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         ...(entry.audience ? { audience: entry.audience } : {}),
       });
       if (pace !== undefined) pacing.sent(key, pace, performance.now());
-      await finish(id, entry, messageId);
+      await finish(id, entry, messageId, seen);
       if (entry.about) logger.info("delivered", { deliveryId: id, ...entry.about });
       return "next";
     } catch (error) {
@@ -227,13 +239,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           return "again";
         }
         logger.warn("delivery refused for good; dropped", { deliveryId: id, platform: entry.chat.platform, error });
-        await finish(id, entry, null);
+        await finish(id, entry, null, seen);
         return "next";
       }
       const attempts = entry.attempts + 1;
       if (attempts >= maxAttempts) {
         logger.error("delivery kept failing; given up", { deliveryId: id, platform: entry.chat.platform, error });
-        await finish(id, entry, null);
+        await finish(id, entry, null, seen);
         return "next";
       }
       await store.outbox.update(id, (e) => ({ ...e, attempts }));
@@ -256,13 +268,15 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     if (queue.running) return;
     queue.running = true;
     let chatLease: Awaited<ReturnType<typeof serveChat>>;
+    // Only the chat's lease holder writes its slots: what this run read or wrote of them stays true while it runs.
+    const seen: SlotsSeen = new Map();
     try {
       chatLease = await serveChat(key);
       while (queue.ids.length > 0 && !stopping.signal.aborted) {
         const id = queue.ids[0] as string;
         let outcome: "next" | "again";
         try {
-          outcome = await attempt(key, id);
+          outcome = await attempt(key, id, seen);
         } catch (error) {
           // The store itself failed: keep the delivery pending (resume() finds it) and move on.
           logger.error("outbox could not process a delivery", { deliveryId: id, error });
