@@ -103,7 +103,7 @@ export function createSlackPort(client: webApi.WebClient, options: SlackPortOpti
     // About one message a second per channel, with short bursts (a card's edit and its announcement together).
     ...(options.minIntervalMs === undefined
       ? {}
-      : { pace: () => ({ intervalMs: options.minIntervalMs ?? 0, burst: 2 }) }),
+      : { pace: () => [{ intervalMs: options.minIntervalMs ?? 0, burst: 2 }] }),
     async deliver(to: ChatRef, view: View, deliverOptions?: DeliverOptions) {
       try {
         const thread = deliverOptions?.thread ?? deliverOptions?.replyTo;

@@ -9,8 +9,8 @@ import { type RenderedMessage, renderView } from "./render.ts";
 export interface TelegramPortOptions {
   readonly logger: Logger;
   /**
-   * Pacing the engine's outbox applies per chat: about one message a second per chat, three times that in a group
-   * (20 a minute), bursts of two (a card's edit and its announcement together).
+   * Pacing the engine's outbox applies per chat: about one message a second per chat, bursts of two (a card's edit
+   * and its announcement together), and in a group at most 20 in any minute (5 in a row, then one every 4 s).
    */
   readonly minIntervalMs?: number;
   /** How often "typing…" is renewed while a scan runs (Telegram shows it for 5 s at most). */
@@ -145,12 +145,15 @@ export function createTelegramPort(telegram: Telegram, options: TelegramPortOpti
   };
 }
 
-/** Telegram's limits (platforms.md): about 1 message/s per chat, 20/min per group, short bursts allowed. */
+/** Telegram's limits (platforms.md): about 1 message/s per chat with short bursts, and 20 a minute per group. */
 const BURST = 2;
-const GROUP_FACTOR = 3;
+const GROUP_PER_MINUTE = 20;
+// A bucket lets through its burst plus one per interval in any minute: 5 + 60 s / 4 s = 20, never more.
+const GROUP_BURST = 5;
 
 function telegramPace(intervalMs: number): NonNullable<ChatPort["pace"]> {
-  const own = { intervalMs, burst: BURST };
-  const group = { intervalMs: intervalMs * GROUP_FACTOR, burst: BURST };
-  return (to) => (to.kind === "group" ? group : own);
+  const chat = [{ intervalMs, burst: BURST }];
+  const perMinute = (intervalMs * 60) / (GROUP_PER_MINUTE - GROUP_BURST);
+  const group = [...chat, { intervalMs: perMinute, burst: GROUP_BURST }];
+  return (to) => (to.kind === "group" ? group : chat);
 }

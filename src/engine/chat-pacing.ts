@@ -11,10 +11,10 @@ interface Bucket {
 
 /** Per-chat token buckets: how long the next delivery to a chat must wait, and the taking of a send. */
 export interface ChatPacing {
-  /** Milliseconds until a delivery to `chat` may go (0: now). */
-  waitMs(chat: string, pace: ChatPace, now: number): number;
-  /** Records a delivery sent to `chat` at `now`. */
-  sent(chat: string, pace: ChatPace, now: number): void;
+  /** Milliseconds until a delivery to `chat` may go under every one of its limits (0: now). */
+  waitMs(chat: string, limits: readonly ChatPace[], now: number): number;
+  /** Records a delivery sent to `chat` at `now`, under each of its limits. */
+  sent(chat: string, limits: readonly ChatPace[], now: number): void;
 }
 
 /**
@@ -24,8 +24,8 @@ export interface ChatPacing {
  */
 export function createChatPacing(): ChatPacing {
   const buckets = new Map<string, Bucket>();
-  const refill = (chat: string, pace: ChatPace, now: number): Bucket => {
-    const bucket = buckets.get(chat) ?? { tokens: pace.burst, at: now };
+  const refill = (key: string, pace: ChatPace, now: number): Bucket => {
+    const bucket = buckets.get(key) ?? { tokens: pace.burst, at: now };
     const earned = pace.intervalMs <= 0 ? pace.burst : (now - bucket.at) / pace.intervalMs;
     bucket.tokens = Math.min(pace.burst, bucket.tokens + earned);
     bucket.at = now;
@@ -33,22 +33,32 @@ export function createChatPacing(): ChatPacing {
   };
   const prune = (now: number, pace: ChatPace) => {
     if (buckets.size <= KEPT_CHATS) return;
-    for (const [chat, bucket] of buckets) {
-      if (bucket.tokens + (now - bucket.at) / Math.max(1, pace.intervalMs) >= pace.burst) buckets.delete(chat);
+    // Judged by the limit at hand: a bucket of a slower limit may go a little early (it refills to full anyway).
+    for (const [key, bucket] of buckets) {
+      if (bucket.tokens + (now - bucket.at) / Math.max(1, pace.intervalMs) >= pace.burst) buckets.delete(key);
     }
     while (buckets.size > KEPT_CHATS) buckets.delete(buckets.keys().next().value as string);
   };
+  // One bucket per chat and limit.
+  const keyOf = (chat: string, index: number) => `${index}|${chat}`;
   return {
-    waitMs(chat, pace, now) {
-      const bucket = refill(chat, pace, now);
-      return bucket.tokens >= 1 ? 0 : Math.ceil((1 - bucket.tokens) * pace.intervalMs);
+    waitMs(chat, limits, now) {
+      let wait = 0;
+      limits.forEach((pace, index) => {
+        const bucket = refill(keyOf(chat, index), pace, now);
+        if (bucket.tokens < 1) wait = Math.max(wait, Math.ceil((1 - bucket.tokens) * pace.intervalMs));
+      });
+      return wait;
     },
-    sent(chat, pace, now) {
-      const bucket = refill(chat, pace, now);
-      bucket.tokens = Math.max(0, bucket.tokens - 1);
-      buckets.delete(chat);
-      buckets.set(chat, bucket);
-      prune(now, pace);
+    sent(chat, limits, now) {
+      limits.forEach((pace, index) => {
+        const key = keyOf(chat, index);
+        const bucket = refill(key, pace, now);
+        bucket.tokens = Math.max(0, bucket.tokens - 1);
+        buckets.delete(key);
+        buckets.set(key, bucket);
+        prune(now, pace);
+      });
     },
   };
 }

@@ -34,10 +34,10 @@ export interface ChatPort {
   /** Shows "working on it" (Telegram typing) while a scan runs; optional. */
   showActivity?(to: ChatRef): Promise<void>;
   /**
-   * How the engine's outbox paces deliveries to one chat (Telegram: about one a second per chat, 20 a minute per
-   * group, short bursts allowed). Unset means no pacing beyond ChatRateLimitError.
+   * How the engine's outbox paces deliveries to one chat, as limits that all hold at once (Telegram: about one a
+   * second per chat with short bursts, and 20 a minute per group). Unset means no pacing beyond ChatRateLimitError.
    */
-  pace?(to: ChatRef): ChatPace;
+  pace?(to: ChatRef): readonly ChatPace[];
   /**
    * A payment this person sent changed (its card was queued anew): surfaces that show lists of payments (Slack's
    * App Home) refresh them from `Engine.overview`. Optional and best effort: a failure is only logged.
@@ -46,8 +46,9 @@ export interface ChatPort {
 }
 
 /**
- * A chat's pace as a token bucket: on average one delivery per `intervalMs`, and up to `burst` back to back after
- * a quiet spell (a card's edit and its PAID message go out together, as the platforms allow short bursts).
+ * One limit on a chat's pace, as a token bucket: on average one delivery per `intervalMs`, and up to `burst` back to
+ * back after a quiet spell (a card's edit and its PAID message go out together, as the platforms allow short
+ * bursts). In any span of T ms a bucket lets through at most burst + T / intervalMs.
  */
 export interface ChatPace {
   readonly intervalMs: number;

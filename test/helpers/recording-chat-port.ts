@@ -57,7 +57,7 @@ export class RecordingChatPort implements ChatPort {
     minIntervalMs?: number,
     burst = 1,
   ) {
-    if (minIntervalMs !== undefined) this.pace = () => ({ intervalMs: minIntervalMs, burst });
+    if (minIntervalMs !== undefined) this.pace = () => [{ intervalMs: minIntervalMs, burst }];
   }
 
   async deliver(to: ChatRef, view: View, options: DeliverOptions = {}): Promise<{ messageId: string }> {

@@ -28,13 +28,16 @@ afterEach(async () => {
 const hello = { type: "text", text: "Ciao <Olga> & benvenuta" } as const;
 
 describe("Telegram ChatPort", () => {
-  it("asks the outbox for Telegram's pace: about a message a second per chat, 20 a minute in a group, bursts of two", () => {
+  it("asks the outbox for Telegram's pace: a message a second per chat in bursts of two, and 20 a minute in a group", () => {
     const paced = createTelegramPort(new Telegram(peer.token, { apiRoot: peer.apiRoot }), {
       logger: silentLogger,
       minIntervalMs: 1_000,
     });
-    expect(paced.pace?.(to)).toEqual({ intervalMs: 1_000, burst: 2 });
-    expect(paced.pace?.({ ...to, kind: "group" })).toEqual({ intervalMs: 3_000, burst: 2 });
+    expect(paced.pace?.(to)).toEqual([{ intervalMs: 1_000, burst: 2 }]);
+    expect(paced.pace?.({ ...to, kind: "group" })).toEqual([
+      { intervalMs: 1_000, burst: 2 },
+      { intervalMs: 4_000, burst: 5 },
+    ]);
     expect(port.pace).toBeUndefined();
   });
 
