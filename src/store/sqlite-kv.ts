@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
 import { unwrapValue, wrapValue } from "./envelope.ts";
 import type { AtomicKv } from "./kv.ts";
+import { type Batcher, createBatcher } from "./sqlite-batch.ts";
 
 /** keyv's SQLite table layout (key, value), so files written by earlier versions through keyv read the same. */
 const TABLE = "pagobot";
@@ -27,6 +28,8 @@ const SQL = {
   compareAndDelete: `DELETE FROM ${TABLE} WHERE key = ? AND value = ? RETURNING key`,
   delete: `DELETE FROM ${TABLE} WHERE key = ?`,
   keys: `SELECT key FROM ${TABLE} WHERE substr(key, 1, ?) = ?`,
+  // The same as a range of the key's index: a scan of the whole table ran on the event loop for tens of ms.
+  keysInRange: `SELECT key FROM ${TABLE} WHERE key >= ? AND key < ?`,
   dueAdd: `INSERT INTO ${DUE_TABLE} (name, member, due) VALUES (?, ?, ?)
     ON CONFLICT(name, member) DO UPDATE SET due = excluded.due`,
   dueAddIfAbsent: `INSERT INTO ${DUE_TABLE} (name, member, due) VALUES (?, ?, ?) ON CONFLICT(name, member) DO NOTHING`,
@@ -42,6 +45,7 @@ type Statements = { readonly [K in keyof typeof SQL]: Database.Statement };
 interface OpenStore {
   readonly db: Database.Database;
   readonly statements: Statements;
+  readonly batcher: Batcher;
 }
 
 export interface SqliteKvOptions {
@@ -71,9 +75,7 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
   let store: OpenStore | undefined;
   let opening: Promise<OpenStore> | undefined;
   let closed = false;
-  const open = async (): Promise<Statements> => {
-    if (closed) throw new Error("the SQLite store is closed");
-    if (store !== undefined) return store.statements;
+  const open = async (): Promise<OpenStore> => {
     opening ??= openWithRetry(path, pause).then(
       (opened) => {
         store = opened;
@@ -84,72 +86,89 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
         throw error;
       },
     );
-    const opened = await opening;
+    return opening;
+  };
+  /** Runs one statement in this turn's batch (see createBatcher), opening the connection first if need be. */
+  const exec = async <T>(writes: boolean, run: (statements: Statements) => T): Promise<T> => {
+    if (closed) throw new Error("the SQLite store is closed");
+    const current = store ?? (await open());
     // close() may have run while this call waited for the open.
     if (closed) throw new Error("the SQLite store is closed");
-    return opened.statements;
+    return current.batcher.enqueue(() => run(current.statements), writes);
   };
-  // The open connection's statements without a second await on the hot path.
-  const statements = (): Statements | Promise<Statements> =>
-    store !== undefined && !closed ? store.statements : open();
 
   return {
     async get(key) {
-      const raw = (await statements()).get.get(key);
+      const raw = await exec(false, (s) => s.get.get(key));
       if (typeof raw !== "string") return undefined;
       const value = unwrapValue(raw, Date.now());
       return value === undefined ? undefined : { value, token: raw };
     },
     // A value's token is its stored text (the envelope).
     async set(key, value, ttlMs) {
-      const s = await statements();
       const raw = wrapValue(value, ttlMs, Date.now());
-      s.set.run(key, raw);
+      await exec(true, (s) => s.set.run(key, raw));
       return raw;
     },
     async setIfAbsent(key, value, ttlMs) {
-      const s = await statements();
       const now = Date.now();
       const raw = wrapValue(value, ttlMs, now);
-      return s.setIfAbsent.get(key, raw, now) === undefined ? null : raw;
+      return (await exec(true, (s) => s.setIfAbsent.get(key, raw, now))) === undefined ? null : raw;
     },
     async compareAndSet(key, token, value, ttlMs) {
-      const s = await statements();
       const raw = wrapValue(value, ttlMs, Date.now());
-      return s.compareAndSet.get(raw, key, token) === undefined ? null : raw;
+      return (await exec(true, (s) => s.compareAndSet.get(raw, key, token))) === undefined ? null : raw;
     },
     async compareAndDelete(key, token) {
-      return (await statements()).compareAndDelete.get(key, token) !== undefined;
+      return (await exec(true, (s) => s.compareAndDelete.get(key, token))) !== undefined;
     },
     async delete(key) {
-      (await statements()).delete.run(key);
+      await exec(true, (s) => s.delete.run(key));
     },
     async keys(prefix) {
-      return (await statements()).keys.all(prefix.length, prefix).map(String);
+      const end = prefixEnd(prefix);
+      const rows = await exec(false, (s) =>
+        // SQLite's substr counts characters (code points), not UTF-16 units.
+        end === undefined ? s.keys.all([...prefix].length, prefix) : s.keysInRange.all(prefix, end),
+      );
+      return rows.map(String);
     },
     dueSets: {
       async add(set, member, dueAt, onlyIfAbsent) {
-        const s = await statements();
-        (onlyIfAbsent ? s.dueAddIfAbsent : s.dueAdd).run(set, member, dueAt);
+        await exec(true, (s) => (onlyIfAbsent ? s.dueAddIfAbsent : s.dueAdd).run(set, member, dueAt));
       },
       async remove(set, member) {
-        (await statements()).dueRemove.run(set, member);
+        await exec(true, (s) => s.dueRemove.run(set, member));
       },
       async due(set, now, limit) {
-        return (await statements()).due.all(set, now, limit).map(String);
+        return (await exec(false, (s) => s.due.all(set, now, limit))).map(String);
       },
       async claim(set, now, leaseUntil, limit) {
         // RETURNING's order is not defined: a claimed batch is handled as a batch (callers order what they need).
-        return (await statements()).dueClaim.all(leaseUntil, set, set, now, limit).map(String);
+        return (await exec(true, (s) => s.dueClaim.all(leaseUntil, set, set, now, limit))).map(String);
       },
     },
     async close() {
       closed = true;
       const current = store ?? (await opening?.catch(() => undefined));
       store = undefined;
-      if (current?.db.open) current.db.close();
+      if (current?.db.open !== true) return;
+      // What was asked before close() still runs.
+      current.batcher.flush();
+      current.db.close();
     },
   };
+}
+
+/**
+ * The first string after every string that starts with `prefix`, in SQLite's order (UTF-8 bytes, so code points):
+ * the prefix with its last character moved one up. Undefined where that is not one character (an empty prefix,
+ * a last character at the edge of the surrogates or beyond), and the keys are then compared one by one.
+ */
+function prefixEnd(prefix: string): string | undefined {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  if (Number.isNaN(last) || last >= 0xd7ff) return undefined;
+  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
 }
 
 async function openWithRetry(path: string, pause: (ms: number) => Promise<void>): Promise<OpenStore> {
@@ -182,13 +201,14 @@ async function openWithRetry(path: string, pause: (ms: number) => Promise<void>)
         compareAndDelete: prepare(SQL.compareAndDelete).pluck(),
         delete: prepare(SQL.delete),
         keys: prepare(SQL.keys).pluck(),
+        keysInRange: prepare(SQL.keysInRange).pluck(),
         dueAdd: prepare(SQL.dueAdd),
         dueAddIfAbsent: prepare(SQL.dueAddIfAbsent),
         dueRemove: prepare(SQL.dueRemove),
         due: prepare(SQL.due).pluck(),
         dueClaim: prepare(SQL.dueClaim).pluck(),
       };
-      return { db, statements };
+      return { db, statements, batcher: createBatcher(db) };
     } catch (error) {
       if (db?.open) db.close();
       if (!isBusy(error) || Date.now() >= deadline) throw error;
