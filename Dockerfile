@@ -1,5 +1,5 @@
 # pagobot runs from its TypeScript sources (tsx, a runtime dependency); there is no build step to ship.
-# The first stage only installs dependencies: sqlite3 may need to compile when no prebuilt binary fits.
+# The first stage only installs dependencies: better-sqlite3 may need to compile when no prebuilt binary fits.
 FROM node:20-slim AS deps
 WORKDIR /app
 RUN apt-get update \

@@ -1,9 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import sqlite3 from "sqlite3";
+import Database from "better-sqlite3";
 import { unwrapValue, wrapValue } from "./envelope.ts";
 import type { AtomicKv } from "./kv.ts";
+import { type Batcher, createBatcher } from "./sqlite-batch.ts";
 
 /** keyv's SQLite table layout (key, value), so files written by earlier versions through keyv read the same. */
 const TABLE = "pagobot";
@@ -13,9 +14,6 @@ const DUE_TABLE = "pagobot_due";
 const BUSY_TIMEOUT_MS = 10_000;
 /** How long opening keeps retrying a busy file (another connection switching it to WAL) before giving up. */
 const OPEN_DEADLINE_MS = 30_000;
-
-type Row = Record<string, unknown>;
-type Run = (...params: unknown[]) => Promise<Row[]>;
 
 /** Every statement the store runs, prepared once per connection (parsing SQL was a third of each call's CPU). */
 const SQL = {
@@ -30,6 +28,8 @@ const SQL = {
   compareAndDelete: `DELETE FROM ${TABLE} WHERE key = ? AND value = ? RETURNING key`,
   delete: `DELETE FROM ${TABLE} WHERE key = ?`,
   keys: `SELECT key FROM ${TABLE} WHERE substr(key, 1, ?) = ?`,
+  // The same as a range of the key's index: a scan of the whole table ran on the event loop for tens of ms.
+  keysInRange: `SELECT key FROM ${TABLE} WHERE key >= ? AND key < ?`,
   dueAdd: `INSERT INTO ${DUE_TABLE} (name, member, due) VALUES (?, ?, ?)
     ON CONFLICT(name, member) DO UPDATE SET due = excluded.due`,
   dueAddIfAbsent: `INSERT INTO ${DUE_TABLE} (name, member, due) VALUES (?, ?, ?) ON CONFLICT(name, member) DO NOTHING`,
@@ -40,10 +40,12 @@ const SQL = {
     (SELECT member FROM ${DUE_TABLE} WHERE name = ? AND due <= ? ORDER BY due, member LIMIT ?) RETURNING member`,
 } as const;
 
+type Statements = { readonly [K in keyof typeof SQL]: Database.Statement };
+
 interface OpenStore {
-  readonly db: sqlite3.Database;
-  readonly statements: { readonly [K in keyof typeof SQL]: Run };
-  readonly prepared: sqlite3.Statement[];
+  readonly db: Database.Database;
+  readonly statements: Statements;
+  readonly batcher: Batcher;
 }
 
 export interface SqliteKvOptions {
@@ -56,30 +58,48 @@ export interface SqliteKvOptions {
  * prepared SQL statement (INSERT … ON CONFLICT, conditional UPDATE and DELETE with RETURNING), which SQLite runs
  * atomically even when several processes open the same file. The file is in WAL mode with synchronous=NORMAL.
  *
+ * The driver is better-sqlite3, which runs a statement synchronously on the calling thread: a few microseconds
+ * for these one-row statements, where an asynchronous driver spent tens of microseconds per call handing it to
+ * the thread pool and back. No statement here spans two turns of the event loop (each one commits on its own), so
+ * a connection never holds a lock while this process does other work; only another process's write can make a
+ * statement wait (the busy timeout), and that write is itself one short statement.
+ *
  * The connection opens on the first call and retries while the file is busy: switching a file to WAL takes an
  * exclusive lock, and SQLite answers SQLITE_BUSY at once (the busy timeout does not apply) when another
- * connection holds a lock, which happens whenever several connections open a new file together. A failed open
+ * connection holds a lock, which happens whenever several processes open a new file together. A failed open
  * is not kept: the next call tries again, so one bad moment never breaks the store for the whole process.
  */
 export function createSqliteKv(path: string, options: SqliteKvOptions = {}): AtomicKv {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const pause = options.sleep ?? ((ms: number) => sleep(ms));
+  let store: OpenStore | undefined;
   let opening: Promise<OpenStore> | undefined;
   let closed = false;
-  const open = (): Promise<OpenStore> => {
-    if (closed) return Promise.reject(new Error("the SQLite store is closed"));
-    opening ??= openWithRetry(path, pause).catch((error: unknown) => {
-      opening = undefined;
-      throw error;
-    });
+  const open = async (): Promise<OpenStore> => {
+    opening ??= openWithRetry(path, pause).then(
+      (opened) => {
+        store = opened;
+        return opened;
+      },
+      (error: unknown) => {
+        opening = undefined;
+        throw error;
+      },
+    );
     return opening;
   };
-  const run = async (name: keyof typeof SQL, ...params: unknown[]) => (await open()).statements[name](...params);
+  /** Runs one statement in this turn's batch (see createBatcher), opening the connection first if need be. */
+  const exec = async <T>(writes: boolean, run: (statements: Statements) => T): Promise<T> => {
+    if (closed) throw new Error("the SQLite store is closed");
+    const current = store ?? (await open());
+    // close() may have run while this call waited for the open.
+    if (closed) throw new Error("the SQLite store is closed");
+    return current.batcher.enqueue(() => run(current.statements), writes);
+  };
 
   return {
     async get(key) {
-      const rows = await run("get", key);
-      const raw = rows[0]?.value;
+      const raw = await exec(false, (s) => s.get.get(key));
       if (typeof raw !== "string") return undefined;
       const value = unwrapValue(raw, Date.now());
       return value === undefined ? undefined : { value, token: raw };
@@ -87,113 +107,110 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
     // A value's token is its stored text (the envelope).
     async set(key, value, ttlMs) {
       const raw = wrapValue(value, ttlMs, Date.now());
-      await run("set", key, raw);
+      await exec(true, (s) => s.set.run(key, raw));
       return raw;
     },
     async setIfAbsent(key, value, ttlMs) {
       const now = Date.now();
       const raw = wrapValue(value, ttlMs, now);
-      return (await run("setIfAbsent", key, raw, now)).length === 1 ? raw : null;
+      return (await exec(true, (s) => s.setIfAbsent.get(key, raw, now))) === undefined ? null : raw;
     },
     async compareAndSet(key, token, value, ttlMs) {
       const raw = wrapValue(value, ttlMs, Date.now());
-      return (await run("compareAndSet", raw, key, token)).length === 1 ? raw : null;
+      return (await exec(true, (s) => s.compareAndSet.get(raw, key, token))) === undefined ? null : raw;
     },
     async compareAndDelete(key, token) {
-      return (await run("compareAndDelete", key, token)).length === 1;
+      return (await exec(true, (s) => s.compareAndDelete.get(key, token))) !== undefined;
     },
     async delete(key) {
-      await run("delete", key);
+      await exec(true, (s) => s.delete.run(key));
     },
     async keys(prefix) {
-      const rows = await run("keys", prefix.length, prefix);
-      return rows.map((row) => String(row.key));
+      const end = prefixEnd(prefix);
+      const rows = await exec(false, (s) =>
+        // SQLite's substr counts characters (code points), not UTF-16 units.
+        end === undefined ? s.keys.all([...prefix].length, prefix) : s.keysInRange.all(prefix, end),
+      );
+      return rows.map(String);
     },
     dueSets: {
       async add(set, member, dueAt, onlyIfAbsent) {
-        await run(onlyIfAbsent ? "dueAddIfAbsent" : "dueAdd", set, member, dueAt);
+        await exec(true, (s) => (onlyIfAbsent ? s.dueAddIfAbsent : s.dueAdd).run(set, member, dueAt));
       },
       async remove(set, member) {
-        await run("dueRemove", set, member);
+        await exec(true, (s) => s.dueRemove.run(set, member));
       },
       async due(set, now, limit) {
-        return (await run("due", set, now, limit)).map((row) => String(row.member));
+        return (await exec(false, (s) => s.due.all(set, now, limit))).map(String);
       },
       async claim(set, now, leaseUntil, limit) {
         // RETURNING's order is not defined: a claimed batch is handled as a batch (callers order what they need).
-        return (await run("dueClaim", leaseUntil, set, set, now, limit)).map((row) => String(row.member));
+        return (await exec(true, (s) => s.dueClaim.all(leaseUntil, set, set, now, limit))).map(String);
       },
     },
     async close() {
       closed = true;
-      const current = await opening?.catch(() => undefined);
-      if (current !== undefined) await closeStore(current);
+      const current = store ?? (await opening?.catch(() => undefined));
+      store = undefined;
+      if (current?.db.open !== true) return;
+      // What was asked before close() still runs.
+      current.batcher.flush();
+      current.db.close();
     },
   };
 }
 
-const query = (db: sqlite3.Database, sql: string) =>
-  new Promise<Row[]>((resolve, reject) => {
-    db.all(sql, (error: Error | null, rows: Row[]) => (error ? reject(error) : resolve(rows)));
-  });
-
-function prepare(db: sqlite3.Database, sql: string): Promise<sqlite3.Statement> {
-  return new Promise((resolve, reject) => {
-    const statement = db.prepare(sql, (error: Error | null) => (error ? reject(error) : resolve(statement)));
-  });
-}
-
-/** A prepared statement as a function; node-sqlite3 queues calls on one statement, so sharing it is safe. */
-const runner =
-  (statement: sqlite3.Statement): Run =>
-  (...params) =>
-    new Promise((resolve, reject) => {
-      statement.all(params, (error: Error | null, rows: Row[]) => (error ? reject(error) : resolve(rows)));
-    });
-
-async function closeStore(store: OpenStore): Promise<void> {
-  await Promise.all(store.prepared.map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
-  await new Promise<void>((resolve, reject) => store.db.close((error) => (error ? reject(error) : resolve())));
-}
-
-function openDatabase(path: string): Promise<sqlite3.Database> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(path, (error) => (error ? reject(error) : resolve(db)));
-  });
+/**
+ * The first string after every string that starts with `prefix`, in SQLite's order (UTF-8 bytes, so code points):
+ * the prefix with its last character moved one up. Undefined where that is not one character (an empty prefix,
+ * a last character at the edge of the surrogates or beyond), and the keys are then compared one by one.
+ */
+function prefixEnd(prefix: string): string | undefined {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  if (Number.isNaN(last) || last >= 0xd7ff) return undefined;
+  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
 }
 
 async function openWithRetry(path: string, pause: (ms: number) => Promise<void>): Promise<OpenStore> {
   const deadline = Date.now() + OPEN_DEADLINE_MS;
   for (let attempt = 0; ; attempt++) {
-    const db = await openDatabase(path);
-    // Before anything else, so that every statement below already waits on other connections' locks.
-    db.configure("busyTimeout", BUSY_TIMEOUT_MS);
-    const prepared: sqlite3.Statement[] = [];
+    let db: Database.Database | undefined;
     try {
-      await query(db, `CREATE TABLE IF NOT EXISTS ${TABLE}(key VARCHAR(255) PRIMARY KEY, value TEXT)`);
-      await query(
-        db,
+      // The busy timeout is set before anything else, so that every statement below already waits on other
+      // connections' locks.
+      db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+      db.exec(`CREATE TABLE IF NOT EXISTS ${TABLE}(key VARCHAR(255) PRIMARY KEY, value TEXT)`);
+      db.exec(
         `CREATE TABLE IF NOT EXISTS ${DUE_TABLE}(name TEXT NOT NULL, member TEXT NOT NULL, due INTEGER NOT NULL, PRIMARY KEY(name, member))`,
       );
-      await query(db, `CREATE INDEX IF NOT EXISTS ${DUE_TABLE}_by_due ON ${DUE_TABLE}(name, due)`);
+      db.exec(`CREATE INDEX IF NOT EXISTS ${DUE_TABLE}_by_due ON ${DUE_TABLE}(name, due)`);
       // WAL lets readers go on while another connection writes (two replicas over one file). The mode is kept in
       // the file, so one already in WAL needs no exclusive lock: only the first opener of a new file switches it.
-      const [current] = await query(db, "PRAGMA journal_mode");
-      if (path !== ":memory:" && current?.journal_mode !== "wal") await query(db, "PRAGMA journal_mode=WAL");
+      if (path !== ":memory:" && db.pragma("journal_mode", { simple: true }) !== "wal") db.pragma("journal_mode = WAL");
       // Per connection. In WAL, NORMAL syncs at checkpoints instead of at every commit: a killed process loses
       // nothing (the WAL is in the OS's hands), a power cut may lose the last commits but never corrupts the file.
       // Every write was an fsync before; a webhook makes about twenty.
-      await query(db, "PRAGMA synchronous=NORMAL");
-      const entries = await Promise.all(
-        Object.entries(SQL).map(async ([name, sql]) => {
-          const statement = await prepare(db, sql);
-          prepared.push(statement);
-          return [name, runner(statement)] as const;
-        }),
-      );
-      return { db, prepared, statements: Object.fromEntries(entries) as OpenStore["statements"] };
+      db.pragma("synchronous = NORMAL");
+      const prepare = (sql: string) => (db as Database.Database).prepare(sql);
+      // The statements that answer rows answer one column: plucked, so a row is its value and not an object.
+      const statements: Statements = {
+        get: prepare(SQL.get).pluck(),
+        set: prepare(SQL.set),
+        setIfAbsent: prepare(SQL.setIfAbsent).pluck(),
+        compareAndSet: prepare(SQL.compareAndSet).pluck(),
+        compareAndDelete: prepare(SQL.compareAndDelete).pluck(),
+        delete: prepare(SQL.delete),
+        keys: prepare(SQL.keys).pluck(),
+        keysInRange: prepare(SQL.keysInRange).pluck(),
+        dueAdd: prepare(SQL.dueAdd),
+        dueAddIfAbsent: prepare(SQL.dueAddIfAbsent),
+        dueRemove: prepare(SQL.dueRemove),
+        due: prepare(SQL.due).pluck(),
+        dueClaim: prepare(SQL.dueClaim).pluck(),
+      };
+      return { db, statements, batcher: createBatcher(db) };
     } catch (error) {
-      await closeStore({ db, prepared, statements: {} as OpenStore["statements"] }).catch(() => {});
+      if (db?.open) db.close();
       if (!isBusy(error) || Date.now() >= deadline) throw error;
       // Spread out the connections that collided, so that they do not collide again.
       await pause(Math.min(20 * 2 ** attempt, 500) * (0.5 + Math.random()));
@@ -201,7 +218,8 @@ async function openWithRetry(path: string, pause: (ms: number) => Promise<void>)
   }
 }
 
+/** SQLITE_BUSY or SQLITE_LOCKED, or one of their extended codes (better-sqlite3 reports those). */
 function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
+  return typeof code === "string" && /^SQLITE_(BUSY|LOCKED)(_|$)/.test(code);
 }
