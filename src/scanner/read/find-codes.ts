@@ -5,8 +5,10 @@ import type { Deadline } from "./deadline.ts";
 import { findFinderPatterns } from "./finder.ts";
 import { centre, contains, growQuad, mapCorners, type Quad, side } from "./geometry.ts";
 import { readGrid } from "./grid-decode.ts";
+import type { FinderTriple } from "./grid-fit.ts";
 import { readQr } from "./jsqr-read.ts";
 import { paintQuad } from "./mask.ts";
+import { completePairs } from "./pair-complete.ts";
 import { type Found, type RegionVariant, readRegion, regionVariants } from "./region-decode.ts";
 import { proposeRegions, type Region } from "./regions.ts";
 
@@ -19,7 +21,8 @@ export interface FindOptions {
   /**
    * Parts of the search to leave out, for the benchmark's ablations: the first look on the halved plane
    * ("coarse"), a detector ("finders", "finders-smooth", "finders-blur", "finders-fine"), "whole" or "whole-inverted", a region preparation by name ("m3", "m4-sharpen", …), or the
-   * grid sampler ("grid") or its parts ("grid-deblur", "grid-local").
+   * grid sampler ("grid") or its parts ("grid-deblur", "grid-local"), triples that share a finder with a
+   * better one ("shared-finders"), the grid sampler on a third finder guessed from two ("pair-complete").
    */
   readonly skip?: readonly string[];
 }
@@ -67,6 +70,9 @@ const WHOLE_LONG_SIDE = 1000;
 // The grid sampler looks at the best few three-finder regions per detector: a code's own finders rank high,
 // and on a page of text every further look-alike costs a fit.
 const GRID_REGIONS = 4;
+
+// Guessed third finders fitted per detector, best fitting first (a fit costs 5–40 ms).
+const GRID_PAIRS = 3;
 
 // About what one detector's threshold and finder search cost on a phone photo's plane (20–80 ms).
 const DETECTOR_MS = 60;
@@ -132,7 +138,8 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
     if (!search.firstLook && options.deadline.left() < DETECTOR_MS) break;
     const binary = detector.binary(search);
     if (binary === null) continue;
-    const proposed = proposeRegions(findFinderPatterns(binary.image), binary.scale)
+    const candidates = findFinderPatterns(binary.image);
+    const proposed = proposeRegions(candidates, binary.scale, { shared: enabled("shared-finders") })
       .slice(0, MAX_REGIONS)
       .filter((r) => !regions.some((known) => sameRegion(known, r)));
     regions.push(...proposed);
@@ -150,6 +157,11 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
     if (enabled("grid") && !done()) {
       const triples = proposed.filter((r) => r.from === 3 && likeFound(search, r)).slice(0, GRID_REGIONS);
       for (const region of triples) attemptGrid(search, region);
+    }
+    // Where two finder patterns were found but no third (blur, glare or a fold hid it), the code's geometry
+    // says where the third can be; the grid sampler fits the guesses the grey agrees with.
+    if (enabled("grid") && enabled("pair-complete") && !done() && !options.deadline.passed()) {
+      for (const triple of completePairs(source, candidates, binary.scale, GRID_PAIRS)) attemptTriple(search, triple);
     }
     if (done()) {
       // A second instalment's code may have shown only two of its finder patterns.
@@ -214,6 +226,17 @@ function attemptGrid(search: Search, region: Region): void {
   const { deadline, skip } = search.options;
   if (deadline.passed()) return;
   const hit = readGrid(search.source, region.finders, { skip, deadline });
+  if (hit !== null) add(search, hit);
+}
+
+/** The grid sampler on three finder centres guessed from two, unless a code was already read there. */
+function attemptTriple(search: Search, finders: FinderTriple): void {
+  const { deadline, skip } = search.options;
+  if (deadline.passed()) return;
+  const { topRight: b, bottomLeft: c } = finders;
+  const middle = { x: (b.x + c.x) / 2, y: (b.y + c.y) / 2 };
+  if (search.found.some((f) => contains(growQuad(f.quad, 1.3), middle))) return;
+  const hit = readGrid(search.source, finders, { skip, deadline });
   if (hit !== null) add(search, hit);
 }
 
