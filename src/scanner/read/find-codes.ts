@@ -11,6 +11,7 @@ import { paintQuad } from "./mask.ts";
 import { completePairs } from "./pair-complete.ts";
 import { type Found, type RegionVariant, readRegion, regionVariants } from "./region-decode.ts";
 import { proposeRegions, type Region } from "./regions.ts";
+import { thresholdInPlace } from "./threshold-in-place.ts";
 
 export type { Found } from "./region-decode.ts";
 
@@ -107,7 +108,7 @@ const detectors: readonly Detector[] = [
       if (Math.max(width, height) > TINY_MAX_SIDE) return null;
       const scale = Math.min(2, Math.sqrt(TINY_MAX_PIXELS / (width * height)));
       const enlarged = scaleLuma(s.source, scale, "bilinear");
-      return { image: adaptiveThreshold(enlarged, 5, 1), scale: enlarged.width / width };
+      return { image: thresholdInPlace(enlarged, 5, 1), scale: enlarged.width / width };
     },
   },
 ];
