@@ -2,7 +2,7 @@ import { adaptiveThreshold, smooth } from "../image/filters.ts";
 import { invertLuma, type Luma } from "../image/luma.ts";
 import { boxReduce, fitLongSide, scaleLuma } from "../image/resample.ts";
 import type { Deadline } from "./deadline.ts";
-import { findFinderPatterns } from "./finder.ts";
+import { type FinderCandidate, findFinderPatterns } from "./finder.ts";
 import { centre, contains, growQuad, mapCorners, type Quad, side } from "./geometry.ts";
 import { readGrid } from "./grid-decode.ts";
 import type { FinderTriple } from "./grid-fit.ts";
@@ -129,6 +129,8 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
   const done = () => search.found.some((f) => options.wanted(f.text));
   const regions: Region[] = [];
   const tried = new Set<Region>();
+  // Each detector's finder candidates, for guessing a third finder where only two were found.
+  const seen: { candidates: FinderCandidate[]; scale: number }[] = [];
 
   // The cheap first look: most codes are read from a plane half the size at a quarter of the cost.
   const glanced = enabled("coarse") && plain !== undefined ? glance(search, plain, tried) : [];
@@ -163,11 +165,7 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
       const triples = proposed.filter((r) => r.from === 3 && likeFound(search, r)).slice(0, GRID_REGIONS);
       for (const region of triples) attemptGrid(search, region);
     }
-    // Where two finder patterns were found but no third (blur, glare or a fold hid it), the code's geometry
-    // says where the third can be; the grid sampler fits the guesses the grey agrees with.
-    if (enabled("grid") && enabled("pair-complete") && !done() && !options.deadline.passed()) {
-      for (const triple of completePairs(source, candidates, binary.scale, GRID_PAIRS)) attemptTriple(search, triple);
-    }
+    seen.push({ candidates, scale: binary.scale });
     if (done()) {
       // A second instalment's code may have shown only two of its finder patterns.
       for (const region of regions) {
@@ -177,6 +175,14 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
       return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
     }
   }
+  // Where two finder patterns were found but no third (blur, glare or a fold hid it), the code's geometry
+  // says where the third can be; the grid sampler fits the guesses the grey agrees with. After every
+  // detector has had its look: a detector's own triples read more often, and sooner.
+  for (const { candidates, scale } of seen) {
+    if (!enabled("grid") || !enabled("pair-complete") || done() || options.deadline.passed()) break;
+    for (const triple of completePairs(source, candidates, scale, GRID_PAIRS)) attemptTriple(search, triple);
+  }
+  if (done()) return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
   if (enabled("whole") && options.deadline.left() > 400) {
     // jsqr's own search over the whole picture, kept small: on a noisy plane its finder search slows a lot.
     const view = fitWithin(plane, WHOLE_LONG_SIDE);
