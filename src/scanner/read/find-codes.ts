@@ -2,13 +2,16 @@ import { adaptiveThreshold, smooth } from "../image/filters.ts";
 import { invertLuma, type Luma } from "../image/luma.ts";
 import { boxReduce, fitLongSide, scaleLuma } from "../image/resample.ts";
 import type { Deadline } from "./deadline.ts";
-import { findFinderPatterns } from "./finder.ts";
+import { type FinderCandidate, findFinderPatterns } from "./finder.ts";
 import { centre, contains, growQuad, mapCorners, type Quad, side } from "./geometry.ts";
 import { readGrid } from "./grid-decode.ts";
+import type { FinderTriple } from "./grid-fit.ts";
 import { readQr } from "./jsqr-read.ts";
 import { paintQuad } from "./mask.ts";
+import { completePairs } from "./pair-complete.ts";
 import { type Found, type RegionVariant, readRegion, regionVariants } from "./region-decode.ts";
 import { proposeRegions, type Region } from "./regions.ts";
+import { thresholdInPlace } from "./threshold-in-place.ts";
 
 export type { Found } from "./region-decode.ts";
 
@@ -18,8 +21,9 @@ export interface FindOptions {
   readonly wanted: (text: string) => boolean;
   /**
    * Parts of the search to leave out, for the benchmark's ablations: the first look on the halved plane
-   * ("coarse"), a detector ("finders", "finders-smooth", "finders-blur", "finders-fine"), "whole" or "whole-inverted", a region preparation by name ("m3", "m4-sharpen", …), or the
-   * grid sampler ("grid") or its parts ("grid-deblur", "grid-local").
+   * ("coarse"), a detector ("finders", "finders-smooth", "finders-blur", "finders-tiny"), "whole" or "whole-inverted", a region preparation by name ("m3", "m4-sharpen", …), or the
+   * grid sampler ("grid") or its parts ("grid-deblur", "grid-local"), triples that share a finder with a
+   * better one ("shared-finders"), the grid sampler on a third finder guessed from two ("pair-complete").
    */
   readonly skip?: readonly string[];
 }
@@ -56,9 +60,10 @@ const PLANE_LONG_SIDE = 2000;
 // on the dev corpus: median 85 against 135 ms for photos of 1920 px and more, 39 against 54 ms on Telegram's).
 const COARSE_MIN_SIDE = 1200;
 
-// Enlarging a bigger image would cost more than its tiny modules are worth.
-const FINE_MAX_SIDE = 2000;
-const FINE_MAX_PIXELS = 5_000_000;
+// Enlarging a bigger image would cost more than its tiny modules are worth; a 1920×1440 photo is enlarged
+// twice (its planes, the threshold's row sums included, take about 45 MB while the detector runs).
+const TINY_MAX_SIDE = 2000;
+const TINY_MAX_PIXELS = 11_100_000;
 
 // jsqr's whole-picture search slows badly on noise (its finder search keeps every near-match); at this size
 // one call stays around 50 ms on a clean picture and under half a second on a noisy one.
@@ -67,6 +72,9 @@ const WHOLE_LONG_SIDE = 1000;
 // The grid sampler looks at the best few three-finder regions per detector: a code's own finders rank high,
 // and on a page of text every further look-alike costs a fit.
 const GRID_REGIONS = 4;
+
+// Guessed third finders fitted per detector, best fitting first (a fit costs 5–40 ms).
+const GRID_PAIRS = 3;
 
 // About what one detector's threshold and finder search cost on a phone photo's plane (20–80 ms).
 const DETECTOR_MS = 60;
@@ -89,15 +97,18 @@ const detectors: readonly Detector[] = [
     binary: (s) => ({ image: adaptiveThreshold(smooth(s.plane, 1), 4, 1), scale: s.scale }),
   },
   {
-    // Modules under 2 px merge into grey at the plane's size; enlarged twice they have edges again.
-    name: "finders-fine",
+    // Modules of 1.5–2 px under a little blur: the finder's one-module light ring is a pixel of slightly
+    // lighter grey, which a window of 25 px averages away and integer runs cannot measure. Enlarged twice
+    // (bilinear, so the ring keeps its sub-pixel place) and thresholded over a window of about three
+    // modules with almost no offset, each ring is two or three pixels of its own shade again. Paper grain
+    // turns into specks at that offset, but they rarely pass the run ratios on three lines.
+    name: "finders-tiny",
     binary: (s) => {
       const { width, height } = s.source;
-      if (Math.max(width, height) > FINE_MAX_SIDE) return null;
-      // Twice the size for a phone-sized picture, less for bigger ones: the enlarged plane stays under 5 MP.
-      const scale = Math.min(2, Math.sqrt(FINE_MAX_PIXELS / (width * height)));
+      if (Math.max(width, height) > TINY_MAX_SIDE) return null;
+      const scale = Math.min(2, Math.sqrt(TINY_MAX_PIXELS / (width * height)));
       const enlarged = scaleLuma(s.source, scale, "bilinear");
-      return { image: adaptiveThreshold(enlarged, 16, 3), scale: enlarged.width / width };
+      return { image: thresholdInPlace(enlarged, 5, 1), scale: enlarged.width / width };
     },
   },
 ];
@@ -118,6 +129,8 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
   const done = () => search.found.some((f) => options.wanted(f.text));
   const regions: Region[] = [];
   const tried = new Set<Region>();
+  // Each detector's finder candidates, for guessing a third finder where only two were found.
+  const seen: { candidates: FinderCandidate[]; scale: number }[] = [];
 
   // The cheap first look: most codes are read from a plane half the size at a quarter of the cost.
   const glanced = enabled("coarse") && plain !== undefined ? glance(search, plain, tried) : [];
@@ -132,7 +145,8 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
     if (!search.firstLook && options.deadline.left() < DETECTOR_MS) break;
     const binary = detector.binary(search);
     if (binary === null) continue;
-    const proposed = proposeRegions(findFinderPatterns(binary.image), binary.scale)
+    const candidates = findFinderPatterns(binary.image);
+    const proposed = proposeRegions(candidates, binary.scale, { shared: enabled("shared-finders") })
       .slice(0, MAX_REGIONS)
       .filter((r) => !regions.some((known) => sameRegion(known, r)));
     regions.push(...proposed);
@@ -151,6 +165,7 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
       const triples = proposed.filter((r) => r.from === 3 && likeFound(search, r)).slice(0, GRID_REGIONS);
       for (const region of triples) attemptGrid(search, region);
     }
+    seen.push({ candidates, scale: binary.scale });
     if (done()) {
       // A second instalment's code may have shown only two of its finder patterns.
       for (const region of regions) {
@@ -160,6 +175,14 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
       return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
     }
   }
+  // Where two finder patterns were found but no third (blur, glare or a fold hid it), the code's geometry
+  // says where the third can be; the grid sampler fits the guesses the grey agrees with. After every
+  // detector has had its look: a detector's own triples read more often, and sooner.
+  for (const { candidates, scale } of seen) {
+    if (!enabled("grid") || !enabled("pair-complete") || done() || options.deadline.passed()) break;
+    for (const triple of completePairs(source, candidates, scale, GRID_PAIRS)) attemptTriple(search, triple);
+  }
+  if (done()) return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
   if (enabled("whole") && options.deadline.left() > 400) {
     // jsqr's own search over the whole picture, kept small: on a noisy plane its finder search slows a lot.
     const view = fitWithin(plane, WHOLE_LONG_SIDE);
@@ -214,6 +237,17 @@ function attemptGrid(search: Search, region: Region): void {
   const { deadline, skip } = search.options;
   if (deadline.passed()) return;
   const hit = readGrid(search.source, region.finders, { skip, deadline });
+  if (hit !== null) add(search, hit);
+}
+
+/** The grid sampler on three finder centres guessed from two, unless a code was already read there. */
+function attemptTriple(search: Search, finders: FinderTriple): void {
+  const { deadline, skip } = search.options;
+  if (deadline.passed()) return;
+  const { topRight: b, bottomLeft: c } = finders;
+  const middle = { x: (b.x + c.x) / 2, y: (b.y + c.y) / 2 };
+  if (search.found.some((f) => contains(growQuad(f.quad, 1.3), middle))) return;
+  const hit = readGrid(search.source, finders, { skip, deadline });
   if (hit !== null) add(search, hit);
 }
 

@@ -127,12 +127,7 @@ function perspectiveGuess(
  * cannot tell the version when blur has swollen or shrunk the finder runs the module size is measured from.)
  */
 export function rankVersions(source: Luma, finders: FinderTriple): number[] {
-  const scored: { version: number; score: number }[] = [];
-  for (let version = 1; version <= MAX_VERSION; version++) {
-    const guess = firstGuess(source, finders, version, false);
-    if (guess !== null) scored.push({ version, score: guess.score });
-  }
-  scored.sort((a, b) => b.score - a.score);
+  const scored = scoreVersions(source, finders);
   const best = scored[0];
   if (best === undefined || best.score < MIN_START_SCORE) return [];
   // The runner-up only when it fits nearly as well (a blurred finder can leave two versions close).
@@ -281,6 +276,25 @@ function pearson(values: Float32Array, template: readonly number[]): number {
   const vg = sxx - (sx * sx) / n;
   const vs = syy - (sy * sy) / n;
   return vg <= 0 || vs <= 0 ? 0 : cov / Math.sqrt(vg * vs);
+}
+
+/**
+ * Every version's first guess (no alignment search) scored by its correlation at the known modules, best
+ * first: a few hundred samples each, so a guessed finder position can be judged before any fit is paid for.
+ * `from`–`to`: the versions to score.
+ */
+export function scoreVersions(
+  source: Luma,
+  finders: FinderTriple,
+  from = 1,
+  to = MAX_VERSION,
+): { version: number; score: number }[] {
+  const scored: { version: number; score: number }[] = [];
+  for (let version = Math.max(1, from); version <= Math.min(MAX_VERSION, to); version++) {
+    const guess = firstGuess(source, finders, version, false);
+    if (guess !== null) scored.push({ version, score: guess.score });
+  }
+  return scored.sort((a, b) => b.score - a.score);
 }
 
 /** Grey at a sub-pixel position, bilinear, clamped at the edges. */

@@ -27,11 +27,16 @@ const MAX_LEG = 54;
  * because a tilted photo skews both), then pairs, then strong single candidates, which leave the code's
  * direction open and so get a square around them.
  */
-export function proposeRegions(candidates: readonly FinderCandidate[], scale: number, limit = 40): Region[] {
+export function proposeRegions(
+  candidates: readonly FinderCandidate[],
+  scale: number,
+  options: { limit?: number; shared?: boolean } = {},
+): Region[] {
+  const limit = options.limit ?? 40;
   const ranked = [...candidates].sort((a, b) => b.hits - a.hits).slice(0, limit);
   const regions: Region[] = [];
   const used = new Set<FinderCandidate>();
-  const triples: { pts: [FinderCandidate, FinderCandidate, FinderCandidate]; score: number; module: number }[] = [];
+  const triples: Triple[] = [];
   for (let i = 0; i < ranked.length; i++) {
     for (let j = i + 1; j < ranked.length; j++) {
       for (let k = j + 1; k < ranked.length; k++) {
@@ -41,15 +46,25 @@ export function proposeRegions(candidates: readonly FinderCandidate[], scale: nu
     }
   }
   triples.sort((a, b) => b.score - a.score);
+  const claimed: typeof triples = [];
   for (const t of triples) {
     // A finder pattern belongs to one code: the best triple claims it.
     if (t.pts.some((p) => used.has(p))) continue;
     for (const p of t.pts) used.add(p);
+    claimed.push(t);
+  }
+  // But the best triple is not always the code's own: a decoy code's two finders beside a notice's code can
+  // make a fair right angle with one of the notice's finders and claim it, leaving the notice's code two
+  // finders and a look-alike; an alignment pattern can stand in for a finder the same way. The best few
+  // triples that lost a finder to a better one are proposed too, after the claimed ones (each costs a read).
+  const extra = options.shared === true ? sharing(triples, claimed) : [];
+  for (const t of [...claimed, ...extra]) {
     const [a, b, c] = t.pts;
     const d = { x: a.x + c.x - b.x, y: a.y + c.y - b.y };
     const xs = [a.x, b.x, c.x, d.x];
     const ys = [a.y, b.y, c.y, d.y];
-    regions.push({ ...box(xs, ys, t.module * 6, t.module, scale, t.score + 100, 3), finders: named(a, b, c, scale) });
+    const score = t.score + (claimed.includes(t) ? 100 : 90);
+    regions.push({ ...box(xs, ys, t.module * 6, t.module, scale, score, 3), finders: named(a, b, c, scale) });
   }
   const rest = ranked.filter((p) => !used.has(p));
   for (let i = 0; i < rest.length; i++) {
@@ -80,6 +95,20 @@ export function proposeRegions(candidates: readonly FinderCandidate[], scale: nu
   return regions.sort((a, b) => b.score - a.score);
 }
 
+// Triples that share a finder with a claimed one, at most this many (each costs a read and a grid fit).
+const MAX_SHARING = 3;
+
+interface Triple {
+  readonly pts: [FinderCandidate, FinderCandidate, FinderCandidate];
+  readonly score: number;
+  readonly module: number;
+}
+
+/** The best triples (of `triples`, best first) not claimed: each shares a finder or two with a claimed one. */
+function sharing(triples: readonly Triple[], claimed: readonly Triple[]): Triple[] {
+  return triples.filter((t) => !claimed.includes(t)).slice(0, MAX_SHARING);
+}
+
 /**
  * The corner finder `corner` is the code's top-left; of the other two, the top-right is the one a quarter turn
  * clockwise (in picture coordinates, y down) from the other, as a QR code is never printed mirrored.
@@ -107,11 +136,7 @@ function similarModules(a: FinderCandidate, b: FinderCandidate, ratio = PAIR_RAT
   return r < ratio && r > 1 / ratio;
 }
 
-function scoreTriple(
-  p: FinderCandidate,
-  q: FinderCandidate,
-  r: FinderCandidate,
-): { pts: [FinderCandidate, FinderCandidate, FinderCandidate]; score: number; module: number } | null {
+function scoreTriple(p: FinderCandidate, q: FinderCandidate, r: FinderCandidate): Triple | null {
   if (!similarModules(p, q, TRIPLE_RATIO) || !similarModules(q, r, TRIPLE_RATIO) || !similarModules(p, r, TRIPLE_RATIO))
     return null;
   const module = (p.module + q.module + r.module) / 3;
