@@ -31,11 +31,11 @@ export interface ScanBytesOptions {
   /** Search steps to leave out (benchmark ablations); "libvips" decodes JPEGs without sharp. */
   readonly skipSteps?: readonly string[];
   /**
-   * Called once an image is decoded to its luminance plane, before the search: a worker collects garbage
-   * here after a big file, so that the decoder's own buffers (36 MB of coefficients for a 12 MP JPEG) are
-   * handed back before the search adds its planes to the peak.
+   * Called once an image is decoded to its luminance plane, before the search, with its pixel count: a worker
+   * collects garbage here after a big picture, so that the decoder's own buffers (a 12 MP JPEG's 36 MB of RGB)
+   * are handed back before the search adds its planes to the peak.
    */
-  readonly decoded?: (bytes: number) => void;
+  readonly decoded?: (pixels: number) => void;
 }
 
 // A slow decode (a 12 MP JPEG on a busy machine) must not leave the search no time at all.
@@ -79,7 +79,7 @@ export async function scanBytes(bytes: Uint8Array, options: ScanBytesOptions): P
 
   if (sniffed.type !== "pdf") {
     const luma = await decodeImage(bytes, sniffed, { native: !options.skipSteps?.includes("libvips") });
-    options.decoded?.(bytes.byteLength);
+    options.decoded?.(luma.width * luma.height);
     const dataMatrix = !options.skipSteps?.includes("datamatrix");
     const budget = searchBudget();
     const qrBudget = dataMatrix ? Math.max(MIN_SEARCH_MS, budget - DATAMATRIX_MS) : budget;
