@@ -5,7 +5,6 @@ import type { DueDateOcr } from "../ocr/due-date-ocr.ts";
 import { worthReading } from "../ocr/ocr-input.ts";
 import { ScanError } from "./errors.ts";
 import { ScanPool } from "./pool/pool.ts";
-import { scanBytes } from "./scan-bytes.ts";
 
 export { ScanError, type ScanErrorCode } from "./errors.ts";
 export { limits } from "./limits.ts";
@@ -128,6 +127,10 @@ export function createScanner(options: ScannerOptions): Scanner {
   };
 }
 
+// The decoders and the search are loaded on the calling thread only when it scans itself (workers: 0): with
+// workers, the chat's thread never runs them, and loading them there cost it ~17 MB for as long as it lives.
+let scanBytesLoaded: Promise<typeof import("./scan-bytes.ts")> | undefined;
+
 async function inline(
   bytes: Uint8Array,
   timeBudgetMs: number,
@@ -136,6 +139,8 @@ async function inline(
 ) {
   if (signal?.aborted) throw new ScanError("aborted", "the scan was cancelled");
   try {
+    scanBytesLoaded ??= import("./scan-bytes.ts");
+    const { scanBytes } = await scanBytesLoaded;
     return await scanBytes(bytes, { timeBudgetMs, skipSteps });
   } catch (error) {
     if (error instanceof ScanError) throw error;

@@ -1,11 +1,14 @@
 import { type PaymentNotice, parsePosteDataMatrix, parseQrPayload, readNoticeFromText } from "../notice/index.ts";
 import { decodeImage } from "./decode/image.ts";
+import { decodeJpegSharp } from "./decode/libvips.ts";
 import { readPdf } from "./decode/pdf.ts";
 import { ScanError } from "./errors.ts";
 import { limits } from "./limits.ts";
 import { readDataMatrices } from "./read/datamatrix-read.ts";
 import { deadlineIn, type ScanClocks, threadClocks } from "./read/deadline.ts";
-import { findCodes } from "./read/find-codes.ts";
+import { type Found, findCodes } from "./read/find-codes.ts";
+import { side } from "./read/geometry.ts";
+import { regionVariants } from "./read/region-decode.ts";
 import { sniff } from "./sniff.ts";
 
 /** What one file held; `ScanResult` without the timing the caller adds. */
@@ -31,11 +34,11 @@ export interface ScanBytesOptions {
   /** Search steps to leave out (benchmark ablations); "libvips" decodes JPEGs without sharp. */
   readonly skipSteps?: readonly string[];
   /**
-   * Called once an image is decoded to its luminance plane, before the search: a worker collects garbage
-   * here after a big file, so that the decoder's own buffers (36 MB of coefficients for a 12 MP JPEG) are
-   * handed back before the search adds its planes to the peak.
+   * Called once an image is decoded to its luminance plane, before the search, with its pixel count: a worker
+   * collects garbage here after a big picture, so that the decoder's own buffers (a 12 MP JPEG's 36 MB of RGB)
+   * are handed back before the search adds its planes to the peak.
    */
-  readonly decoded?: (bytes: number) => void;
+  readonly decoded?: (pixels: number) => void;
 }
 
 // A slow decode (a 12 MP JPEG on a busy machine) must not leave the search no time at all.
@@ -46,6 +49,33 @@ const MIN_SEARCH_MS = 250;
 // than DATAMATRIX_MIN_MS left (a slow decode on a busy machine) it is skipped: the budget holds first.
 const DATAMATRIX_MS = 250;
 const DATAMATRIX_MIN_MS = 100;
+
+// A photo this big (12 MP) is looked at first at half size: libvips decodes it and halves it as the rows come,
+// which costs about half of decoding it whole and taking its luminance, and the plane the search works on is
+// the same size it would have made itself. Most codes on such photos have modules of 5 px and more, 2.5 and
+// more at half size: the first look reads them there. Only when it reads nothing is the photo decoded whole
+// and searched as any other, so a code of tiny modules is still read.
+const HALF_FIRST_PIXELS = 8_000_000;
+
+// The half-size look is the search's own first look and nothing more (no detector on the whole plane, no grid
+// sampler, no whole-picture search, no region preparations): a photo it does not read is decoded whole and gets
+// all of those at full size, so the look must cost little when it fails.
+const HALF_LOOK_SKIPS: readonly string[] = [
+  "finders",
+  "finders-smooth",
+  "finders-blur",
+  "finders-fine",
+  "whole",
+  "whole-inverted",
+  "grid",
+  ...regionVariants.slice(1).map((v) => v.name),
+];
+
+// A code read at half size with modules under this (pixels, at half size) may have a twin beside it (a second
+// instalment) that the halved plane blurs past reading: the photo is then searched whole. Modules are taken
+// as the code's side over 33 (version 4, what pagoPA's payloads need; a version 3 code's are larger).
+const HALF_MIN_MODULE_PX = 3;
+const QR_MODULES = 33;
 
 const isPagoPa = (text: string) => parseQrPayload(text).ok;
 const isPosteDataMatrix = (text: string) => parsePosteDataMatrix(text).ok;
@@ -78,8 +108,29 @@ export async function scanBytes(bytes: Uint8Array, options: ScanBytesOptions): P
   const search = { wanted: isPagoPa, skip: options.skipSteps };
 
   if (sniffed.type !== "pdf") {
-    const luma = await decodeImage(bytes, sniffed, { native: !options.skipSteps?.includes("libvips") });
-    options.decoded?.(bytes.byteLength);
+    const native = !options.skipSteps?.includes("libvips");
+    const { width, height } = sniffed;
+    if (
+      sniffed.type === "jpeg" &&
+      native &&
+      width !== undefined &&
+      height !== undefined &&
+      width * height >= HALF_FIRST_PIXELS &&
+      !options.skipSteps?.includes("half-first")
+    ) {
+      const found = await halfSizeLook(
+        bytes,
+        { width, height },
+        { ...search, deadline: deadlineIn(searchBudget(), clocks) },
+      );
+      if (found.length > 0)
+        return withNotices(
+          found.map((f) => f.text),
+          "image",
+        );
+    }
+    const luma = await decodeImage(bytes, sniffed, { native });
+    options.decoded?.(luma.width * luma.height);
     const dataMatrix = !options.skipSteps?.includes("datamatrix");
     const budget = searchBudget();
     const qrBudget = dataMatrix ? Math.max(MIN_SEARCH_MS, budget - DATAMATRIX_MS) : budget;
@@ -111,6 +162,19 @@ export async function scanBytes(bytes: Uint8Array, options: ScanBytesOptions): P
     if (read.ok && !notices.some((n) => n.rptId === read.value.rptId)) notices.push(read.value);
   }
   return { payloads: [], notices, source: "pdf-text", text };
+}
+
+/** The first look at a big JPEG decoded at half size (empty when libvips refuses it: the full decode decides). */
+async function halfSizeLook(
+  bytes: Uint8Array,
+  size: { readonly width: number; readonly height: number },
+  search: Parameters<typeof findCodes>[1],
+): Promise<Found[]> {
+  const half = await decodeJpegSharp(bytes, { halvedFrom: size });
+  if (half === null) return [];
+  const found = findCodes(half, { ...search, skip: [...(search.skip ?? []), ...HALF_LOOK_SKIPS] });
+  if (found.some((f) => side(f.quad) / QR_MODULES < HALF_MIN_MODULE_PX)) return [];
+  return found;
 }
 
 function withNotices(payloads: string[], source: ScanOutcome["source"]): ScanOutcome {

@@ -122,4 +122,28 @@ describe("scanner worker pool", () => {
       await pool.close();
     }
   }, 60_000);
+
+  it("once its last worker has stopped, hands back the files it was given instead of keeping them resident", async () => {
+    const pool = new ScanPool({ size: 1, maxQueue: 2, hardTimeoutMs: 60_000, idleStopMs: 200, logger: silentLogger });
+    const collected: string[] = [];
+    const registry = new FinalizationRegistry<string>((name) => collected.push(name));
+    try {
+      // The caller drops its copy of the file once the scan has answered, as the chat's handlers do.
+      await (async () => {
+        const bytes = Uint8Array.from(small);
+        registry.register(bytes, "dev-0003.png");
+        // Held across a few young-generation collections, as a file is while it is downloaded and queued: it is
+        // then in the old generation, which only a full collection frees.
+        let churn: number[][] = [];
+        for (let i = 0; i < 400_000; i++) churn.push([i]);
+        churn = [];
+        expect((await pool.run({ bytes, timeBudgetMs: 1200 })).payloads).toEqual(smallPayloads);
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(pool.workers).toBe(0);
+      expect(collected).toEqual(["dev-0003.png"]);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });

@@ -29,16 +29,27 @@ export function loadSharp(): Promise<Sharp | null> {
  * gives interleaved RGB (its own grey conversion goes through linear light in floats, three times slower than
  * the whole decode); the luminance is taken here with the weights jsqr uses. Returns null when sharp is
  * unavailable or refuses the file, or gives other than RGB or grey (libvips turns CMYK into RGB itself): the
- * caller then tries the other decoders.
+ * caller then tries the other decoders. `halvedFrom` (the header's size) asks for the picture at half size: a
+ * 12 MP photo's first look (see scan-bytes.ts).
  */
-export async function decodeJpegSharp(bytes: Uint8Array): Promise<Luma | null> {
+export async function decodeJpegSharp(
+  bytes: Uint8Array,
+  options: { readonly halvedFrom?: { readonly width: number; readonly height: number } } = {},
+): Promise<Luma | null> {
   const sharp = await loadSharp();
   if (sharp === null) return null;
   let decoded: { data: Buffer; info: { width: number; height: number; channels: number } };
   try {
-    decoded = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: "none", sequentialRead: true })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    let pipeline = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: "none", sequentialRead: true });
+    const from = options.halvedFrom;
+    // Half size, each pixel a triangle-weighted mean of its neighbourhood (not a point sample: fine modules would
+    // alias). libvips does it as the rows come out of the decoder, so the full-size RGB is never held whole.
+    if (from !== undefined)
+      pipeline = pipeline.resize(Math.ceil(from.width / 2), Math.ceil(from.height / 2), {
+        fit: "fill",
+        kernel: "linear",
+      });
+    decoded = await pipeline.raw().toBuffer({ resolveWithObject: true });
   } catch {
     return null;
   }

@@ -1,10 +1,9 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { parentPort, workerData } from "node:worker_threads";
 import type { DueDateOcr } from "../../ocr/due-date-ocr.ts";
 import { preloadDecoders } from "../decode/image.ts";
 import { ScanError } from "../errors.ts";
 import { scanBytes } from "../scan-bytes.ts";
+import { collectGarbage as collect } from "./collect.ts";
 import type { DueDateJobMessage, JobMessage, ResultMessage, ScanJobMessage } from "./protocol.ts";
 import { workerLogger } from "./worker-logger.ts";
 
@@ -13,23 +12,27 @@ import { workerLogger } from "./worker-logger.ts";
 if ((workerData as { preload?: boolean } | undefined)?.preload !== false) void preloadDecoders().catch(() => undefined);
 
 // A full collection after each answer (off the caller's path: the reply has gone) hands a 12 MP photo's
-// planes back before the next file, instead of letting them add to its peak. V8 exposes `gc` only when
-// asked, and only to contexts made after the flag is set.
-setFlagsFromString("--expose-gc");
-const collect = runInNewContext("gc") as () => void;
-// A 12 MP JPEG is 2–5 MB; Telegram's photos and phone-sized ones stay under 1 MB.
+// planes back before the next file, instead of letting them add to its peak.
+// A 12 MP photo, or a PDF page scanned at 300 dpi: the file's size says little (most 12 MP photos here are
+// 0.4–1.2 MB), so the decoded pixels decide. Telegram's photos (1.2 MP) and phone-sized ones (2.8 MP) stay under.
+const BIG_PICTURE_PIXELS = 6_000_000;
+/** Pixels of the picture the last scan decoded (0 for a PDF), for the collection after it has answered. */
+let lastPixels = 0;
+// A PDF's page images are decoded without that call: a big file (2–5 MB) is collected after, as a 12 MP JPEG was.
 const BIG_FILE_BYTES = 1_500_000;
 
 const post = (message: ResultMessage) => parentPort?.postMessage(message);
 
 async function scan(job: ScanJobMessage): Promise<ResultMessage> {
+  lastPixels = 0;
   try {
     const outcome = await scanBytes(job.bytes, {
       timeBudgetMs: job.timeBudgetMs,
       skipSteps: job.skipSteps,
       // Between decoding and searching a big file: the decoder's buffers go before the search's planes come.
-      decoded: (size) => {
-        if (size > BIG_FILE_BYTES) collect();
+      decoded: (pixels) => {
+        lastPixels = pixels;
+        if (pixels >= BIG_PICTURE_PIXELS) collect();
       },
     });
     return { type: "scan", id: job.id, ok: true, outcome };
@@ -68,6 +71,6 @@ async function readDueDate(job: DueDateJobMessage): Promise<ResultMessage> {
 // One job at a time per worker: the pool sends the next job only after this one has answered.
 parentPort?.on("message", async (job: JobMessage) => {
   post(job.type === "scan" ? await scan(job) : await readDueDate(job));
-  // Only after a big file: the next file may be waiting, and a phone photo's planes are small.
-  if (job.bytes.byteLength > BIG_FILE_BYTES) collect();
+  // Only after a big picture: the next file may be waiting, and a phone photo's planes are small.
+  if (job.type === "scan" && (lastPixels >= BIG_PICTURE_PIXELS || job.bytes.byteLength > BIG_FILE_BYTES)) collect();
 });
