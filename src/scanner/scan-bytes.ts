@@ -8,7 +8,6 @@ import { readDataMatrices } from "./read/datamatrix-read.ts";
 import { deadlineIn, type ScanClocks, threadClocks } from "./read/deadline.ts";
 import { type Found, findCodes } from "./read/find-codes.ts";
 import { side } from "./read/geometry.ts";
-import { regionVariants } from "./read/region-decode.ts";
 import { sniff } from "./sniff.ts";
 
 /** What one file held; `ScanResult` without the timing the caller adds. */
@@ -56,20 +55,6 @@ const DATAMATRIX_MIN_MS = 100;
 // more at half size: the first look reads them there. Only when it reads nothing is the photo decoded whole
 // and searched as any other, so a code of tiny modules is still read.
 const HALF_FIRST_PIXELS = 8_000_000;
-
-// The half-size look is the search's own first look and nothing more (no detector on the whole plane, no grid
-// sampler, no whole-picture search, no region preparations): a photo it does not read is decoded whole and gets
-// all of those at full size, so the look must cost little when it fails.
-const HALF_LOOK_SKIPS: readonly string[] = [
-  "finders",
-  "finders-smooth",
-  "finders-blur",
-  "finders-fine",
-  "whole",
-  "whole-inverted",
-  "grid",
-  ...regionVariants.slice(1).map((v) => v.name),
-];
 
 // A code read at half size with modules under this (pixels, at half size) may have a twin beside it (a second
 // instalment) that the halved plane blurs past reading: the photo is then searched whole. Modules are taken
@@ -172,7 +157,9 @@ async function halfSizeLook(
 ): Promise<Found[]> {
   const half = await decodeJpegSharp(bytes, { halvedFrom: size });
   if (half === null) return [];
-  const found = findCodes(half, { ...search, skip: [...(search.skip ?? []), ...HALF_LOOK_SKIPS] });
+  // The search's own first look and nothing more: a photo it does not read is decoded whole and gets every other
+  // step at full size, so the look must cost little when it fails.
+  const found = findCodes(half, { ...search, firstLookOnly: true });
   if (found.some((f) => side(f.quad) / QR_MODULES < HALF_MIN_MODULE_PX)) return [];
   return found;
 }

@@ -26,6 +26,11 @@ export interface FindOptions {
    * better one ("shared-finders"), the grid sampler on a third finder guessed from two ("pair-complete").
    */
   readonly skip?: readonly string[];
+  /**
+   * Only the cheap first look (a big photo's half-size decode: what it reads is kept, and a photo it does not read
+   * is decoded whole and searched in full), whatever steps the search has beyond it.
+   */
+  readonly firstLookOnly?: boolean;
 }
 
 /** The state one search shares between its steps. */
@@ -134,6 +139,7 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
 
   // The cheap first look: most codes are read from a plane half the size at a quarter of the cost.
   const glanced = enabled("coarse") && plain !== undefined ? glance(search, plain, tried) : [];
+  if (options.firstLookOnly === true) return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
   // Done when every glanced region of the read code's size was read (one of another size is a look-alike).
   if (done() && glanced.every((r) => covered(search, r) || !likeFound(search, r))) {
     return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
