@@ -64,7 +64,7 @@ const ANSWER_MS = Number(process.env.BENCH_ANSWER_MS ?? 180_000);
 const root = fileURLToPath(new URL("..", import.meta.url));
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const corpus = join(resolve(root, process.env.PAGOBOT_SHARED_DIR ?? "../shared"), "corpus/dev");
-const startEnv = { MALLOC_MMAP_THRESHOLD_: "131072", MALLOC_TRIM_THRESHOLD_: "131072" };
+const startEnv = { MALLOC_MMAP_THRESHOLD_: "524288", MALLOC_TRIM_THRESHOLD_: "524288" };
 
 // ---- the photos ----
 

@@ -92,7 +92,7 @@ const loopCount = count - rateCount;
 const runStarted = Date.now();
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 /** What `npm start` sets besides the settings (package.json): the malloc trim thresholds. */
-const startEnv = { MALLOC_MMAP_THRESHOLD_: "131072", MALLOC_TRIM_THRESHOLD_: "131072" };
+const startEnv = { MALLOC_MMAP_THRESHOLD_: "524288", MALLOC_TRIM_THRESHOLD_: "524288" };
 
 // ---- child processes (IPC: the sandbox hands over its held webhooks; replicas and floor report CPU and ops) ----
 
