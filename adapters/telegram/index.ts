@@ -33,9 +33,12 @@ export interface TelegramWebhookOptions {
 /** Long polling shared by replicas: only the holder of a lease in the shared store polls. */
 export interface TelegramPollingLease {
   readonly kv: AtomicKv;
-  /** Another replica takes over at most this long after the poller dies (default 10 s). */
+  /**
+   * Another replica takes over at most this long after the poller dies (default 6 s): the updates it had not
+   * fetched wait that long, so it is kept as short as the store's renewals allow, like the engine's leases.
+   */
   readonly ttlMs?: number;
-  /** How often the lease is renewed, and a free one looked for (default 2 s). */
+  /** How often the lease is renewed, and a free one looked for (default 1.5 s). */
   readonly renewMs?: number;
 }
 
@@ -200,11 +203,11 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         logger.info("telegram bot started with long polling", { bot: bot.botInfo.username });
         return;
       }
-      const ttlMs = shared.ttlMs ?? 10_000;
+      const ttlMs = shared.ttlMs ?? 6_000;
       leadership = holdLeadership({
         lease: createStoreLease(shared.kv, `telegram-poller:${bot.botInfo.id}`, { ttlMs }),
         ttlMs,
-        renewMs: shared.renewMs ?? 2_000,
+        renewMs: shared.renewMs ?? 1_500,
         logger,
         onGain: () => {
           logger.info("telegram long polling: this replica polls", { bot: bot.botInfo?.username });
