@@ -98,12 +98,12 @@ export function createSlackPort(client: webApi.WebClient, options: SlackPortOpti
     return typeof sent.message_ts === "string" ? sent.message_ts : "";
   }
 
+  // About one message a second per channel, with short bursts (a card's edit and its announcement together).
+  const pace = options.minIntervalMs === undefined ? undefined : [{ intervalMs: options.minIntervalMs, burst: 2 }];
+
   return {
     platform: "slack",
-    // About one message a second per channel, with short bursts (a card's edit and its announcement together).
-    ...(options.minIntervalMs === undefined
-      ? {}
-      : { pace: () => [{ intervalMs: options.minIntervalMs ?? 0, burst: 2 }] }),
+    ...(pace === undefined ? {} : { pace: () => pace }),
     async deliver(to: ChatRef, view: View, deliverOptions?: DeliverOptions) {
       try {
         const thread = deliverOptions?.thread ?? deliverOptions?.replyTo;

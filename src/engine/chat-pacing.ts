@@ -2,6 +2,8 @@ import type { ChatPace } from "./ports.ts";
 
 /** Chats whose buckets are kept once their queue empties; a full bucket carries no state and is dropped first. */
 const KEPT_CHATS = 10_000;
+/** A sweep runs once the map holds a quarter more than that, so its cost is spread over many sends. */
+const SWEEP_AT = KEPT_CHATS * 1.25;
 
 interface Bucket {
   tokens: number;
@@ -32,7 +34,7 @@ export function createChatPacing(): ChatPacing {
     return bucket;
   };
   const prune = (now: number, pace: ChatPace) => {
-    if (buckets.size <= KEPT_CHATS) return;
+    if (buckets.size <= SWEEP_AT) return;
     // Judged by the limit at hand: a bucket of a slower limit may go a little early (it refills to full anyway).
     for (const [key, bucket] of buckets) {
       if (bucket.tokens + (now - bucket.at) / Math.max(1, pace.intervalMs) >= pace.burst) buckets.delete(key);

@@ -22,9 +22,3 @@ export function unwrapValue(raw: string, nowMs: number): string | undefined {
   if (typeof expires === "number" && expires <= nowMs) return undefined;
   return value;
 }
-
-/** keyv's serializer and deserializer for our envelopes: plain JSON (keyv's default escapes strings). */
-export const keyvSerialization = {
-  serialize: (data: unknown): string => JSON.stringify(data),
-  deserialize: <T>(data: string): T => JSON.parse(data) as T,
-};

@@ -1,5 +1,4 @@
-import { Keyv } from "keyv";
-import { keyvSerialization, unwrapValue, wrapValue } from "./envelope.ts";
+import { unwrapValue, wrapValue } from "./envelope.ts";
 import type { AtomicKv, DueSets, StoredValue } from "./kv.ts";
 import { createMemoryDueSets } from "./memory-due-sets.ts";
 
@@ -7,13 +6,10 @@ import { createMemoryDueSets } from "./memory-due-sets.ts";
 const dueSetsByMap = new WeakMap<Map<string, string>, DueSets>();
 
 /**
- * The in-process backend (`memory://`, tests): keyv over a Map. The atomic operations touch the Map
+ * The in-process backend (`memory://`, tests): keyv's envelopes in a Map. The atomic operations touch the Map
  * synchronously, so no other call can interleave with them in this process; nothing is shared with others.
  */
 export function createMemoryKv(map: Map<string, string> = new Map()): AtomicKv {
-  const keyv = new Keyv<string>({ store: map, useKeyPrefix: false, throwOnErrors: true, ...keyvSerialization });
-  // No keyv namespace: keys reach the adapter exactly as given (namespaced() adds ours), so both paths agree.
-  keyv.namespace = undefined;
   const read = (key: string): StoredValue | undefined => {
     const raw = map.get(key);
     if (raw === undefined) return undefined;
@@ -24,7 +20,7 @@ export function createMemoryKv(map: Map<string, string> = new Map()): AtomicKv {
     }
     return { value, token: raw };
   };
-  /** The envelope as keyv writes it (its token is the envelope itself). */
+  /** Writes the envelope, written here rather than through keyv so that its text (the token) is known. */
   const write = (key: string, value: string, ttlMs: number | undefined): string => {
     const raw = wrapValue(value, ttlMs, Date.now());
     map.set(key, raw);
@@ -55,7 +51,7 @@ export function createMemoryKv(map: Map<string, string> = new Map()): AtomicKv {
       return true;
     },
     async delete(key) {
-      await keyv.delete(key);
+      map.delete(key);
     },
     async keys(prefix) {
       return [...map.keys()].filter((key) => key.startsWith(prefix));

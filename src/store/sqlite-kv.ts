@@ -60,9 +60,10 @@ export interface SqliteKvOptions {
  *
  * The driver is better-sqlite3, which runs a statement synchronously on the calling thread: a few microseconds
  * for these one-row statements, where an asynchronous driver spent tens of microseconds per call handing it to
- * the thread pool and back. No statement here spans two turns of the event loop (each one commits on its own), so
- * a connection never holds a lock while this process does other work; only another process's write can make a
- * statement wait (the busy timeout), and that write is itself one short statement.
+ * the thread pool and back. The statements asked for in one turn of the event loop commit together at its end
+ * (sqlite-batch.ts), so a transaction never spans two turns: a connection never holds a lock while this process
+ * does other work, and only another process's write (itself one short batch) can make a statement wait (the
+ * busy timeout).
  *
  * The connection opens on the first call and retries while the file is busy: switching a file to WAL takes an
  * exclusive lock, and SQLite answers SQLITE_BUSY at once (the busy timeout does not apply) when another

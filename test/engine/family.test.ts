@@ -112,6 +112,18 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
     await see(/Avviso pagoPA/);
     await h.settle();
   };
+  /** A household (Anna pays, Marco posts), and Marco's Ricordamelo on a notice due in 9 days: its day as typed. */
+  const remindInNineDays = async (): Promise<{ due: string; dueText: string }> => {
+    await start();
+    await family(marco);
+    await post(marco, paid.qrText);
+    await press(marco, /^Ricordamelo$/);
+    await see(/^Entro quando va pagato\?/);
+    const due = addDays(italianDay(clock.now()), 9);
+    const dueText = formatDay(due, "it");
+    await say(marco, dueText);
+    return { due, dueText };
+  };
 
   it("/famiglia makes Anna the payer; again, it shows her, the members and their limits", async () => {
     await start();
@@ -362,14 +374,7 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
   });
 
   it("Ricordamelo: reminders at D-7, D-1 and on the day, once each, across a restart and two bots on one store", async () => {
-    await start();
-    await family(marco);
-    await post(marco, paid.qrText);
-    await press(marco, /^Ricordamelo$/);
-    await see(/^Entro quando va pagato\?/);
-    const due = addDays(italianDay(clock.now()), 9);
-    const dueText = formatDay(due, "it");
-    await say(marco, dueText);
+    const { due, dueText } = await remindInNineDays();
     await see(/^Ok: ti ricordo questo avviso 7 giorni prima, il giorno prima e il /);
     await h.settle();
     expect(card().buttons).toContain("Non ricordarmelo");
@@ -426,13 +431,7 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
   });
 
   it("reminders stored before the due index (day buckets) fire once at their time after an upgrade", async () => {
-    await start();
-    await family(marco);
-    await post(marco, paid.qrText);
-    await press(marco, /^Ricordamelo$/);
-    await see(/^Entro quando va pagato\?/);
-    const due = addDays(italianDay(clock.now()), 9);
-    await say(marco, formatDay(due, "it"));
+    const { due } = await remindInNineDays();
     await see(/^Ok: ti ricordo questo avviso/);
     await h.settle();
     await h.app.stop();
