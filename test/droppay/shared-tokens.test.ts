@@ -11,6 +11,7 @@ import {
 } from "../../src/droppay/auth/token-source.ts";
 import type { SandboxHandle } from "../../src/droppay/sandbox/index.ts";
 import { createCipher } from "../../src/store/crypto.ts";
+import type { AtomicKv } from "../../src/store/kv.ts";
 import { createTestBackend, type TestBackend } from "../helpers/backends.ts";
 import { clientFor, plainNotice, recordingLogger, sandbox } from "./helpers.ts";
 
@@ -56,8 +57,9 @@ describe.each(backends)("DropPay tokens shared by two replicas on %s", (backendN
       refreshToken: person.refreshToken,
       expiresAt: Date.now() + person.expiresInSeconds * 1000,
     };
-    const replica = () => {
-      const store: SharedTokenStore = { kv: backend.open(), cipher, key };
+    /** A replica; `wrap` stands between it and the store (to time its reads). */
+    const replica = (wrap: (kv: AtomicKv) => AtomicKv = (kv) => kv) => {
+      const store: SharedTokenStore = { kv: wrap(backend.open()), cipher, key };
       const source = createSharedTokenSource({
         auth,
         connectionCode: person.connectionCode,
@@ -69,7 +71,7 @@ describe.each(backends)("DropPay tokens shared by two replicas on %s", (backendN
       });
       return { store, source };
     };
-    return { sb, person, counts, a: replica(), b: replica() };
+    return { sb, person, counts, replica, a: replica(), b: replica() };
   }
 
   it("20 concurrent renewals across the two after DropPay refused the token: one refresh, and the new token pays", async () => {
@@ -93,6 +95,35 @@ describe.each(backends)("DropPay tokens shared by two replicas on %s", (backendN
     // Four cards opened at once (four family groups, one person): every call finds no tokens yet.
     const tokens = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? a : b).source.accessToken()));
     expect(new Set(tokens).size).toBe(1);
+    expect(counts).toEqual({ refreshes: 0, exchanges: 1 });
+  });
+
+  it("a first call whose read of the empty store returns after a parallel call minted the tokens is no unlink", async () => {
+    const { counts, replica } = await twoReplicas({ linkedOnly: true });
+    // The first read of the tokens answers "none" (as the store was when it left) only once the tokens are written.
+    let written: () => void = () => {};
+    const tokensWritten = new Promise<void>((resolve) => {
+      written = resolve;
+    });
+    let held = false;
+    const { source } = replica((kv) => ({
+      ...kv,
+      get: async (key) => {
+        const found = await kv.get(key);
+        if (key.startsWith("droppay-tokens:") && !held) {
+          held = true;
+          await tokensWritten;
+        }
+        return found;
+      },
+      set: async (key, value, ttlMs) => {
+        const token = await kv.set(key, value, ttlMs);
+        if (key.startsWith("droppay-tokens:")) written();
+        return token;
+      },
+    }));
+    const [late, early] = await Promise.all([source.accessToken(), source.accessToken()]);
+    expect(late).toBe(early);
     expect(counts).toEqual({ refreshes: 0, exchanges: 1 });
   });
 

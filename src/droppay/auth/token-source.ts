@@ -243,10 +243,14 @@ export function createSharedTokenSource(options: SharedTokenSourceOptions): User
   const currentTokens = async (): Promise<UserTokens | null> => {
     const cached = remembered();
     if (cached !== null && fresh(cached)) return cached;
+    // Judged on what was known when the read left: a read that finds the store empty may have been overtaken by
+    // this source's own first tokens (a parallel first call minted them meanwhile), which is no unlink.
+    const hadTokens = seen;
     const stored = await read();
     if (stored !== null) return stored;
     // Gone after we had them: the person unlinked (on any replica). Never bring them back from `initial`.
-    if (seen) throw new TokensForgottenError("tokens_forgotten", "the person's DropPay tokens were removed (unlinked)");
+    if (hadTokens)
+      throw new TokensForgottenError("tokens_forgotten", "the person's DropPay tokens were removed (unlinked)");
     if (options.initial && fresh(options.initial)) {
       // First use on this store: the tokens we were given become the shared ones, unless a replica was first.
       await kv.setIfAbsent(keys.tokens, cipher.seal(JSON.stringify(options.initial), keys.tokens));
