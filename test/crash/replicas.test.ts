@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -12,6 +11,7 @@ import { type PeerChat, startTelegramPeer, type TelegramPeer } from "../peers/te
 import { type Balancer, startBalancer } from "./balancer.ts";
 import { cardOf, chatState, failedShown, linkAccount, median, paidShown, sandboxForms } from "./chats.ts";
 import { type Child, freePort, startPagobotProcess, startSandboxProcess } from "./processes.ts";
+import { type ClaimedDatabase, claimDatabase } from "./redis-database.ts";
 
 /**
  * Two pagobot replicas on one Redis, behind a load balancer that DropPay's and Telegram's webhooks go through,
@@ -37,31 +37,11 @@ const PRESS_BATCH = 100;
 const CARD_LIMIT_MS = 60_000;
 /** Every payment must have ended (card and announcement) within this time of the batch's last event. */
 const SETTLE_LIMIT_MS = 180_000;
-/** A database of its own on the shared Redis, emptied first: the replicas' keys meet nobody else's. */
-const DB = 13;
-const storeUrl = `${(REDIS_URL ?? "").replace(/\/\d*$/, "")}/${DB}`;
+/** Databases this test may take on the shared Redis (the first free one; see claimDatabase). */
+const DATABASES = [13, 12, 11, 10];
 const failingPayee = testNotice("failed").fiscalCode;
 
 const maria = { id: 7_400_001, first_name: "Maria", language_code: "it" };
-
-/** FLUSHDB on our database, over RESP (no client library needed for one command). */
-async function emptyDatabase(url: string): Promise<void> {
-  const { hostname, port } = new URL(url);
-  await new Promise<void>((resolve, reject) => {
-    const socket = createConnection({ host: hostname, port: Number(port || 6379) }, () => {
-      socket.write(`SELECT ${DB}\r\nFLUSHDB\r\n`);
-    });
-    let answer = "";
-    socket.on("data", (chunk) => {
-      answer += chunk.toString();
-      if (answer.split("\r\n").filter(Boolean).length >= 2) {
-        socket.end();
-        resolve();
-      }
-    });
-    socket.on("error", reject);
-  });
-}
 
 describe.skipIf(REDIS_URL === undefined)(
   "two replicas on Redis, one killed (SIGKILL) and restarted (needs REDIS_URL)",
@@ -70,15 +50,18 @@ describe.skipIf(REDIS_URL === undefined)(
     const children: Child[] = [];
     let peer: TelegramPeer | undefined;
     let balancer: Balancer | undefined;
+    let database: ClaimedDatabase | undefined;
     afterAll(async () => {
       for (const child of children.reverse()) await child.kill();
+      await database?.release();
       await balancer?.close();
       await peer?.stop();
       rmSync(dir, { recursive: true, force: true });
     });
 
     it("pays each payment once and announces it once, while one replica dies and comes back; a press at both at once pays once", async () => {
-      await emptyDatabase(REDIS_URL ?? "");
+      database = await claimDatabase(REDIS_URL ?? "", DATABASES, 900);
+      const storeUrl = database.url;
       peer = await startTelegramPeer();
       const telegram = peer;
       const sandbox = await startSandboxProcess({ dataFile: join(dir, "droppay-sandbox.json"), settleMs: 300 });
