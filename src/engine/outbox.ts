@@ -141,6 +141,23 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     void run(chatKey(chat), queue);
   };
 
+  /**
+   * Records a delivery as sent and takes it off the pending list: in one atomic step where the store has two-key
+   * steps, else the record first (a crash before the marker goes leaves a marker that resume() cleans up).
+   */
+  const markSent = async (id: string, messageId: string | null) => {
+    const sent = (e: Delivery): Delivery => ({ ...e, state: "sent", messageId });
+    const pendingKey = store.pendingDeliveries.keyOf?.(id);
+    if (store.outbox.updateWithout !== undefined && pendingKey !== undefined) {
+      const result = await store.outbox.updateWithout(id, sent, pendingKey);
+      if (result.applied) return;
+      // The record is gone (expired, or never stored): only the marker is left to remove.
+    } else {
+      await store.outbox.update(id, sent);
+    }
+    await store.pendingDeliveries.delete(id);
+  };
+
   const finish = async (id: string, entry: Delivery, messageId: string | null, seen: SlotsSeen) => {
     if (messageId !== null && entry.slot !== null) {
       const version = entry.version ?? undefined;
@@ -160,8 +177,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       );
       seen.set(entry.slot, written);
     }
-    await store.outbox.update(id, (e) => ({ ...e, state: "sent", messageId }));
-    await store.pendingDeliveries.delete(id);
+    await markSent(id, messageId);
   };
 
   /**
@@ -192,8 +208,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     const slot = entry.slot === null ? undefined : await slotOf(entry.slot);
     if (!entry.fresh && entry.version !== null && slot?.version !== undefined && entry.version < slot.version) {
       // A newer version of this card is already on screen: this edit arrived late.
-      await store.outbox.update(id, (e) => ({ ...e, state: "sent", messageId: slot.messageId }));
-      await store.pendingDeliveries.delete(id);
+      await markSent(id, slot.messageId);
       return "next";
     }
     if (entry.slot !== null && !entry.fresh && slot?.viewHash !== undefined) {
@@ -328,6 +343,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         state: "pending",
         messageId: null,
       };
+      const pendingKey = store.pendingDeliveries.keyOf?.(id);
+      if (store.outbox.createWith !== undefined && pendingKey !== undefined) {
+        // The delivery and its pending marker in one atomic step: both are stored, or neither (the id was taken).
+        if (await store.outbox.createWith(id, entry, { key: pendingKey, value: { at: entry.createdAt } })) {
+          enqueue(delivery.chat, id);
+        }
+        return;
+      }
       // The pending marker first: a crash between the two writes leaves a marker that resume() cleans up,
       // never a stored delivery that nobody sends.
       await store.pendingDeliveries.put(id, { at: entry.createdAt });
