@@ -1,6 +1,7 @@
 import type { Logger } from "../../log/logger.ts";
 import { type Clock, realSleep, type Sleep, systemClock } from "../clock.ts";
 import { DropPayApiError } from "../errors.ts";
+import { httpFetch } from "../http-fetch.ts";
 import { defaultRetryPolicy, type RetryPolicy, withRetry } from "../retry.ts";
 import { createTransport, type FetchLike } from "../transport.ts";
 import {
@@ -70,7 +71,7 @@ export function createDropPayAuth(options: DropPayAuthOptions): DropPayAuth {
   const logger = options.logger.child({ module: "droppay-auth" });
   const transport = createTransport({
     baseUrl: options.baseUrl,
-    fetch: options.fetch ?? fetch,
+    fetch: options.fetch ?? httpFetch,
     timeoutMs: options.timeoutMs ?? 10_000,
     logger,
     clock,
