@@ -2,13 +2,18 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { FetchLike, FetchReply } from "./transport.ts";
 
-/** Connections kept open per DropPay host, and how many requests may use one host at once. */
-const KEEP_ALIVE_MS = 10_000;
+/** How many requests may use one DropPay host at once. */
 const MAX_SOCKETS = 64;
+/**
+ * An idle kept-alive connection is closed after this long: before a server's own idle timeout (Node's servers
+ * close at 5 s), so that a request rarely goes out on a connection the server is closing at that moment. When it
+ * does (a reset with no answer), the transport reports a connection failure, which a GET's retry covers.
+ */
+const IDLE_MS = 4_000;
 
 const agents = {
-  http: new HttpAgent({ keepAlive: true, keepAliveMsecs: KEEP_ALIVE_MS, maxSockets: MAX_SOCKETS }),
-  https: new HttpsAgent({ keepAlive: true, keepAliveMsecs: KEEP_ALIVE_MS, maxSockets: MAX_SOCKETS }),
+  http: new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS, timeout: IDLE_MS }),
+  https: new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS, timeout: IDLE_MS }),
 };
 
 /**
@@ -17,6 +22,10 @@ const agents = {
  * signal aborts the exchange (answer and body), and a redirect is refused (rejects, as fetch's `redirect: "error"`
  * does), never followed. The global fetch spent several times the CPU of the request itself on each call (a
  * DropPay read per webhook: its Request, Headers and Response objects and the body's web stream).
+ *
+ * For reads only (`readsOnNodeHttp`): a request sent on a kept-alive connection the server closes at that very
+ * moment fails with no answer, which is harmless for a GET (retried) but would make a disposition's outcome
+ * unknown; undici's fetch retires connections ahead of the server's announced idle timeout, so writes keep it.
  */
 export const httpFetch: FetchLike = (input, init) =>
   new Promise<FetchReply>((resolve, reject) => {
@@ -76,3 +85,7 @@ export const httpFetch: FetchLike = (input, init) =>
     });
     req.end(body);
   });
+
+/** GETs on node's HTTP client (the read behind every webhook); every other method on the global fetch. */
+export const readsOnNodeHttp: FetchLike = (input, init) =>
+  (init.method ?? "GET") === "GET" ? httpFetch(input, init) : fetch(input, init);

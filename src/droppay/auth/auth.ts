@@ -1,7 +1,6 @@
 import type { Logger } from "../../log/logger.ts";
 import { type Clock, realSleep, type Sleep, systemClock } from "../clock.ts";
 import { DropPayApiError } from "../errors.ts";
-import { httpFetch } from "../http-fetch.ts";
 import { defaultRetryPolicy, type RetryPolicy, withRetry } from "../retry.ts";
 import { createTransport, type FetchLike } from "../transport.ts";
 import {
@@ -71,7 +70,7 @@ export function createDropPayAuth(options: DropPayAuthOptions): DropPayAuth {
   const logger = options.logger.child({ module: "droppay-auth" });
   const transport = createTransport({
     baseUrl: options.baseUrl,
-    fetch: options.fetch ?? httpFetch,
+    fetch: options.fetch ?? fetch,
     timeoutMs: options.timeoutMs ?? 10_000,
     logger,
     clock,
