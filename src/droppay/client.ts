@@ -10,6 +10,7 @@ import {
   isFinalStatus,
   type PagoPaForm,
 } from "./form.ts";
+import { readsOnNodeHttp } from "./http-fetch.ts";
 import { defaultRetryPolicy, type RetryPolicy, withRetry } from "./retry.ts";
 import { createFormBody, parseForm, patchFormBody } from "./schemas.ts";
 import { createTransport, type FetchLike } from "./transport.ts";
@@ -18,7 +19,7 @@ export interface DropPayClientOptions {
   /** `https://api.drop-pay.io`, or the sandbox's URL. */
   readonly baseUrl: string;
   readonly logger: Logger;
-  /** Default: the global fetch. */
+  /** Default: GETs on node's HTTP client with keep-alive connections, the rest on the global fetch (http-fetch.ts). */
   readonly fetch?: FetchLike;
   /** Per request, answer and body included; default 10 000 ms (payments.md R8). */
   readonly timeoutMs?: number;
@@ -81,7 +82,7 @@ export function createDropPayClient(options: DropPayClientOptions): DropPayClien
   const readBackPolicy = options.readBack ?? { attempts: 3, intervalMs: 1_000 };
   const transport = createTransport({
     baseUrl: options.baseUrl,
-    fetch: options.fetch ?? fetch,
+    fetch: options.fetch ?? readsOnNodeHttp,
     timeoutMs: options.timeoutMs ?? 10_000,
     logger,
     clock,

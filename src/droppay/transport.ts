@@ -3,8 +3,14 @@ import type { Clock } from "./clock.ts";
 import { DropPayApiError, DropPayNetworkError, type DropPayRoute, DropPaySchemaError } from "./errors.ts";
 import { type Parsed, parseErrorBody } from "./schemas.ts";
 
-/** The `fetch` shape we use: the global one, or a test's own. */
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+/** What the transport reads of an answer: its status and its body as text (a fetch Response is one). */
+export interface FetchReply {
+  readonly status: number;
+  text(): Promise<string>;
+}
+
+/** The `fetch` shape we use: node's HTTP client (http-fetch.ts), the global fetch, or a test's own. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<FetchReply>;
 
 /** One HTTP exchange with DropPay. */
 export interface DropPayRequest<T> {
@@ -64,7 +70,7 @@ export function createTransport(options: TransportOptions): Transport {
     if (request.bearer !== undefined) headers.authorization = `Bearer ${request.bearer}`;
     if (request.body !== undefined) headers["content-type"] = "application/json";
     try {
-      let response: Response;
+      let response: FetchReply;
       let text: string;
       try {
         response = await options.fetch(`${baseUrl}${request.path}`, {

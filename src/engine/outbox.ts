@@ -141,11 +141,29 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     void run(chatKey(chat), queue);
   };
 
-  const finish = async (id: string, entry: Delivery, messageId: string | null, seen: SlotsSeen) => {
+  /**
+   * Records a delivery as sent and takes it off the pending list: in one atomic step where the store has two-key
+   * steps, else the record first (a crash before the marker goes leaves a marker that resume() cleans up).
+   */
+  const markSent = async (id: string, messageId: string | null) => {
+    // What is kept of a sent delivery: enough to recognise its id (a month), not its view.
+    const sent = ({ view: _sent, ...e }: Delivery): Delivery => ({ ...e, state: "sent", messageId });
+    const pendingKey = store.pendingDeliveries.keyOf?.(id);
+    if (store.outbox.updateWithout !== undefined && pendingKey !== undefined) {
+      const result = await store.outbox.updateWithout(id, sent, pendingKey);
+      if (result.applied) return;
+      // The record is gone (expired, or never stored): only the marker is left to remove.
+    } else {
+      await store.outbox.update(id, sent);
+    }
+    await store.pendingDeliveries.delete(id);
+  };
+
+  const finish = async (id: string, entry: Delivery, view: View, messageId: string | null, seen: SlotsSeen) => {
     if (messageId !== null && entry.slot !== null) {
       const version = entry.version ?? undefined;
       // What the message now shows: this view (the platform took it).
-      const shown = viewHash(entry.view);
+      const shown = viewHash(view);
       const written = await upsert(
         store.slots,
         entry.slot,
@@ -160,8 +178,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       );
       seen.set(entry.slot, written);
     }
-    await store.outbox.update(id, (e) => ({ ...e, state: "sent", messageId }));
-    await store.pendingDeliveries.delete(id);
+    await markSent(id, messageId);
   };
 
   /**
@@ -175,10 +192,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     };
     // Read afresh: another process may have sent it (it resumed the pending list, or served the chat before).
     const entry = await store.outbox.get(id);
-    if (entry === undefined || entry.state === "sent") {
+    if (entry === undefined || entry.state === "sent" || entry.view === undefined) {
       await store.pendingDeliveries.delete(id);
       return "next";
     }
+    const view = entry.view;
     const port = ports.get(entry.chat.platform);
     if (port === undefined) {
       // Kept pending: it goes out when the adapter registers (or after the next restart).
@@ -192,15 +210,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     const slot = entry.slot === null ? undefined : await slotOf(entry.slot);
     if (!entry.fresh && entry.version !== null && slot?.version !== undefined && entry.version < slot.version) {
       // A newer version of this card is already on screen: this edit arrived late.
-      await store.outbox.update(id, (e) => ({ ...e, state: "sent", messageId: slot.messageId }));
-      await store.pendingDeliveries.delete(id);
+      await markSent(id, slot.messageId);
       return "next";
     }
     if (entry.slot !== null && !entry.fresh && slot?.viewHash !== undefined) {
-      if (slot.viewHash === viewHash(entry.view)) {
+      if (slot.viewHash === viewHash(view)) {
         // The message shows this very view already (two changes the card renders alike, e.g. "In corso…" before
         // and after DropPay takes the disposition): an edit would change nothing and spend the platform's rate.
-        await finish(id, entry, slot.messageId, seen);
+        await finish(id, entry, view, slot.messageId, seen);
         return "next";
       }
       // A different view goes out: until the platform has taken it, what the message shows is not known for sure
@@ -216,14 +233,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     // Resolved now, not when queued: the card's first message may have been sent (or replaced) since.
     const thread = entry.threadOf ? (await slotOf(entry.threadOf))?.messageId : undefined;
     try {
-      const { messageId } = await port.deliver(entry.chat, entry.view, {
+      const { messageId } = await port.deliver(entry.chat, view, {
         ...(replace === undefined ? {} : { replace }),
         ...(entry.replyTo === null ? {} : { replyTo: entry.replyTo }),
         ...(thread === undefined ? {} : { thread }),
         ...(entry.audience ? { audience: entry.audience } : {}),
       });
       if (pace !== undefined) pacing.sent(key, pace, performance.now());
-      await finish(id, entry, messageId, seen);
+      await finish(id, entry, view, messageId, seen);
       if (entry.about) logger.info("delivered", { deliveryId: id, ...entry.about });
       return "next";
     } catch (error) {
@@ -239,13 +256,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           return "again";
         }
         logger.warn("delivery refused for good; dropped", { deliveryId: id, platform: entry.chat.platform, error });
-        await finish(id, entry, null, seen);
+        await finish(id, entry, view, null, seen);
         return "next";
       }
       const attempts = entry.attempts + 1;
       if (attempts >= maxAttempts) {
         logger.error("delivery kept failing; given up", { deliveryId: id, platform: entry.chat.platform, error });
-        await finish(id, entry, null, seen);
+        await finish(id, entry, view, null, seen);
         return "next";
       }
       await store.outbox.update(id, (e) => ({ ...e, attempts }));
@@ -328,6 +345,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         state: "pending",
         messageId: null,
       };
+      const pendingKey = store.pendingDeliveries.keyOf?.(id);
+      if (store.outbox.createWith !== undefined && pendingKey !== undefined) {
+        // The delivery and its pending marker in one atomic step: both are stored, or neither (the id was taken).
+        if (await store.outbox.createWith(id, entry, { key: pendingKey, value: { at: entry.createdAt } })) {
+          enqueue(delivery.chat, id);
+        }
+        return;
+      }
       // The pending marker first: a crash between the two writes leaves a marker that resume() cleans up,
       // never a stored delivery that nobody sends.
       await store.pendingDeliveries.put(id, { at: entry.createdAt });

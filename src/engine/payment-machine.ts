@@ -224,11 +224,15 @@ export async function settle(ctx: EngineContext, payment: PaymentRecord): Promis
       await ctx.family.reminders.cancel(payment.family.householdId, payment.notice.rptId, ctx.clock.now());
     }
   }
-  await ctx.store.openNotices.deleteIf(
-    openNoticeKey(payment.chat, payment.notice.rptId),
-    (v) => v.paymentId === payment.id,
-  );
-  await ctx.store.schedule.delete(`payment:${payment.id}`);
+  // Together (one round trip to the store, not two): each is idempotent, and until both are done the payment's
+  // in-flight mark stays (catchUp clears it after this), so recovery settles it again after a kill.
+  await Promise.all([
+    ctx.store.openNotices.deleteIf(
+      openNoticeKey(payment.chat, payment.notice.rptId),
+      (v) => v.paymentId === payment.id,
+    ),
+    ctx.store.schedule.delete(`payment:${payment.id}`),
+  ]);
 }
 
 /** Marks a payment in flight before a change is written; the nonce lets only this marking be cleared. */

@@ -206,7 +206,8 @@ export interface DeliveryAbout {
 export interface Delivery {
   readonly id: string;
   readonly chat: ChatRef;
-  readonly view: View;
+  /** What to send; left out of a sent delivery's record, which is kept only to recognise its id again. */
+  readonly view?: View;
   /** The message slot this view goes to: edited when the slot already shows a message, else sent and recorded. */
   readonly slot: string | null;
   /** Send a new message even if the slot has one (the slot then points at the new one). */

@@ -34,6 +34,15 @@ export interface Collection<T> {
   deleteIf(id: string, predicate: (current: T) => boolean): Promise<boolean>;
   /** Every id in the collection (used for the outbox's pending list and the reconciler's schedule). */
   ids(): Promise<string[]>;
+  /** The store's key of a record: how a step that writes two records at once names the other one. */
+  keyOf?(id: string): string;
+  /**
+   * `create`, and in the same atomic step (only when this record is written) `marker.value` under `marker.key`.
+   * Present only where the backend takes two-key steps (src/store/kv.ts PairSteps).
+   */
+  createWith?(id: string, value: T, marker: { readonly key: string; readonly value: unknown }): Promise<boolean>;
+  /** `update`, and in the same atomic step as its write the record under `dropKey` deleted (same presence). */
+  updateWithout?(id: string, change: (current: T) => T | undefined, dropKey: string): Promise<UpdateResult<T>>;
 }
 
 /**

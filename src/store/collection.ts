@@ -65,7 +65,54 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
     return stored;
   };
 
+  /** An update whose compare-and-set is `write` (the plain one, or one that deletes another record with it). */
+  const updateBy = async (
+    id: string,
+    change: (current: T) => T | undefined,
+    write: (key: string, token: string, text: string) => Promise<string | null>,
+  ): Promise<UpdateResult<T>> => {
+    let stored = knownOf(id);
+    let remembered = stored !== undefined;
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      if (stored === undefined) {
+        stored = await read(id);
+        remembered = false;
+        if (stored === undefined) return { applied: false, value: undefined };
+      }
+      const current = decode(stored.value);
+      const next = change(current);
+      if (next === undefined) {
+        if (!remembered) return { applied: false, value: current };
+        stored = undefined; // decided on the stored record, not on what this process remembers
+        continue;
+      }
+      const text = JSON.stringify(next);
+      const token = await write(key(id), stored.token, text);
+      if (token !== null) {
+        remember(id, token, text, true);
+        return { applied: true, value: next };
+      }
+      recent.delete(id);
+      stored = undefined;
+    }
+    throw new StoreConflictError(`${area}: update kept conflicting`);
+  };
+
+  const pairs = kv.pairs;
   return {
+    keyOf: key,
+    ...(pairs === undefined
+      ? {}
+      : {
+          async createWith(id: string, value: T, marker: { readonly key: string; readonly value: unknown }) {
+            const text = JSON.stringify(value);
+            const token = await pairs.setIfAbsentWith(key(id), text, ttlMs, marker.key, JSON.stringify(marker.value));
+            if (token !== null) remember(id, token, text, true);
+            return token !== null;
+          },
+          updateWithout: (id: string, change: (current: T) => T | undefined, dropKey: string) =>
+            updateBy(id, change, (k, token, text) => pairs.compareAndSetWithout(k, token, text, ttlMs, dropKey)),
+        }),
     async get(id) {
       const stored = await read(id);
       return stored === undefined ? undefined : decode(stored.value);
@@ -80,33 +127,7 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
       if (token !== null) remember(id, token, text, true);
       return token !== null;
     },
-    async update(id, change): Promise<UpdateResult<T>> {
-      let stored = knownOf(id);
-      let remembered = stored !== undefined;
-      for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
-        if (stored === undefined) {
-          stored = await read(id);
-          remembered = false;
-          if (stored === undefined) return { applied: false, value: undefined };
-        }
-        const current = decode(stored.value);
-        const next = change(current);
-        if (next === undefined) {
-          if (!remembered) return { applied: false, value: current };
-          stored = undefined; // decided on the stored record, not on what this process remembers
-          continue;
-        }
-        const text = JSON.stringify(next);
-        const token = await kv.compareAndSet(key(id), stored.token, text, ttlMs);
-        if (token !== null) {
-          remember(id, token, text, true);
-          return { applied: true, value: next };
-        }
-        recent.delete(id);
-        stored = undefined;
-      }
-      throw new StoreConflictError(`${area}: update kept conflicting`);
-    },
+    update: (id, change) => updateBy(id, change, (k, token, text) => kv.compareAndSet(k, token, text, ttlMs)),
     async delete(id) {
       recent.delete(id);
       await kv.delete(key(id));

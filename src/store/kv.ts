@@ -33,7 +33,33 @@ export interface AtomicKv {
    * store keeps each set in one record (dueSetsOver), which is correct but makes every replica write that record.
    */
   readonly dueSets?: DueSets;
+  /**
+   * Steps on two keys that the backend takes atomically (a Lua script, one SQLite transaction, one synchronous
+   * step in memory). Optional: without them a caller makes the two writes one after the other, in an order that a
+   * crash between them cannot make unsafe.
+   */
+  readonly pairs?: PairSteps;
   close(): Promise<void>;
+}
+
+/** Two writes as one: both happen or neither, and no other caller sees one without the other. */
+export interface PairSteps {
+  /** setIfAbsent(key, value, ttlMs) and, only when that wrote, set(alsoKey, alsoValue) (no expiry). */
+  setIfAbsentWith(
+    key: string,
+    value: string,
+    ttlMs: number | undefined,
+    alsoKey: string,
+    alsoValue: string,
+  ): Promise<string | null>;
+  /** compareAndSet(key, token, value, ttlMs) and, only when that wrote, delete(dropKey). */
+  compareAndSetWithout(
+    key: string,
+    token: string,
+    value: string,
+    ttlMs: number | undefined,
+    dropKey: string,
+  ): Promise<string | null>;
 }
 
 /**

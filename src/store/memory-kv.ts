@@ -33,6 +33,20 @@ export function createMemoryKv(map: Map<string, string> = new Map()): AtomicKv {
   }
   return {
     dueSets,
+    pairs: {
+      async setIfAbsentWith(key, value, ttlMs, alsoKey, alsoValue) {
+        if (read(key) !== undefined) return null;
+        const token = write(key, value, ttlMs);
+        write(alsoKey, alsoValue, undefined);
+        return token;
+      },
+      async compareAndSetWithout(key, token, value, ttlMs, dropKey) {
+        if (map.get(key) !== token) return null;
+        const next = write(key, value, ttlMs);
+        map.delete(dropKey);
+        return next;
+      },
+    },
     async get(key) {
       return read(key);
     },

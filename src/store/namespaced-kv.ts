@@ -1,4 +1,4 @@
-import type { AtomicKv, DueSets } from "./kv.ts";
+import type { AtomicKv, DueSets, PairSteps } from "./kv.ts";
 
 function namespacedDueSets(sets: DueSets, p: string): DueSets {
   return {
@@ -6,6 +6,15 @@ function namespacedDueSets(sets: DueSets, p: string): DueSets {
     remove: (set, member) => sets.remove(p + set, member),
     due: (set, now, limit) => sets.due(p + set, now, limit),
     claim: (set, now, leaseUntil, limit) => sets.claim(p + set, now, leaseUntil, limit),
+  };
+}
+
+function namespacedPairs(pairs: PairSteps, p: string): PairSteps {
+  return {
+    setIfAbsentWith: (key, value, ttlMs, alsoKey, alsoValue) =>
+      pairs.setIfAbsentWith(p + key, value, ttlMs, p + alsoKey, alsoValue),
+    compareAndSetWithout: (key, token, value, ttlMs, dropKey) =>
+      pairs.compareAndSetWithout(p + key, token, value, ttlMs, p + dropKey),
   };
 }
 
@@ -21,6 +30,7 @@ export function namespaced(kv: AtomicKv, namespace: string): AtomicKv {
     delete: (key) => kv.delete(p + key),
     keys: async (prefix) => (await kv.keys(p + prefix)).map((key) => key.slice(p.length)),
     ...(kv.dueSets === undefined ? {} : { dueSets: namespacedDueSets(kv.dueSets, p) }),
+    ...(kv.pairs === undefined ? {} : { pairs: namespacedPairs(kv.pairs, p) }),
     close: () => kv.close(),
   };
 }

@@ -20,6 +20,22 @@ local current = redis.call('GET', KEYS[1])
 if current and redis.sha1hex(current) == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end
 return 0`;
 
+// The two-key steps (kv.ts PairSteps): the first key's write as above, and only when it wrote, the second key's.
+const SET_IF_ABSENT_WITH = `
+local done
+if ARGV[2] ~= '' then done = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) else done = redis.call('SET', KEYS[1], ARGV[1], 'NX') end
+if not done then return 0 end
+redis.call('SET', KEYS[2], ARGV[3])
+return 1`;
+const COMPARE_AND_SET_WITHOUT = `
+local current = redis.call('GET', KEYS[1])
+if current and redis.sha1hex(current) == ARGV[1] then
+  if ARGV[3] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) else redis.call('SET', KEYS[1], ARGV[2]) end
+  redis.call('DEL', KEYS[2])
+  return 1
+end
+return 0`;
+
 // Claims what is due in a sorted set: the members due by ARGV[1] (at most ARGV[3]) move to ARGV[2], in one script,
 // so two replicas never take the same member (until its lease, ARGV[2], has passed).
 const DUE_CLAIM = `
@@ -36,6 +52,8 @@ const scripts = {
   compareAndSet: script(COMPARE_AND_SET),
   compareAndDelete: script(COMPARE_AND_DELETE),
   dueClaim: script(DUE_CLAIM),
+  setIfAbsentWith: script(SET_IF_ABSENT_WITH),
+  compareAndSetWithout: script(COMPARE_AND_SET_WITHOUT),
 };
 
 /**
@@ -104,6 +122,19 @@ export function createRedisKv(url: string): AtomicKv {
         for (const key of reply.keys) found.push(String(key));
       } while (cursor !== "0");
       return found;
+    },
+    pairs: {
+      async setIfAbsentWith(key, value, ttlMs, alsoKey, alsoValue) {
+        const raw = wrapValue(value, ttlMs, Date.now());
+        const ttl = ttlMs === undefined ? "" : String(ttlMs);
+        const also = wrapValue(alsoValue, undefined, Date.now());
+        return (await run("setIfAbsentWith", [key, alsoKey], [raw, ttl, also])) === 1 ? versionOf(raw) : null;
+      },
+      async compareAndSetWithout(key, token, value, ttlMs, dropKey) {
+        const ttl = ttlMs === undefined ? "" : String(ttlMs);
+        const raw = wrapValue(value, ttlMs, Date.now());
+        return (await run("compareAndSetWithout", [key, dropKey], [token, raw, ttl])) === 1 ? versionOf(raw) : null;
+      },
     },
     dueSets: {
       async add(set, member, dueAt, onlyIfAbsent) {

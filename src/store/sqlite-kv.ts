@@ -90,12 +90,12 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
     return opening;
   };
   /** Runs one statement in this turn's batch (see createBatcher), opening the connection first if need be. */
-  const exec = async <T>(writes: boolean, run: (statements: Statements) => T): Promise<T> => {
+  const exec = async <T>(writes: boolean, run: (statements: Statements, db: Database.Database) => T): Promise<T> => {
     if (closed) throw new Error("the SQLite store is closed");
     const current = store ?? (await open());
     // close() may have run while this call waited for the open.
     if (closed) throw new Error("the SQLite store is closed");
-    return current.batcher.enqueue(() => run(current.statements), writes);
+    return current.batcher.enqueue(() => run(current.statements, current.db), writes);
   };
 
   return {
@@ -125,6 +125,34 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
     },
     async delete(key) {
       await exec(true, (s) => s.delete.run(key));
+    },
+    // Two statements in one transaction of their own (a savepoint inside the turn's batch, or a transaction when
+    // the batch failed and each step runs alone).
+    pairs: {
+      async setIfAbsentWith(key, value, ttlMs, alsoKey, alsoValue) {
+        const now = Date.now();
+        const raw = wrapValue(value, ttlMs, now);
+        const also = wrapValue(alsoValue, undefined, now);
+        const written = await exec(true, (s, db) =>
+          db.transaction(() => {
+            if (s.setIfAbsent.get(key, raw, now) === undefined) return false;
+            s.set.run(alsoKey, also);
+            return true;
+          })(),
+        );
+        return written ? raw : null;
+      },
+      async compareAndSetWithout(key, token, value, ttlMs, dropKey) {
+        const raw = wrapValue(value, ttlMs, Date.now());
+        const written = await exec(true, (s, db) =>
+          db.transaction(() => {
+            if (s.compareAndSet.get(raw, key, token) === undefined) return false;
+            s.delete.run(dropKey);
+            return true;
+          })(),
+        );
+        return written ? raw : null;
+      },
     },
     async keys(prefix) {
       const end = prefixEnd(prefix);

@@ -43,6 +43,22 @@ describe("the outbox", () => {
     expect(port.calls).toBe(8);
   });
 
+  it("keeps a sent delivery's id for a month without its view, and never sends that id again", async () => {
+    const { store, outbox } = setup();
+    const port = new RecordingChatPort();
+    outbox.registerPort(port);
+    await outbox.send({ id: "status:p1:PAID", chat, view: text("✅ Pagato, a long receipt of a message") });
+    await outbox.idle();
+    const kept = await store.outbox.get("status:p1:PAID");
+    expect(kept).toMatchObject({ state: "sent", messageId: "m1" });
+    expect(kept?.view).toBeUndefined();
+    expect(await store.pendingDeliveries.ids()).toEqual([]);
+    await outbox.send({ id: "status:p1:PAID", chat, view: text("✅ Pagato, a long receipt of a message") });
+    await outbox.resume();
+    await outbox.idle();
+    expect(port.texts("c1")).toEqual(["✅ Pagato, a long receipt of a message"]);
+  });
+
   it("posts a delivery in the thread of a slot's message, as the slot shows it when the delivery is sent", async () => {
     const { outbox } = setup();
     const port = new RecordingChatPort();

@@ -9,11 +9,12 @@ export interface KvCall {
 
 /**
  * A store connection whose every call goes through `around` (counting, freezing, cutting off), the backend's own
- * due index included: a wrapper that left `dueSets` out would make the store fall back to keeping the index in one
+ * due index and two-key steps included: a wrapper that left `dueSets` out would make the store fall back to keeping the index in one
  * record, and a test would exercise that instead of what runs. `close` is passed through.
  */
 export function wrapKv(kv: AtomicKv, around: <T>(call: () => Promise<T>, what: KvCall) => Promise<T>): AtomicKv {
   const sets = kv.dueSets;
+  const pairs = kv.pairs;
   return {
     get: (key) => around(() => kv.get(key), { op: "get", key }),
     set: (key, value, ttlMs) => around(() => kv.set(key, value, ttlMs), { op: "set", key, value }),
@@ -34,6 +35,25 @@ export function wrapKv(kv: AtomicKv, around: <T>(call: () => Promise<T>, what: K
             due: (set, now, limit) => around(() => sets.due(set, now, limit), { op: "due", key: set }),
             claim: (set, now, leaseUntil, limit) =>
               around(() => sets.claim(set, now, leaseUntil, limit), { op: "due", key: set }),
+          },
+        }),
+    // A two-key step is one call, seen as its first write (the second is made in the same atomic step).
+    ...(pairs === undefined
+      ? {}
+      : {
+          pairs: {
+            setIfAbsentWith: (key, value, ttlMs, alsoKey, alsoValue) =>
+              around(() => pairs.setIfAbsentWith(key, value, ttlMs, alsoKey, alsoValue), {
+                op: "setIfAbsent",
+                key,
+                value,
+              }),
+            compareAndSetWithout: (key, token, value, ttlMs, dropKey) =>
+              around(() => pairs.compareAndSetWithout(key, token, value, ttlMs, dropKey), {
+                op: "compareAndSet",
+                key,
+                value,
+              }),
           },
         }),
     close: () => kv.close(),

@@ -77,6 +77,38 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
     expect(await kv.compareAndDelete("claim:t", claimed ?? "")).toBe(true);
   });
 
+  it("writes a record and its marker together, or neither when the record is there", async () => {
+    const pairs = kv.pairs;
+    if (pairs === undefined) throw new Error("every backend takes two-key steps");
+    const token = await pairs.setIfAbsentWith("outbox:d1", "entry", 60_000, "outbox-pending:d1", "mark");
+    expect(token).not.toBeNull();
+    expect((await kv.get("outbox-pending:d1"))?.value).toBe("mark");
+    // The token is the one a later compare-and-set accepts.
+    expect((await kv.get("outbox:d1"))?.token).toBe(token);
+    await kv.delete("outbox-pending:d1");
+    expect(await pairs.setIfAbsentWith("outbox:d1", "again", 60_000, "outbox-pending:d1", "mark")).toBeNull();
+    expect(await kv.get("outbox-pending:d1")).toBeUndefined();
+    expect((await kv.get("outbox:d1"))?.value).toBe("entry");
+  });
+
+  it("replaces a record and drops its marker together, or neither with a stale token", async () => {
+    const pairs = kv.pairs;
+    if (pairs === undefined) throw new Error("every backend takes two-key steps");
+    await kv.set("outbox:d1", "pending");
+    await kv.set("outbox-pending:d1", "mark");
+    const first = await kv.get("outbox:d1");
+    if (first === undefined) throw new Error("missing");
+    await kv.set("outbox:d1", "changed by another");
+    expect(await pairs.compareAndSetWithout("outbox:d1", first.token, "sent", 60_000, "outbox-pending:d1")).toBeNull();
+    expect((await kv.get("outbox-pending:d1"))?.value).toBe("mark");
+    const current = await kv.get("outbox:d1");
+    if (current === undefined) throw new Error("missing");
+    const token = await pairs.compareAndSetWithout("outbox:d1", current.token, "sent", 60_000, "outbox-pending:d1");
+    expect(token).not.toBeNull();
+    expect(await kv.get("outbox-pending:d1")).toBeUndefined();
+    expect(await kv.get("outbox:d1")).toEqual({ value: "sent", token });
+  });
+
   it("lists keys by prefix only", async () => {
     await kv.set("outbox:1", "a");
     await kv.set("outbox:2", "b");

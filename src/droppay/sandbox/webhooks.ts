@@ -141,7 +141,7 @@ export function createWebhookDispatcher(options: {
           signal: controller.signal,
           redirect: "error",
         });
-        await response.arrayBuffer();
+        await response.text();
         httpStatus = response.status;
         ok = response.status >= 200 && response.status < 300;
       } catch (cause) {
