@@ -29,6 +29,12 @@ const cases: { technique: string; trouble: string; shot: Shot; invert?: boolean;
     shot: { module: 6, gaussPx: 4.5 },
   },
   {
+    technique: "grid-erasures",
+    trouble:
+      "a Gaussian blur of 0.7 module under heavy sensor noise, whose grid is read with more wrong codewords than the error correction finds alone, but mostly where it is least sure",
+    shot: { module: 3, gaussPx: 2.1, noise: 14, seed: 1 },
+  },
+  {
     technique: "finders-blur",
     trouble: "modules of 1.3 px, whose finder rings only a window a few modules wide tells apart",
     shot: { module: 1.3 },
