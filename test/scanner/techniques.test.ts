@@ -38,14 +38,22 @@ const cases: { technique: string; trouble: string; shot: Shot; invert?: boolean;
     technique: "finders-blur",
     trouble: "modules of 1.3 px, whose finder rings only a window a few modules wide tells apart",
     shot: { module: 1.3 },
-    // The enlarged plane's detector, after it, reads them too (on the corpus the two read different photos).
-    alongside: ["finders-tiny"],
+    // The enlarged planes' detectors, after it, read them too (on the corpus they read different photos).
+    alongside: ["finders-tiny", "finders-tiny3"],
   },
   {
     technique: "finders-tiny",
     trouble:
       "modules of 1.6 px under a blur of half a module, faded and turned, whose finder rings only an enlarged plane keeps",
     shot: { module: 1.6, gaussPx: 0.8, rotateDeg: 35, noise: 3, ink: 60, paper: 200 },
+    // A picture this small is enlarged three times too, by the detector after it.
+    alongside: ["finders-tiny3"],
+  },
+  {
+    technique: "finders-tiny3",
+    trouble:
+      "modules of a pixel, a little soft and noisy, whose finder rings part only on a plane enlarged three times",
+    shot: { module: 1, gaussPx: 0.3, noise: 3, rotateDeg: 5, side: 300 },
   },
   {
     technique: "whole-inverted",
