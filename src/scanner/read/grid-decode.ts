@@ -6,14 +6,15 @@ import { deblur, estimateBlurs } from "./grid-deblur.ts";
 import { correctWithErasures } from "./grid-erasures.ts";
 import { type FinderTriple, fitGrid, type GridFit, rankVersions } from "./grid-fit.ts";
 import { readQr } from "./jsqr-read.ts";
-import { project } from "./perspective.ts";
+import { homographyFrom, project } from "./perspective.ts";
 import type { QrLayout } from "./qr-layout.ts";
 
 /** Parts of the grid reader that the benchmark's ablations can leave out, by name. */
 export interface GridOptions {
   /**
    * "grid-deblur": no blur estimation; "grid-local": no local threshold on the grid; "grid-erasures": no
-   * error correction told the unsure codewords.
+   * error correction told the unsure codewords; "grid-shifts": no second reading of a good fit moved by a
+   * fraction of a module.
    */
   readonly skip?: readonly string[];
   /**
@@ -36,47 +37,89 @@ export function readGrid(
   finders: FinderTriple,
   options: GridOptions = {},
 ): { text: string; quad: Quad } | null {
-  const enabled = (name: string) => !options.skip?.includes(name);
-  const late = () => options.deadline?.passed() === true;
   for (const version of rankVersions(source, finders)) {
-    if (late()) return null;
+    if (options.deadline?.passed() === true) return null;
     const fit = fitGrid(source, finders, version);
     if (fit === null) continue;
-    const grey = sampleModules(source, fit);
-    const shade = normalise(grey, fit);
-    const levels = threshold(shade, 0.5);
-    // Each guess with how sure it is of each module, for the error correction told the unsure codewords.
-    const guesses: (() => Guess)[] = [() => ({ bits: levels, sure: distanceFrom(shade, 0.5) })];
-    if (enabled("grid-local")) guesses.push(() => ({ bits: localThreshold(shade, fit.layout.stride, 4) }));
-    // Deconvolving costs the most; a grid that fits its patterns this poorly is no code worth it.
-    let deblurs = 0;
-    if (enabled("grid-deblur") && fit.score >= DEBLUR_MIN_SCORE) {
-      for (const blur of estimateBlurs(shade, fit.layout, levels, BLUR_GUESSES)) {
-        deblurs++;
-        guesses.push(() => {
-          const sure = new Float32Array(shade.length);
-          return { bits: deblur(shade, fit.layout, levels, blur, sure), sure };
-        });
+    const read = readFitted(source, fit, options);
+    if (read !== null) return read;
+    if (!options.skip?.includes("grid-shifts") && fit.score >= SHIFT_MIN_SCORE) {
+      for (const [du, dv] of SHIFTS) {
+        if (options.deadline?.passed() === true) return null;
+        const shifted = readFitted(source, shift(fit, du, dv), options);
+        if (shifted !== null) return shifted;
       }
     }
-    const erasures = enabled("grid-erasures");
-    const deblurred: Guess[] = [];
-    for (const [k, next] of guesses.entries()) {
-      if (late()) return null;
-      const guess = next();
-      const read = readBits(guess.bits, fit);
-      if (read !== null) return read;
-      if (!erasures || guess.sure === undefined) continue;
-      if (k >= guesses.length - deblurs) deblurred.push(guess);
-      const fixed = readCorrected(guess, fit);
-      if (fixed !== null) return fixed;
-    }
-    // Close blurs err in different modules: their votes, each weighed by how sure it is, err less than either.
-    if (deblurred.length > 1 && !late()) {
-      const fixed = readCorrected(vote(deblurred), fit);
-      if (fixed !== null) return fixed;
+  }
+  return null;
+}
+
+// A fit this good is a code's grid; where none of its guesses reads, the fit may still sit a fraction of a
+// module off (under blur the patterns' correlation is flat near its peak, and modules of a pixel or two
+// leave little to pin it): the grid is read again moved by this much, each way along and across.
+const SHIFT_MIN_SCORE = 0.75;
+const SHIFT = 0.15;
+const SHIFTS: readonly (readonly [number, number])[] = [
+  [SHIFT, 0],
+  [-SHIFT, 0],
+  [0, SHIFT],
+  [0, -SHIFT],
+  [SHIFT, SHIFT],
+  [-SHIFT, -SHIFT],
+  [SHIFT, -SHIFT],
+  [-SHIFT, SHIFT],
+];
+
+/** The fit moved by (du, dv) modules across the symbol. */
+function shift(fit: GridFit, du: number, dv: number): GridFit {
+  const grid = [
+    { x: 0, y: 0 },
+    { x: 40, y: 0 },
+    { x: 0, y: 40 },
+    { x: 40, y: 40 },
+  ];
+  const moved = homographyFrom(
+    grid,
+    grid.map((p) => project(fit.homography, p.x + du, p.y + dv)),
+  );
+  return moved === null ? fit : { ...fit, homography: moved };
+}
+
+/** The module grid of one fit read every way the options allow (readGrid, after the fit). */
+export function readFitted(source: Luma, fit: GridFit, options: GridOptions): { text: string; quad: Quad } | null {
+  const enabled = (name: string) => !options.skip?.includes(name);
+  const late = () => options.deadline?.passed() === true;
+  const grey = sampleModules(source, fit);
+  const shade = normalise(grey, fit);
+  const levels = threshold(shade, 0.5);
+  // Each guess with how sure it is of each module, for the error correction told the unsure codewords.
+  const guesses: (() => Guess)[] = [() => ({ bits: levels, sure: distanceFrom(shade, 0.5) })];
+  if (enabled("grid-local")) guesses.push(() => ({ bits: localThreshold(shade, fit.layout.stride, 4) }));
+  // Deconvolving costs the most; a grid that fits its patterns this poorly is no code worth it.
+  let deblurs = 0;
+  if (enabled("grid-deblur") && fit.score >= DEBLUR_MIN_SCORE) {
+    for (const blur of estimateBlurs(shade, fit.layout, levels, BLUR_GUESSES)) {
+      deblurs++;
+      guesses.push(() => {
+        const sure = new Float32Array(shade.length);
+        return { bits: deblur(shade, fit.layout, levels, blur, sure), sure };
+      });
     }
   }
+  const erasures = enabled("grid-erasures");
+  const deblurred: Guess[] = [];
+  for (const [k, next] of guesses.entries()) {
+    if (late()) return null;
+    const guess = next();
+    const read = readBits(guess.bits, fit);
+    if (read !== null) return read;
+    if (!erasures || guess.sure === undefined) continue;
+    if (k >= guesses.length - deblurs) deblurred.push(guess);
+    const fixed = readCorrected(guess, fit);
+    if (fixed !== null) return fixed;
+  }
+  // Close blurs err in different modules: their votes, each weighed by how sure it is, err less than either.
+  if (deblurred.length > 1 && !late()) return readCorrected(vote(deblurred), fit);
   return null;
 }
 
