@@ -43,7 +43,7 @@ export function readGrid(
     if (fit === null) continue;
     const read = readFitted(source, fit, options);
     if (read !== null) return read;
-    if (!options.skip?.includes("grid-shifts") && fit.score >= SHIFT_MIN_SCORE) {
+    if (!options.skip?.includes("grid-shifts") && fit.score >= SHIFT_MIN_SCORE && firstShiftHere(source, fit)) {
       for (const [du, dv] of SHIFTS) {
         if (options.deadline?.passed() === true) return null;
         const shifted = readFitted(source, shift(fit, du, dv), options);
@@ -52,6 +52,22 @@ export function readGrid(
     }
   }
   return null;
+}
+
+// Where on each picture a fit has been read moved (the centre, and the module size there): several detectors
+// and guessed finders find the same code, and its moved grids are read once.
+const shiftedAt = new WeakMap<Luma, { x: number; y: number; module: number }[]>();
+
+function firstShiftHere(source: Luma, fit: GridFit): boolean {
+  const half = fit.layout.size / 2;
+  const c = project(fit.homography, half, half);
+  const next = project(fit.homography, half + 1, half);
+  const module = Math.hypot(next.x - c.x, next.y - c.y);
+  const seen = shiftedAt.get(source) ?? [];
+  if (seen.some((s) => Math.hypot(s.x - c.x, s.y - c.y) < 2 * s.module)) return false;
+  seen.push({ x: c.x, y: c.y, module });
+  shiftedAt.set(source, seen);
+  return true;
 }
 
 // A fit this good is a code's grid; where none of its guesses reads, the fit may still sit a fraction of a
