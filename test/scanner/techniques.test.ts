@@ -29,17 +29,31 @@ const cases: { technique: string; trouble: string; shot: Shot; invert?: boolean;
     shot: { module: 6, gaussPx: 4.5 },
   },
   {
+    technique: "grid-erasures",
+    trouble:
+      "a Gaussian blur of 0.7 module under heavy sensor noise, whose grid is read with more wrong codewords than the error correction finds alone, but mostly where it is least sure",
+    shot: { module: 3, gaussPx: 2.1, noise: 14, seed: 1 },
+  },
+  {
     technique: "finders-blur",
     trouble: "modules of 1.3 px, whose finder rings only a window a few modules wide tells apart",
     shot: { module: 1.3 },
-    // The enlarged plane's detector, after it, reads them too (on the corpus the two read different photos).
-    alongside: ["finders-tiny"],
+    // The enlarged planes' detectors, after it, read them too (on the corpus they read different photos).
+    alongside: ["finders-tiny", "finders-tiny3"],
   },
   {
     technique: "finders-tiny",
     trouble:
       "modules of 1.6 px under a blur of half a module, faded and turned, whose finder rings only an enlarged plane keeps",
     shot: { module: 1.6, gaussPx: 0.8, rotateDeg: 35, noise: 3, ink: 60, paper: 200 },
+    // A picture this small is enlarged three times too, by the detector after it.
+    alongside: ["finders-tiny3"],
+  },
+  {
+    technique: "finders-tiny3",
+    trouble:
+      "modules of a pixel, a little soft and noisy, whose finder rings part only on a plane enlarged three times",
+    shot: { module: 1, gaussPx: 0.3, noise: 3, rotateDeg: 5, side: 300 },
   },
   {
     technique: "whole-inverted",
@@ -65,6 +79,26 @@ describe("scanner techniques, each on a generated photo that needs it", () => {
     const others = ["whole", "whole-inverted", ...regionVariants.map((v) => v.name)];
     expect(read(image, others)).toEqual([samplePayload]);
     expect(read(image, [...others, "grid"])).toEqual([]);
+  }, 60_000);
+
+  it("grid-shifts: reads a blurred code on a bent page, whose fitted grid sits a fraction of a module off", () => {
+    // A page curled like a cylinder: each column sinks by the square of its distance from the middle, 13 px
+    // at the picture's edges, about a module between the code's middle and its sides. No homography fits
+    // that exactly; the grid fitted to the code's patterns is a compromise, a little off over its data.
+    const photo = photograph(samplePayload, { module: 3, gaussPx: 1.8, noise: 3, seed: 3 });
+    const { width, height } = photo;
+    const bent = createLuma(width, height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const t = (x - width / 2) / (width / 2);
+        const from = y - 13.2 * t * t;
+        const y0 = Math.floor(from);
+        const at = (row: number) => photo.data[Math.min(height - 1, Math.max(0, row)) * width + x] as number;
+        bent.data[y * width + x] = Math.round(at(y0) * (1 - (from - y0)) + at(y0 + 1) * (from - y0));
+      }
+    }
+    expect(read(bent)).toEqual([samplePayload]);
+    expect(read(bent, ["grid-shifts"])).toEqual([]);
   }, 60_000);
 
   it("pair-complete: reads a code whose third finder pattern is lost under glare, from the two left", () => {

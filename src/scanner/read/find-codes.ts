@@ -21,8 +21,9 @@ export interface FindOptions {
   readonly wanted: (text: string) => boolean;
   /**
    * Parts of the search to leave out, for the benchmark's ablations: the first look on the halved plane
-   * ("coarse"), a detector ("finders", "finders-smooth", "finders-blur", "finders-tiny"), "whole" or "whole-inverted", a region preparation by name ("m3", "m4-sharpen", …), or the
-   * grid sampler ("grid") or its parts ("grid-deblur", "grid-local"), triples that share a finder with a
+   * ("coarse"), a detector ("finders", "finders-smooth", "finders-blur", "finders-tiny", "finders-tiny3"), "whole" or "whole-inverted", a region preparation by name ("m3", "m4-sharpen", …), or the
+   * grid sampler ("grid") or its parts ("grid-deblur", "grid-local", "grid-erasures",
+   * "grid-shifts"), triples that share a finder with a
    * better one ("shared-finders"), the grid sampler on a third finder guessed from two ("pair-complete").
    */
   readonly skip?: readonly string[];
@@ -113,6 +114,19 @@ const detectors: readonly Detector[] = [
       if (Math.max(width, height) > TINY_MAX_SIDE) return null;
       const scale = Math.min(2, Math.sqrt(TINY_MAX_PIXELS / (width * height)));
       const enlarged = scaleLuma(s.source, scale, "bilinear");
+      return { image: thresholdInPlace(enlarged, 5, 1), scale: enlarged.width / width };
+    },
+  },
+  {
+    // Modules under a pixel (a small notice in a Telegram photo, 1280×960): enlarged twice they are still under
+    // two pixels, too few for their rings to part. Where the same 11 MP allow it, enlarged three times, with the
+    // same window, which spans about four of their modules (codes of two-pixel modules, which that window
+    // would no longer span, are the detector before's).
+    name: "finders-tiny3",
+    binary: (s) => {
+      const { width, height } = s.source;
+      if (Math.sqrt(TINY_MAX_PIXELS / (width * height)) < 3) return null;
+      const enlarged = scaleLuma(s.source, 3, "bilinear");
       return { image: thresholdInPlace(enlarged, 5, 1), scale: enlarged.width / width };
     },
   },

@@ -158,9 +158,16 @@ export function estimateBlurs(shade: Float32Array, layout: QrLayout, guess: Uint
  * Solves for the unknown modules under `blur`: projected gradient descent (Landweber iterations, each module
  * kept between dark and light) on the squared difference between the observed shades and the blurred
  * estimate, then a few sweeps that set each unknown module to whichever of dark or light explains its
- * neighbourhood better. Returns 1 for dark per module.
+ * neighbourhood better. Returns 1 for dark per module; `sureness`, when given, gets what flipping each
+ * unknown module would cost in squared error (the least sure decisions are the likeliest wrong).
  */
-export function deblur(shade: Float32Array, layout: QrLayout, guess: Uint8Array, blur: Blur): Uint8Array {
+export function deblur(
+  shade: Float32Array,
+  layout: QrLayout,
+  guess: Uint8Array,
+  blur: Blur,
+  sureness?: Float32Array,
+): Uint8Array {
   const { known } = layout;
   const taps = blur.taps;
   const p = padded(layout, guess);
@@ -226,28 +233,32 @@ export function deblur(shade: Float32Array, layout: QrLayout, guess: Uint8Array,
   // Hard decisions, one module at a time: flipping module j by d changes the residual around it by
   // −b·d·taps, so the change in squared error is Σ (r − b·d·t)² − r² over the modules it reaches.
   update();
+  const flipCost = (j: number, d: number) => {
+    let delta = 0;
+    let t = 0;
+    for (let r = -RADIUS; r <= RADIUS; r++) {
+      const row = j + r * side;
+      for (let c = -RADIUS; c <= RADIUS; c++) {
+        const k = row + c;
+        const tap = taps[t++] as number;
+        if (observed[k] === 0) continue;
+        const rv = residual[k] as number;
+        const e = rv - b * d * tap;
+        delta += e * e - rv * rv;
+      }
+    }
+    return delta;
+  };
   for (let sweep = 0; sweep < 4; sweep++) {
     let changed = false;
     for (let i = 0; i < n; i++) {
       if ((known[i] as number) >= 0) continue;
       const j = index[i] as number;
       const d = 1 - 2 * (x[j] as number);
-      let delta = 0;
-      let t = 0;
-      for (let r = -RADIUS; r <= RADIUS; r++) {
-        const row = j + r * side;
-        for (let c = -RADIUS; c <= RADIUS; c++) {
-          const k = row + c;
-          const tap = taps[t++] as number;
-          if (observed[k] === 0) continue;
-          const rv = residual[k] as number;
-          const e = rv - b * d * tap;
-          delta += e * e - rv * rv;
-        }
-      }
+      const delta = flipCost(j, d);
       if (delta < 0) {
         x[j] = (x[j] as number) + d;
-        t = 0;
+        let t = 0;
         for (let r = -RADIUS; r <= RADIUS; r++) {
           const row = j + r * side;
           for (let c = -RADIUS; c <= RADIUS; c++) {
@@ -260,6 +271,15 @@ export function deblur(shade: Float32Array, layout: QrLayout, guess: Uint8Array,
       }
     }
     if (!changed) break;
+  }
+  // How sure each decision is: what flipping it would add to the squared error (little: a coin toss).
+  if (sureness !== undefined) {
+    sureness.fill(Number.POSITIVE_INFINITY);
+    for (let i = 0; i < n; i++) {
+      if ((known[i] as number) >= 0) continue;
+      const j = index[i] as number;
+      sureness[i] = flipCost(j, 1 - 2 * (x[j] as number));
+    }
   }
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = (x[index[i] as number] as number) < 0.5 ? 1 : 0;
