@@ -10,7 +10,7 @@ import {
   isFinalStatus,
   type PagoPaForm,
 } from "./form.ts";
-import { readsOnNodeHttp } from "./http-fetch.ts";
+import { dropPayFetch } from "./http-fetch.ts";
 import { defaultRetryPolicy, type RetryPolicy, withRetry } from "./retry.ts";
 import { createFormBody, parseForm, patchFormBody } from "./schemas.ts";
 import { createTransport, type FetchLike } from "./transport.ts";
@@ -82,7 +82,7 @@ export function createDropPayClient(options: DropPayClientOptions): DropPayClien
   const readBackPolicy = options.readBack ?? { attempts: 3, intervalMs: 1_000 };
   const transport = createTransport({
     baseUrl: options.baseUrl,
-    fetch: options.fetch ?? readsOnNodeHttp,
+    fetch: options.fetch ?? dropPayFetch,
     timeoutMs: options.timeoutMs ?? 10_000,
     logger,
     clock,

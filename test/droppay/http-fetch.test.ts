@@ -23,7 +23,7 @@ async function serve(answer: (url: string, res: import("node:http").ServerRespon
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
-describe("DropPay's client over node's HTTP client", () => {
+describe("DropPay's client over undici's request", () => {
   it("refuses a redirect instead of following it (a token never goes to another address)", async () => {
     const elsewhere = await serve((_url, res) => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
     const droppay = await serve((url, res) => res.writeHead(302, { location: `${elsewhere.url}${url}` }).end());
