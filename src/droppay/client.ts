@@ -10,16 +10,16 @@ import {
   isFinalStatus,
   type PagoPaForm,
 } from "./form.ts";
-import { dropPayFetch } from "./http-fetch.ts";
 import { defaultRetryPolicy, type RetryPolicy, withRetry } from "./retry.ts";
 import { createFormBody, parseForm, patchFormBody } from "./schemas.ts";
 import { createTransport, type FetchLike } from "./transport.ts";
+import { dropPayFetch } from "./undici-fetch.ts";
 
 export interface DropPayClientOptions {
   /** `https://api.drop-pay.io`, or the sandbox's URL. */
   readonly baseUrl: string;
   readonly logger: Logger;
-  /** Default: GETs on node's HTTP client with keep-alive connections, the rest on the global fetch (http-fetch.ts). */
+  /** Default: undici's request with kept-alive connections (undici-fetch.ts). */
   readonly fetch?: FetchLike;
   /** Per request, answer and body included; default 10 000 ms (payments.md R8). */
   readonly timeoutMs?: number;

@@ -9,7 +9,7 @@ export interface FetchReply {
   text(): Promise<string>;
 }
 
-/** The `fetch` shape we use: node's HTTP client (undici's request, http-fetch.ts), the global fetch, or a test's own. */
+/** The `fetch` shape we use: undici's request (undici-fetch.ts), the global fetch, or a test's own. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<FetchReply>;
 
 /** One HTTP exchange with DropPay. */
