@@ -26,6 +26,9 @@ interface Known {
   readonly until: number;
 }
 
+/** What one try on a version gave: done (with the result), declined by the change, or lost to another writer. */
+type Try<R> = { readonly done: R } | { readonly declined: R } | "lost";
+
 /**
  * A typed collection of JSON records under `area:`; values live `ttlMs` after their last write when set. Every
  * conditional operation is one of the backend's atomic primitives.
@@ -65,38 +68,50 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
     return stored;
   };
 
-  /** An update whose compare-and-set is `write` (the plain one, or one that deletes another record with it). */
-  const updateBy = async (
+  /**
+   * Runs `attempt` on the version this process remembers, else on one read from the store, until it is done. A
+   * change that declines a remembered version is tried again on the stored one (a refusal is only ever decided
+   * there); a compare lost to another writer is tried again on a fresh read.
+   */
+  const onLatest = async <R>(
     id: string,
-    change: (current: T) => T | undefined,
-    write: (key: string, token: string, text: string) => Promise<string | null>,
-  ): Promise<UpdateResult<T>> => {
+    absent: R,
+    what: string,
+    attempt: (stored: StoredValue) => Promise<Try<R>>,
+  ): Promise<R> => {
     let stored = knownOf(id);
     let remembered = stored !== undefined;
-    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+    for (let i = 0; i < MAX_UPDATE_ATTEMPTS; i++) {
       if (stored === undefined) {
         stored = await read(id);
         remembered = false;
-        if (stored === undefined) return { applied: false, value: undefined };
+        if (stored === undefined) return absent;
       }
-      const current = decode(stored.value);
-      const next = change(current);
-      if (next === undefined) {
-        if (!remembered) return { applied: false, value: current };
-        stored = undefined; // decided on the stored record, not on what this process remembers
-        continue;
-      }
-      const text = JSON.stringify(next);
-      const token = await write(key(id), stored.token, text);
-      if (token !== null) {
-        remember(id, token, text, true);
-        return { applied: true, value: next };
-      }
-      recent.delete(id);
+      const outcome = await attempt(stored);
+      if (outcome === "lost") recent.delete(id);
+      else if ("done" in outcome) return outcome.done;
+      else if (!remembered) return outcome.declined;
       stored = undefined;
     }
-    throw new StoreConflictError(`${area}: update kept conflicting`);
+    throw new StoreConflictError(`${area}: ${what} kept conflicting`);
   };
+
+  /** An update whose compare-and-set is `write` (the plain one, or one that deletes another record with it). */
+  const updateBy = (
+    id: string,
+    change: (current: T) => T | undefined,
+    write: (key: string, token: string, text: string) => Promise<string | null>,
+  ): Promise<UpdateResult<T>> =>
+    onLatest<UpdateResult<T>>(id, { applied: false, value: undefined }, "update", async (stored) => {
+      const current = decode(stored.value);
+      const next = change(current);
+      if (next === undefined) return { declined: { applied: false, value: current } };
+      const text = JSON.stringify(next);
+      const token = await write(key(id), stored.token, text);
+      if (token === null) return "lost";
+      remember(id, token, text, true);
+      return { done: { applied: true, value: next } };
+    });
 
   const pairs = kv.pairs;
   return {
@@ -132,29 +147,13 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
       recent.delete(id);
       await kv.delete(key(id));
     },
-    async deleteIf(id, predicate) {
-      let stored = knownOf(id);
-      let remembered = stored !== undefined;
-      for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
-        if (stored === undefined) {
-          stored = await read(id);
-          remembered = false;
-          if (stored === undefined) return false;
-        }
-        if (!predicate(decode(stored.value))) {
-          if (!remembered) return false;
-          stored = undefined;
-          continue;
-        }
-        if (await kv.compareAndDelete(key(id), stored.token)) {
-          recent.delete(id);
-          return true;
-        }
+    deleteIf: (id, predicate) =>
+      onLatest<boolean>(id, false, "delete", async (stored) => {
+        if (!predicate(decode(stored.value))) return { declined: false };
+        if (!(await kv.compareAndDelete(key(id), stored.token))) return "lost";
         recent.delete(id);
-        stored = undefined;
-      }
-      throw new StoreConflictError(`${area}: delete kept conflicting`);
-    },
+        return { done: true };
+      }),
     async ids() {
       const prefix = `${area}:`;
       return (await kv.keys(prefix)).map((k) => k.slice(prefix.length));
