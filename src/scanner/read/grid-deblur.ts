@@ -233,19 +233,19 @@ export function deblur(
   // Hard decisions, one module at a time: flipping module j by d changes the residual around it by
   // −b·d·taps, so the change in squared error is Σ (r − b·d·t)² − r² over the modules it reaches.
   update();
+  // Where each tap lands on the padded grid, as an offset from the module it is centred on (taps' order).
+  const reach = Int32Array.from(
+    { length: SIDE * SIDE },
+    (_, t) => (Math.floor(t / SIDE) - RADIUS) * side + (t % SIDE) - RADIUS,
+  );
   const flipCost = (j: number, d: number) => {
     let delta = 0;
-    let t = 0;
-    for (let r = -RADIUS; r <= RADIUS; r++) {
-      const row = j + r * side;
-      for (let c = -RADIUS; c <= RADIUS; c++) {
-        const k = row + c;
-        const tap = taps[t++] as number;
-        if (observed[k] === 0) continue;
-        const rv = residual[k] as number;
-        const e = rv - b * d * tap;
-        delta += e * e - rv * rv;
-      }
+    for (let t = 0; t < reach.length; t++) {
+      const k = j + (reach[t] as number);
+      if (observed[k] === 0) continue;
+      const rv = residual[k] as number;
+      const e = rv - b * d * (taps[t] as number);
+      delta += e * e - rv * rv;
     }
     return delta;
   };
@@ -258,14 +258,9 @@ export function deblur(
       const delta = flipCost(j, d);
       if (delta < 0) {
         x[j] = (x[j] as number) + d;
-        let t = 0;
-        for (let r = -RADIUS; r <= RADIUS; r++) {
-          const row = j + r * side;
-          for (let c = -RADIUS; c <= RADIUS; c++) {
-            const k = row + c;
-            const tap = taps[t++] as number;
-            if (observed[k] === 1) residual[k] = (residual[k] as number) - b * d * tap;
-          }
+        for (let t = 0; t < reach.length; t++) {
+          const k = j + (reach[t] as number);
+          if (observed[k] === 1) residual[k] = (residual[k] as number) - b * d * (taps[t] as number);
         }
         changed = true;
       }
