@@ -281,6 +281,20 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     }
   };
 
+  /**
+   * The chat's pace as its last sender left it, which may have been another replica: a chat that moves between
+   * replicas keeps its pace (its lease makes this process the only sender until it lets go).
+   */
+  const takePace = async (key: string) => {
+    const shared = await store.chatPaces.get(key).catch(() => undefined);
+    if (shared !== undefined) pacing.takeOver(key, shared, performance.now(), Date.now());
+  };
+  /** Left for the chat's next sender, before the lease is let go (the next holder reads it once it has the lease). */
+  const leavePace = async (key: string) => {
+    const shared = pacing.handOver(key, performance.now(), Date.now());
+    if (shared !== undefined) await store.chatPaces.put(key, shared).catch(() => {});
+  };
+
   const run = async (key: string, queue: ChatQueue) => {
     if (queue.running) return;
     queue.running = true;
@@ -289,6 +303,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     const seen: SlotsSeen = new Map();
     try {
       chatLease = await serveChat(key);
+      if (chatLease !== undefined) await takePace(key);
       while (queue.ids.length > 0 && !stopping.signal.aborted) {
         const id = queue.ids[0] as string;
         let outcome: "next" | "again";
@@ -302,6 +317,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         if (outcome === "next") known.delete(queue.ids.shift() as string);
       }
     } finally {
+      if (chatLease !== undefined) await leavePace(key);
       await chatLease?.release().catch(() => {});
       queue.running = false;
       // A delivery queued while the lease was being let go found the queue still running: serve it now.

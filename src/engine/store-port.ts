@@ -1,3 +1,4 @@
+import type { SharedPace } from "./chat-pacing.ts";
 import type {
   ButtonRecord,
   ChatRecord,
@@ -83,6 +84,8 @@ export interface EngineStore {
    * run. A holder that dies stops renewing, and the lease is free for a takeover within seconds.
    */
   readonly leases: Collection<{ readonly owner: string }>;
+  /** A chat's pacing buckets as the last holder of its lease left them (src/engine/chat-pacing.ts). */
+  readonly chatPaces: Collection<SharedPace>;
   /** The reconciler's re-reads, by `kind:id`, indexed by `dueAt`. */
   readonly schedule: DueCollection<ScheduleEntry>;
   /**

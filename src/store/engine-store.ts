@@ -24,6 +24,7 @@ export function createEngineStore(kv: AtomicKv): EngineStore {
     pendingDeliveries: collection("pendingDeliveries"),
     slots: collection("slots"),
     leases: collection("leases"),
+    chatPaces: collection("chatPaces"),
     schedule: createDueCollection<ScheduleEntry>(kv, areas.schedule.area, (entry) => entry.dueAt),
     inflight: collection("inflight"),
   };

@@ -22,6 +22,9 @@ export const areas = {
   // Held by a live process and renewed every ~1.5 s (src/engine/lease.ts): a dead holder's lease is gone
   // within 5 s, so a crashed flow is taken over, and a chat's queue moves on, seconds after a restart.
   leases: { area: "lease", ttlMs: 5_000 },
+  // A chat's pacing as its last sender left it, for the next one (any replica); a minute covers every bucket's
+  // refill (Telegram's group limit: 5 × 4 s), after which a chat is fully rested and needs no record.
+  chatPaces: { area: "chat-pace", ttlMs: 60_000 },
   schedule: { area: "reconcile" },
   // Payments whose flow is under way or whose views are not all queued yet: the reconciler's recovery list.
   inflight: { area: "inflight" },

@@ -41,6 +41,21 @@ describe("chat pacing", () => {
     expect(times.slice(0, 2)).toEqual([0, 0]);
   });
 
+  it("hands a group's pace to the next process that serves it: it waits its turn, as the first would have", () => {
+    const first = createChatPacing();
+    // A card's edit and its PAID message, then four more: the second's burst is spent, the group's nearly.
+    for (let i = 0; i < 6; i++) first.sent("telegram:-100", group, i * 1_000);
+    const left = first.handOver("telegram:-100", 5_000, 1_800_000_005_000);
+    // The next process's monotonic clock started elsewhere; it takes the chat over 200 ms (wall clock) later.
+    const next = createChatPacing();
+    expect(left).toBeDefined();
+    next.takeOver("telegram:-100", left ?? { buckets: [] }, 70_000, 1_800_000_005_200);
+    expect(next.waitMs("telegram:-100", group, 70_000)).toBe(first.waitMs("telegram:-100", group, 5_200));
+    expect(next.waitMs("telegram:-100", group, 70_000)).toBeGreaterThan(0);
+    // A chat the first process never served has nothing to hand over.
+    expect(first.handOver("telegram:-200", 5_000, 1_800_000_005_000)).toBeUndefined();
+  });
+
   it("keeps one chat's pace from another's", () => {
     const pacing = createChatPacing();
     const limits = [{ intervalMs: 1_000, burst: 1 }];

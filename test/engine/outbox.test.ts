@@ -12,14 +12,16 @@ import { RecordingChatPort } from "../helpers/recording-chat-port.ts";
 const chat: ChatRef = { platform: "playground", chatId: "c1", kind: "private" };
 const text = (t: string) => ({ type: "text" as const, text: t });
 
-function setup(options: { sleep?: (ms: number) => Promise<void>; kv?: ReturnType<typeof createMemoryKv> } = {}) {
+function setup(
+  options: { sleep?: (ms: number) => Promise<void>; kv?: ReturnType<typeof createMemoryKv>; owner?: string } = {},
+) {
   const kv = options.kv ?? createMemoryKv();
   const store = createEngineStore(kv);
   const outbox = createOutbox({
     store,
     clock: createManualClock(),
     logger: silentLogger,
-    leases: createLeaseKeeper(store, "r1"),
+    leases: createLeaseKeeper(store, options.owner ?? "r1"),
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
   });
   return { kv, store, outbox };
@@ -279,5 +281,29 @@ describe("the outbox", () => {
     await outbox.send({ chat: { ...chat, chatId: "c2" }, view: text("other") });
     await outbox.idle();
     expect(waits).toHaveLength(1);
+  });
+
+  it("keeps a chat's pace when its next delivery is sent by another replica", async () => {
+    const waits: number[] = [];
+    const sleep = async (ms: number) => void waits.push(ms);
+    const kv = createMemoryKv();
+    const a = setup({ kv, sleep, owner: "r1" });
+    const b = setup({ kv, sleep, owner: "r2" });
+    const portA = new RecordingChatPort("playground", 40_000, 2);
+    const portB = new RecordingChatPort("playground", 40_000, 2);
+    a.outbox.registerPort(portA);
+    b.outbox.registerPort(portB);
+    // Replica A sends a card's edit and its PAID message: the chat's burst is spent.
+    await a.outbox.send({ chat, view: text("card") });
+    await a.outbox.send({ chat, view: text("paid") });
+    await a.outbox.idle();
+    expect(waits).toEqual([]);
+    // The next delivery to the chat lands on replica B: it waits the chat's turn, as A would have.
+    await b.outbox.send({ chat, view: text("next") });
+    await b.outbox.idle();
+    expect(portA.texts("c1")).toEqual(["card", "paid"]);
+    expect(portB.texts("c1")).toEqual(["next"]);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(39_000);
   });
 });
