@@ -17,6 +17,7 @@ import { dueDateQueueName } from "../../src/scan-queue/protocol.ts";
 import { bullConnection } from "../../src/scan-queue/redis-connection.ts";
 import { printedPicture } from "../helpers/printed-picture.ts";
 import { fixtureDir, readManifest } from "../scanner/corpus.ts";
+import { removeScanQueues } from "./remove-queues.ts";
 
 const redisUrl = process.env.REDIS_URL;
 const bin = fileURLToPath(new URL("../../bin/pagobot.js", import.meta.url));
@@ -43,9 +44,7 @@ describe.skipIf(redisUrl === undefined)("scans through the Redis queue", () => {
     const scanner = createQueuedScanner({ redisUrl: url, logger: silentLogger, queueName: name, ...extra });
     closers.push(async () => {
       await scanner.close();
-      const queue = new Queue(name, { connection: bullConnection(url) });
-      await queue.obliterate({ force: true });
-      await queue.close();
+      await removeScanQueues(url, name);
     });
     return scanner;
   };

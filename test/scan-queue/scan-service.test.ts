@@ -8,6 +8,7 @@ import { createScanService, createScanWorker, scanQueueRedisUrl } from "../../sr
 import { bullConnection } from "../../src/scan-queue/redis-connection.ts";
 import { printedPicture } from "../helpers/printed-picture.ts";
 import { fixtureDir, readManifest } from "../scanner/corpus.ts";
+import { removeScanQueues } from "./remove-queues.ts";
 
 const entry = readManifest(fixtureDir).find((e) => e.file === "dev-0094.jpg");
 const photo = readFileSync(join(fixtureDir, "dev-0094.jpg"));
@@ -44,10 +45,10 @@ describe("the scan service the composition root makes", () => {
         const queue = new Queue(queueName, { connection: bullConnection(redisUrl) });
         // It went through the queue, not around it.
         expect(await queue.getCompletedCount()).toBe(1);
-        await queue.obliterate({ force: true });
         await queue.close();
       } finally {
         await service.close();
+        await removeScanQueues(redisUrl, queueName);
       }
     },
   );
@@ -73,8 +74,8 @@ describe("the scan service the composition root makes", () => {
       } finally {
         await worker?.close();
         await replica.close();
-        await queue.obliterate({ force: true });
         await queue.close();
+        await removeScanQueues(redisUrl, queueName);
       }
     },
   );
