@@ -141,22 +141,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     void run(chatKey(chat), queue);
   };
 
-  /**
-   * Records a delivery as sent and takes it off the pending list: in one atomic step where the store has two-key
-   * steps, else the record first (a crash before the marker goes leaves a marker that resume() cleans up).
-   */
+  /** Records a delivery as sent and takes it off the pending list, in one atomic step. */
   const markSent = async (id: string, messageId: string | null) => {
     // What is kept of a sent delivery: enough to recognise its id (a month), not its view.
     const sent = ({ view: _sent, ...e }: Delivery): Delivery => ({ ...e, state: "sent", messageId });
-    const pendingKey = store.pendingDeliveries.keyOf?.(id);
-    if (store.outbox.updateWithout !== undefined && pendingKey !== undefined) {
-      const result = await store.outbox.updateWithout(id, sent, pendingKey);
-      if (result.applied) return;
-      // The record is gone (expired, or never stored): only the marker is left to remove.
-    } else {
-      await store.outbox.update(id, sent);
-    }
-    await store.pendingDeliveries.delete(id);
+    const result = await store.outbox.updateWithout(id, sent, store.pendingDeliveries.keyOf(id));
+    // The record is gone (expired, or never stored): only the marker is left to remove.
+    if (!result.applied) await store.pendingDeliveries.delete(id);
   };
 
   const finish = async (id: string, entry: Delivery, view: View, messageId: string | null, seen: SlotsSeen) => {
@@ -361,23 +352,9 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         state: "pending",
         messageId: null,
       };
-      const pendingKey = store.pendingDeliveries.keyOf?.(id);
-      if (store.outbox.createWith !== undefined && pendingKey !== undefined) {
-        // The delivery and its pending marker in one atomic step: both are stored, or neither (the id was taken).
-        if (await store.outbox.createWith(id, entry, { key: pendingKey, value: { at: entry.createdAt } })) {
-          enqueue(delivery.chat, id);
-        }
-        return;
-      }
-      // The pending marker first: a crash between the two writes leaves a marker that resume() cleans up,
-      // never a stored delivery that nobody sends.
-      await store.pendingDeliveries.put(id, { at: entry.createdAt });
-      if (!(await store.outbox.create(id, entry))) {
-        const existing = await store.outbox.get(id);
-        if (existing?.state === "sent") await store.pendingDeliveries.delete(id);
-        return;
-      }
-      enqueue(delivery.chat, id);
+      // The delivery and its pending marker in one atomic step: both are stored, or neither (the id was taken).
+      const marker = { key: store.pendingDeliveries.keyOf(id), value: { at: entry.createdAt } };
+      if (await store.outbox.createWith(id, entry, marker)) enqueue(delivery.chat, id);
     },
     async resume() {
       const ids = await store.pendingDeliveries.ids();

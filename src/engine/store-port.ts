@@ -35,15 +35,16 @@ export interface Collection<T> {
   deleteIf(id: string, predicate: (current: T) => boolean): Promise<boolean>;
   /** Every id in the collection (used for the outbox's pending list and the reconciler's schedule). */
   ids(): Promise<string[]>;
+}
+
+/** A collection whose records can be written together with another record (the outbox and its pending list). */
+export interface PairedCollection<T> extends Collection<T> {
   /** The store's key of a record: how a step that writes two records at once names the other one. */
-  keyOf?(id: string): string;
-  /**
-   * `create`, and in the same atomic step (only when this record is written) `marker.value` under `marker.key`.
-   * Present only where the backend takes two-key steps (src/store/kv.ts PairSteps).
-   */
-  createWith?(id: string, value: T, marker: { readonly key: string; readonly value: unknown }): Promise<boolean>;
-  /** `update`, and in the same atomic step as its write the record under `dropKey` deleted (same presence). */
-  updateWithout?(id: string, change: (current: T) => T | undefined, dropKey: string): Promise<UpdateResult<T>>;
+  keyOf(id: string): string;
+  /** `create`, and in the same atomic step (only when this record is written) `marker.value` under `marker.key`. */
+  createWith(id: string, value: T, marker: { readonly key: string; readonly value: unknown }): Promise<boolean>;
+  /** `update`, and in the same atomic step as its write the record under `dropKey` deleted. */
+  updateWithout(id: string, change: (current: T) => T | undefined, dropKey: string): Promise<UpdateResult<T>>;
 }
 
 /**
@@ -75,9 +76,9 @@ export interface EngineStore {
   readonly linkRequests: Collection<LinkRequest>;
   /** Platform event ids already handled (redeliveries are ignored). */
   readonly events: Collection<{ readonly at: number }>;
-  readonly outbox: Collection<Delivery>;
+  readonly outbox: PairedCollection<Delivery>;
   /** Ids of deliveries not yet sent (the outbox's work list, read again after a restart). */
-  readonly pendingDeliveries: Collection<{ readonly at: number }>;
+  readonly pendingDeliveries: PairedCollection<{ readonly at: number }>;
   readonly slots: Collection<SlotRecord>;
   /**
    * Short-lived leases (seconds), renewed by their live holder: a delivery being sent, a payment's flow being

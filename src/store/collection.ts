@@ -1,4 +1,4 @@
-import type { Collection, UpdateResult } from "../engine/store-port.ts";
+import type { PairedCollection, UpdateResult } from "../engine/store-port.ts";
 import type { AtomicKv, StoredValue } from "./kv.ts";
 
 /** How many times an update re-reads after losing a compare-and-set race before giving up. */
@@ -38,7 +38,7 @@ type Try<R> = { readonly done: R } | { readonly declined: R } | "lost";
  * another replica replaced fails the compare, and the record is read again. A refusal (the change declines) is
  * never decided on a remembered version, only on one read from the store; `get` always reads the store.
  */
-export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number): Collection<T> {
+export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number): PairedCollection<T> {
   const key = (id: string) => `${area}:${id}`;
   const decode = (text: string) => JSON.parse(text) as T;
   const recent = new Map<string, Known>();
@@ -113,21 +113,16 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
       return { done: { applied: true, value: next } };
     });
 
-  const pairs = kv.pairs;
   return {
     keyOf: key,
-    ...(pairs === undefined
-      ? {}
-      : {
-          async createWith(id: string, value: T, marker: { readonly key: string; readonly value: unknown }) {
-            const text = JSON.stringify(value);
-            const token = await pairs.setIfAbsentWith(key(id), text, ttlMs, marker.key, JSON.stringify(marker.value));
-            if (token !== null) remember(id, token, text, true);
-            return token !== null;
-          },
-          updateWithout: (id: string, change: (current: T) => T | undefined, dropKey: string) =>
-            updateBy(id, change, (k, token, text) => pairs.compareAndSetWithout(k, token, text, ttlMs, dropKey)),
-        }),
+    async createWith(id, value, marker) {
+      const text = JSON.stringify(value);
+      const token = await kv.pairs.setIfAbsentWith(key(id), text, ttlMs, marker.key, JSON.stringify(marker.value));
+      if (token !== null) remember(id, token, text, true);
+      return token !== null;
+    },
+    updateWithout: (id, change, dropKey) =>
+      updateBy(id, change, (k, token, text) => kv.pairs.compareAndSetWithout(k, token, text, ttlMs, dropKey)),
     async get(id) {
       const stored = await read(id);
       return stored === undefined ? undefined : decode(stored.value);

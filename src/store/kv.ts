@@ -33,12 +33,8 @@ export interface AtomicKv {
    * store keeps each set in one record (dueSetsOver), which is correct but makes every replica write that record.
    */
   readonly dueSets?: DueSets;
-  /**
-   * Steps on two keys that the backend takes atomically (a Lua script, one SQLite transaction, one synchronous
-   * step in memory). Optional: without them a caller makes the two writes one after the other, in an order that a
-   * crash between them cannot make unsafe.
-   */
-  readonly pairs?: PairSteps;
+  /** Steps on two keys that the backend takes atomically (a Lua script, one SQLite transaction, one synchronous step in memory). */
+  readonly pairs: PairSteps;
   close(): Promise<void>;
 }
 

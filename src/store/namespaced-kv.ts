@@ -30,7 +30,7 @@ export function namespaced(kv: AtomicKv, namespace: string): AtomicKv {
     delete: (key) => kv.delete(p + key),
     keys: async (prefix) => (await kv.keys(p + prefix)).map((key) => key.slice(p.length)),
     ...(kv.dueSets === undefined ? {} : { dueSets: namespacedDueSets(kv.dueSets, p) }),
-    ...(kv.pairs === undefined ? {} : { pairs: namespacedPairs(kv.pairs, p) }),
+    pairs: namespacedPairs(kv.pairs, p),
     close: () => kv.close(),
   };
 }

@@ -38,24 +38,16 @@ export function wrapKv(kv: AtomicKv, around: <T>(call: () => Promise<T>, what: K
           },
         }),
     // A two-key step is one call, seen as its first write (the second is made in the same atomic step).
-    ...(pairs === undefined
-      ? {}
-      : {
-          pairs: {
-            setIfAbsentWith: (key, value, ttlMs, alsoKey, alsoValue) =>
-              around(() => pairs.setIfAbsentWith(key, value, ttlMs, alsoKey, alsoValue), {
-                op: "setIfAbsent",
-                key,
-                value,
-              }),
-            compareAndSetWithout: (key, token, value, ttlMs, dropKey) =>
-              around(() => pairs.compareAndSetWithout(key, token, value, ttlMs, dropKey), {
-                op: "compareAndSet",
-                key,
-                value,
-              }),
-          },
+    pairs: {
+      setIfAbsentWith: (key, value, ttlMs, alsoKey, alsoValue) =>
+        around(() => pairs.setIfAbsentWith(key, value, ttlMs, alsoKey, alsoValue), { op: "setIfAbsent", key, value }),
+      compareAndSetWithout: (key, token, value, ttlMs, dropKey) =>
+        around(() => pairs.compareAndSetWithout(key, token, value, ttlMs, dropKey), {
+          op: "compareAndSet",
+          key,
+          value,
         }),
+    },
     close: () => kv.close(),
   };
 }
