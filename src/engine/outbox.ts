@@ -72,6 +72,14 @@ export interface OutboxDeps {
 /** The chat's message slots as this run of its queue has read or written them (undefined: no such slot). */
 type SlotsSeen = Map<string, SlotRecord | undefined>;
 
+/** One run of a chat's queue, under its lease. */
+interface ChatRun {
+  readonly key: string;
+  readonly slots: SlotsSeen;
+  /** Whether this run has taken the chat's pace from the store (once, at its first paced delivery). */
+  paced: boolean;
+}
+
 interface ChatQueue {
   readonly ids: string[];
   running: boolean;
@@ -176,7 +184,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
    * Tries one delivery, under the chat's lease (the only sender of this chat's deliveries); "next" moves the queue
    * on, "again" retries the same one.
    */
-  const attempt = async (key: string, id: string, seen: SlotsSeen): Promise<"next" | "again"> => {
+  const attempt = async (chatRun: ChatRun, id: string): Promise<"next" | "again"> => {
+    const { key, slots: seen } = chatRun;
     const slotOf = async (slotId: string) => {
       if (!seen.has(slotId)) seen.set(slotId, await store.slots.get(slotId));
       return seen.get(slotId);
@@ -196,8 +205,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     }
     // Pacing is about the platform's limits in real time, not business time: the monotonic clock.
     const pace = port.pace?.(entry.chat);
-    const wait = pace === undefined ? 0 : pacing.waitMs(key, pace, performance.now());
-    if (wait > 0) await sleep(wait, stopping.signal);
+    if (pace !== undefined) {
+      if (!chatRun.paced) {
+        chatRun.paced = true;
+        await takePace(key);
+      }
+      const wait = pacing.waitMs(key, pace, performance.now());
+      if (wait > 0) await sleep(wait, stopping.signal);
+    }
     const slot = entry.slot === null ? undefined : await slotOf(entry.slot);
     if (!entry.fresh && entry.version !== null && slot?.version !== undefined && entry.version < slot.version) {
       // A newer version of this card is already on screen: this edit arrived late.
@@ -223,6 +238,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     const replace = entry.fresh ? undefined : slot?.messageId;
     // Resolved now, not when queued: the card's first message may have been sent (or replaced) since.
     const thread = entry.threadOf ? (await slotOf(entry.threadOf))?.messageId : undefined;
+    // A call counts against the platform's limits whatever it answers.
+    if (pace !== undefined) pacing.sent(key, pace, performance.now());
     try {
       const { messageId } = await port.deliver(entry.chat, view, {
         ...(replace === undefined ? {} : { replace }),
@@ -230,12 +247,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         ...(thread === undefined ? {} : { thread }),
         ...(entry.audience ? { audience: entry.audience } : {}),
       });
-      if (pace !== undefined) pacing.sent(key, pace, performance.now());
       await finish(id, entry, view, messageId, seen);
       if (entry.about) logger.info("delivered", { deliveryId: id, ...entry.about });
       return "next";
     } catch (error) {
-      if (pace !== undefined) pacing.sent(key, pace, performance.now());
       if (error instanceof ChatRateLimitError) {
         await sleep(error.retryAfterMs, stopping.signal);
         return "again";
@@ -274,7 +289,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
   /**
    * The chat's pace as its last sender left it, which may have been another replica: a chat that moves between
-   * replicas keeps its pace (its lease makes this process the only sender until it lets go).
+   * replicas keeps its pace (its lease makes this process the only sender until it lets go). Only chats whose
+   * platform paces them read or leave it.
    */
   const takePace = async (key: string) => {
     const shared = await store.chatPaces.get(key).catch(() => undefined);
@@ -291,15 +307,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     queue.running = true;
     let chatLease: Awaited<ReturnType<typeof serveChat>>;
     // Only the chat's lease holder writes its slots: what this run read or wrote of them stays true while it runs.
-    const seen: SlotsSeen = new Map();
+    const chatRun: ChatRun = { key, slots: new Map(), paced: false };
     try {
       chatLease = await serveChat(key);
-      if (chatLease !== undefined) await takePace(key);
       while (queue.ids.length > 0 && !stopping.signal.aborted) {
         const id = queue.ids[0] as string;
         let outcome: "next" | "again";
         try {
-          outcome = await attempt(key, id, seen);
+          outcome = await attempt(chatRun, id);
         } catch (error) {
           // The store itself failed: keep the delivery pending (resume() finds it) and move on.
           logger.error("outbox could not process a delivery", { deliveryId: id, error });
@@ -308,7 +323,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         if (outcome === "next") known.delete(queue.ids.shift() as string);
       }
     } finally {
-      if (chatLease !== undefined) await leavePace(key);
+      if (chatLease !== undefined && chatRun.paced) await leavePace(key);
       await chatLease?.release().catch(() => {});
       queue.running = false;
       // A delivery queued while the lease was being let go found the queue still running: serve it now.

@@ -8,6 +8,7 @@ import { silentLogger } from "../../src/log/logger.ts";
 import { createEngineStore } from "../../src/store/engine-store.ts";
 import { createMemoryKv } from "../../src/store/memory-kv.ts";
 import { RecordingChatPort } from "../helpers/recording-chat-port.ts";
+import { wrapKv } from "../helpers/wrap-kv.ts";
 
 const chat: ChatRef = { platform: "playground", chatId: "c1", kind: "private" };
 const text = (t: string) => ({ type: "text" as const, text: t });
@@ -281,6 +282,37 @@ describe("the outbox", () => {
     await outbox.send({ chat: { ...chat, chatId: "c2" }, view: text("other") });
     await outbox.idle();
     expect(waits).toHaveLength(1);
+  });
+
+  it("reads and leaves no pace in the store for a chat its platform does not pace", async () => {
+    const touched: string[] = [];
+    const kv = wrapKv(createMemoryKv(), (call, what) => {
+      if (what.key.startsWith("chat-pace:")) touched.push(`${what.op} ${what.key}`);
+      return call();
+    });
+    const store = createEngineStore(kv);
+    const outbox = createOutbox({
+      store,
+      clock: createManualClock(),
+      logger: silentLogger,
+      leases: createLeaseKeeper(store, "r1"),
+    });
+    const unpaced = new RecordingChatPort();
+    outbox.registerPort(unpaced);
+    await outbox.send({ chat, view: text("card") });
+    await outbox.send({ chat, view: text("paid") });
+    await outbox.idle();
+    expect(unpaced.texts("c1")).toEqual(["card", "paid"]);
+    expect(touched).toEqual([]);
+    // A paced platform's chat: its pace read once per run of its queue, and left once.
+    const paced = new RecordingChatPort("telegram", 1_000, 2);
+    outbox.registerPort(paced);
+    const group: ChatRef = { platform: "telegram", chatId: "-100", kind: "group" };
+    await outbox.send({ chat: group, view: text("card") });
+    await outbox.send({ chat: group, view: text("paid") });
+    await outbox.idle();
+    expect(paced.texts("-100")).toEqual(["card", "paid"]);
+    expect(touched.map((t) => t.split(" ")[0])).toEqual(["get", "set"]);
   });
 
   it("keeps a chat's pace when its next delivery is sent by another replica", async () => {
