@@ -42,9 +42,16 @@ const SQL = {
 
 type Statements = { readonly [K in keyof typeof SQL]: Database.Statement };
 
+/** The two-key steps (kv.ts PairSteps), each two statements in one transaction; true when the first wrote. */
+interface PairTransactions {
+  setIfAbsentWith(key: string, raw: string, now: number, alsoKey: string, also: string): boolean;
+  compareAndSetWithout(key: string, token: string, raw: string, dropKey: string): boolean;
+}
+
 interface OpenStore {
   readonly db: Database.Database;
   readonly statements: Statements;
+  readonly pairs: PairTransactions;
   readonly batcher: Batcher;
 }
 
@@ -90,12 +97,12 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
     return opening;
   };
   /** Runs one statement in this turn's batch (see createBatcher), opening the connection first if need be. */
-  const exec = async <T>(writes: boolean, run: (statements: Statements, db: Database.Database) => T): Promise<T> => {
+  const exec = async <T>(writes: boolean, run: (statements: Statements, pairs: PairTransactions) => T): Promise<T> => {
     if (closed) throw new Error("the SQLite store is closed");
     const current = store ?? (await open());
     // close() may have run while this call waited for the open.
     if (closed) throw new Error("the SQLite store is closed");
-    return current.batcher.enqueue(() => run(current.statements, current.db), writes);
+    return current.batcher.enqueue(() => run(current.statements, current.pairs), writes);
   };
 
   return {
@@ -126,32 +133,16 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
     async delete(key) {
       await exec(true, (s) => s.delete.run(key));
     },
-    // Two statements in one transaction of their own (a savepoint inside the turn's batch, or a transaction when
-    // the batch failed and each step runs alone).
     pairs: {
       async setIfAbsentWith(key, value, ttlMs, alsoKey, alsoValue) {
         const now = Date.now();
         const raw = wrapValue(value, ttlMs, now);
         const also = wrapValue(alsoValue, undefined, now);
-        const written = await exec(true, (s, db) =>
-          db.transaction(() => {
-            if (s.setIfAbsent.get(key, raw, now) === undefined) return false;
-            s.set.run(alsoKey, also);
-            return true;
-          })(),
-        );
-        return written ? raw : null;
+        return (await exec(true, (_, p) => p.setIfAbsentWith(key, raw, now, alsoKey, also))) ? raw : null;
       },
       async compareAndSetWithout(key, token, value, ttlMs, dropKey) {
         const raw = wrapValue(value, ttlMs, Date.now());
-        const written = await exec(true, (s, db) =>
-          db.transaction(() => {
-            if (s.compareAndSet.get(raw, key, token) === undefined) return false;
-            s.delete.run(dropKey);
-            return true;
-          })(),
-        );
-        return written ? raw : null;
+        return (await exec(true, (_, p) => p.compareAndSetWithout(key, token, raw, dropKey))) ? raw : null;
       },
     },
     async keys(prefix) {
@@ -237,7 +228,21 @@ async function openWithRetry(path: string, pause: (ms: number) => Promise<void>)
         due: prepare(SQL.due).pluck(),
         dueClaim: prepare(SQL.dueClaim).pluck(),
       };
-      return { db, statements, batcher: createBatcher(db) };
+      // Made once per connection. Each is a transaction of its own: a savepoint inside the turn's batch, or a
+      // transaction when the batch failed and each step runs alone.
+      const pairs: PairTransactions = {
+        setIfAbsentWith: db.transaction((key: string, raw: string, now: number, alsoKey: string, also: string) => {
+          if (statements.setIfAbsent.get(key, raw, now) === undefined) return false;
+          statements.set.run(alsoKey, also);
+          return true;
+        }),
+        compareAndSetWithout: db.transaction((key: string, token: string, raw: string, dropKey: string) => {
+          if (statements.compareAndSet.get(raw, key, token) === undefined) return false;
+          statements.delete.run(dropKey);
+          return true;
+        }),
+      };
+      return { db, statements, pairs, batcher: createBatcher(db) };
     } catch (error) {
       if (db?.open) db.close();
       if (!isBusy(error) || Date.now() >= deadline) throw error;
