@@ -21,10 +21,10 @@ export interface FindOptions {
   readonly wanted: (text: string) => boolean;
   /**
    * Parts of the search to leave out, for the benchmark's ablations: the first look on the halved plane
-   * ("coarse"), a detector ("finders", "finders-smooth", "finders-blur", "finders-tiny", "finders-tiny3"), "whole" or "whole-inverted", a region preparation by name ("m3", "m4-sharpen", …), or the
-   * grid sampler ("grid") or its parts ("grid-deblur", "grid-local", "grid-erasures",
-   * "grid-shifts"), triples that share a finder with a
-   * better one ("shared-finders"), the grid sampler on a third finder guessed from two ("pair-complete").
+   * ("coarse"), a detector ("finders", "finders-smooth", "finders-blur", "finders-tiny", "finders-tiny3"), "whole"
+   * or "whole-inverted", a region preparation by name ("m3", "m4-sharpen", …), the grid sampler ("grid") or its
+   * parts ("grid-deblur", "grid-local", "grid-erasures", "grid-shifts"), triples that share a finder with a better
+   * one ("shared-finders"), or the grid sampler on a third finder guessed from two ("pair-complete").
    */
   readonly skip?: readonly string[];
   /**
@@ -88,6 +88,15 @@ const DETECTOR_MS = 60;
 // Regions proposed beyond this many are noise (text read as finder patterns).
 const MAX_REGIONS = 16;
 
+/**
+ * The tiny-module detectors' plane: the picture enlarged (bilinear, so a finder's light ring keeps its sub-pixel
+ * place) and thresholded over a window of a few enlarged modules with almost no offset.
+ */
+function enlargedRings(source: Luma, scale: number): { image: Luma; scale: number } {
+  const enlarged = scaleLuma(source, scale, "bilinear");
+  return { image: thresholdInPlace(enlarged, 5, 1), scale: enlarged.width / source.width };
+}
+
 const detectors: readonly Detector[] = [
   { name: "finders", binary: (s) => ({ image: adaptiveThreshold(s.plane, 12, 5), scale: s.scale }) },
   {
@@ -112,9 +121,7 @@ const detectors: readonly Detector[] = [
     binary: (s) => {
       const { width, height } = s.source;
       if (Math.max(width, height) > TINY_MAX_SIDE) return null;
-      const scale = Math.min(2, Math.sqrt(TINY_MAX_PIXELS / (width * height)));
-      const enlarged = scaleLuma(s.source, scale, "bilinear");
-      return { image: thresholdInPlace(enlarged, 5, 1), scale: enlarged.width / width };
+      return enlargedRings(s.source, Math.min(2, Math.sqrt(TINY_MAX_PIXELS / (width * height))));
     },
   },
   {
@@ -126,8 +133,7 @@ const detectors: readonly Detector[] = [
     binary: (s) => {
       const { width, height } = s.source;
       if (Math.sqrt(TINY_MAX_PIXELS / (width * height)) < 3) return null;
-      const enlarged = scaleLuma(s.source, 3, "bilinear");
-      return { image: thresholdInPlace(enlarged, 5, 1), scale: enlarged.width / width };
+      return enlargedRings(s.source, 3);
     },
   },
 ];
@@ -146,6 +152,8 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
   const variants = regionVariants.filter((v) => enabled(v.name));
   const [plain, ...others] = variants;
   const done = () => search.found.some((f) => options.wanted(f.text));
+  /** What the search has read of what is wanted, in print order: its answer whenever it stops. */
+  const answer = () => inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
   const regions: Region[] = [];
   const tried = new Set<Region>();
   // Each detector's finder candidates, for guessing a third finder where only two were found.
@@ -153,10 +161,10 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
 
   // The cheap first look: most codes are read from a plane half the size at a quarter of the cost.
   const glanced = enabled("coarse") && plain !== undefined ? glance(search, plain, tried) : [];
-  if (options.firstLookOnly === true) return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
+  if (options.firstLookOnly === true) return answer();
   // Done when every glanced region of the read code's size was read (one of another size is a look-alike).
   if (done() && glanced.every((r) => covered(search, r) || !likeFound(search, r))) {
-    return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
+    return answer();
   }
 
   for (const detector of detectors) {
@@ -192,7 +200,7 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
         if (plain !== undefined && region.from === 2 && !tried.has(region) && likeFound(search, region))
           attempt(search, region, plain, tried);
       }
-      return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
+      return answer();
     }
   }
   // Where two finder patterns were found but no third (blur, glare or a fold hid it), the code's geometry
@@ -202,7 +210,7 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
     if (!enabled("grid") || !enabled("pair-complete") || done() || options.deadline.passed()) break;
     for (const triple of completePairs(source, candidates, scale, GRID_PAIRS)) attemptTriple(search, triple);
   }
-  if (done()) return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
+  if (done()) return answer();
   if (enabled("whole") && options.deadline.left() > 400) {
     // jsqr's own search over the whole picture, kept small: on a noisy plane its finder search slows a lot.
     const view = fitWithin(plane, WHOLE_LONG_SIDE);
@@ -223,7 +231,7 @@ export function findCodes(source: Luma, options: FindOptions): Found[] {
       }
     }
   }
-  return inPrintOrder(search.found.filter((f) => options.wanted(f.text)));
+  return answer();
 }
 
 /**
