@@ -20,6 +20,28 @@ export interface FinderTriple {
   readonly modules?: readonly [number, number, number];
 }
 
+/** A finder pattern's centre and module size, in source pixels. */
+export interface FinderAt {
+  readonly x: number;
+  readonly y: number;
+  readonly module: number;
+}
+
+/**
+ * The triple with `corner` as the top-left finder; of the other two, the top-right is the one a quarter turn
+ * clockwise from the other (in picture coordinates, y down), as a QR code is never printed mirrored.
+ */
+export function orientTriple(corner: FinderAt, s: FinderAt, t: FinderAt): FinderTriple {
+  const cross = (s.x - corner.x) * (t.y - corner.y) - (s.y - corner.y) * (t.x - corner.x);
+  const [right, down] = cross > 0 ? [s, t] : [t, s];
+  return {
+    topLeft: { x: corner.x, y: corner.y },
+    topRight: { x: right.x, y: right.y },
+    bottomLeft: { x: down.x, y: down.y },
+    modules: [corner.module, right.module, down.module],
+  };
+}
+
 // Below this correlation at the known modules the fit is not a QR code's grid (or not this version's).
 const MIN_SCORE = 0.4;
 const MIN_START_SCORE = 0.35;

@@ -1,7 +1,7 @@
 import type { Luma } from "../image/luma.ts";
 import type { FinderCandidate } from "./finder.ts";
 import type { Point } from "./geometry.ts";
-import { type FinderTriple, scoreVersions } from "./grid-fit.ts";
+import { type FinderTriple, orientTriple, scoreVersions } from "./grid-fit.ts";
 
 // A pair's finders are 14 to 50 modules apart along a side of a version 1–10 code, up to √2 × that across it.
 const MIN_LEG = 12;
@@ -74,23 +74,33 @@ function thirdFinders(
   for (const sign of [1, -1]) {
     // The pair is a side, with `a` or `b` the corner.
     const offA = { x: a.x + sign * r.x, y: a.y + sign * r.y };
-    out.push({ triple: named(a, b, offA, p.module / scale, q.module / scale, m), diagonal: false });
+    out.push({
+      triple: orientTriple(
+        { ...a, module: p.module / scale },
+        { ...b, module: q.module / scale },
+        { ...offA, module: m },
+      ),
+      diagonal: false,
+    });
     const offB = { x: b.x + sign * r.x, y: b.y + sign * r.y };
-    out.push({ triple: named(b, a, offB, q.module / scale, p.module / scale, m), diagonal: false });
+    out.push({
+      triple: orientTriple(
+        { ...b, module: q.module / scale },
+        { ...a, module: p.module / scale },
+        { ...offB, module: m },
+      ),
+      diagonal: false,
+    });
     // The pair is the diagonal: the corner lies half the diagonal off its middle.
     const corner = { x: mid.x + (sign * r.x) / 2, y: mid.y + (sign * r.y) / 2 };
-    out.push({ triple: named(corner, a, b, m, p.module / scale, q.module / scale), diagonal: true });
+    out.push({
+      triple: orientTriple(
+        { ...corner, module: m },
+        { ...a, module: p.module / scale },
+        { ...b, module: q.module / scale },
+      ),
+      diagonal: true,
+    });
   }
   return out;
-}
-
-/**
- * A triple with `corner` as the top-left finder; of the other two, the top-right is the one a quarter turn
- * clockwise from the other (in picture coordinates, y down), as a QR code is never printed mirrored.
- */
-function named(corner: Point, s: Point, t: Point, mc: number, ms: number, mt: number): FinderTriple {
-  const cross = (s.x - corner.x) * (t.y - corner.y) - (s.y - corner.y) * (t.x - corner.x);
-  return cross > 0
-    ? { topLeft: corner, topRight: s, bottomLeft: t, modules: [mc, ms, mt] }
-    : { topLeft: corner, topRight: t, bottomLeft: s, modules: [mc, mt, ms] };
 }

@@ -1,5 +1,5 @@
 import type { FinderCandidate } from "./finder.ts";
-import type { FinderTriple } from "./grid-fit.ts";
+import { type FinderTriple, orientTriple } from "./grid-fit.ts";
 
 /** A part of the source plane that probably holds one QR code, and the code's module size there. */
 export interface Region {
@@ -109,20 +109,10 @@ function sharing(triples: readonly Triple[], claimed: readonly Triple[]): Triple
   return triples.filter((t) => !claimed.includes(t)).slice(0, MAX_SHARING);
 }
 
-/**
- * The corner finder `corner` is the code's top-left; of the other two, the top-right is the one a quarter turn
- * clockwise (in picture coordinates, y down) from the other, as a QR code is never printed mirrored.
- */
+/** The triple `a`, `corner`, `c` (plane pixels, `scale` times the source's), named, in source pixels. */
 function named(a: FinderCandidate, corner: FinderCandidate, c: FinderCandidate, scale: number): FinderTriple {
-  const cross = (a.x - corner.x) * (c.y - corner.y) - (a.y - corner.y) * (c.x - corner.x);
-  const [right, down] = cross > 0 ? [a, c] : [c, a];
-  const at = (p: FinderCandidate) => ({ x: p.x / scale, y: p.y / scale });
-  return {
-    topLeft: at(corner),
-    topRight: at(right),
-    bottomLeft: at(down),
-    modules: [corner.module / scale, right.module / scale, down.module / scale],
-  };
+  const at = (p: FinderCandidate) => ({ x: p.x / scale, y: p.y / scale, module: p.module / scale });
+  return orientTriple(at(corner), at(a), at(c));
 }
 
 // Finder patterns of one code look alike in size: within this ratio for a pair, and a little more for a
