@@ -290,13 +290,7 @@ describe("the outbox", () => {
       if (what.key.startsWith("chat-pace:")) touched.push(`${what.op} ${what.key}`);
       return call();
     });
-    const store = createEngineStore(kv);
-    const outbox = createOutbox({
-      store,
-      clock: createManualClock(),
-      logger: silentLogger,
-      leases: createLeaseKeeper(store, "r1"),
-    });
+    const { outbox } = setup({ kv });
     const unpaced = new RecordingChatPort();
     outbox.registerPort(unpaced);
     await outbox.send({ chat, view: text("card") });

@@ -1,7 +1,6 @@
 import type { Luma } from "../image/luma.ts";
 import type { FinderCandidate } from "./finder.ts";
-import type { Point } from "./geometry.ts";
-import { type FinderTriple, orientTriple, scoreVersions } from "./grid-fit.ts";
+import { type FinderAt, type FinderTriple, orientTriple, scoreVersions } from "./grid-fit.ts";
 
 // A pair's finders are 14 to 50 modules apart along a side of a version 1–10 code, up to √2 × that across it.
 const MIN_LEG = 12;
@@ -63,44 +62,26 @@ function thirdFinders(
   q: FinderCandidate,
   scale: number,
 ): { triple: FinderTriple; diagonal: boolean }[] {
-  const at = (f: { x: number; y: number }): Point => ({ x: f.x / scale, y: f.y / scale });
+  const at = (f: FinderCandidate): FinderAt => ({ x: f.x / scale, y: f.y / scale, module: f.module / scale });
   const a = at(p);
   const b = at(q);
-  const m = (p.module + q.module) / 2 / scale;
+  const guessed = (x: number, y: number): FinderAt => ({ x, y, module: (a.module + b.module) / 2 });
   // The pair's direction turned a quarter: the other side's direction, of the same length.
   const r = { x: -(b.y - a.y), y: b.x - a.x };
   const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
   const out: { triple: FinderTriple; diagonal: boolean }[] = [];
   for (const sign of [1, -1]) {
     // The pair is a side, with `a` or `b` the corner.
-    const offA = { x: a.x + sign * r.x, y: a.y + sign * r.y };
-    out.push({
-      triple: orientTriple(
-        { ...a, module: p.module / scale },
-        { ...b, module: q.module / scale },
-        { ...offA, module: m },
-      ),
-      diagonal: false,
-    });
-    const offB = { x: b.x + sign * r.x, y: b.y + sign * r.y };
-    out.push({
-      triple: orientTriple(
-        { ...b, module: q.module / scale },
-        { ...a, module: p.module / scale },
-        { ...offB, module: m },
-      ),
-      diagonal: false,
-    });
+    for (const [corner, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const third = guessed(corner.x + sign * r.x, corner.y + sign * r.y);
+      out.push({ triple: orientTriple(corner, other, third), diagonal: false });
+    }
     // The pair is the diagonal: the corner lies half the diagonal off its middle.
-    const corner = { x: mid.x + (sign * r.x) / 2, y: mid.y + (sign * r.y) / 2 };
-    out.push({
-      triple: orientTriple(
-        { ...corner, module: m },
-        { ...a, module: p.module / scale },
-        { ...b, module: q.module / scale },
-      ),
-      diagonal: true,
-    });
+    const corner = guessed(mid.x + (sign * r.x) / 2, mid.y + (sign * r.y) / 2);
+    out.push({ triple: orientTriple(corner, a, b), diagonal: true });
   }
   return out;
 }
