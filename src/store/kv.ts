@@ -2,6 +2,15 @@
  * The storage port under every repository: a key-value store with the few atomic operations pagobot's
  * exactly-once rules need (set-if-absent for claims and dedup, compare-and-set for state changes). Each backend
  * (memory, SQLite, Redis) implements them natively, so they hold across replicas that share the backend.
+ *
+ * One store object applies the calls made on it in the order they were made, even when a call is made before the
+ * one before it has answered: memory runs each at once, SQLite runs a turn's calls in order in one transaction,
+ * Redis runs one connection's commands in the order sent. Callers rely on it to send dependent steps together in
+ * one round trip (a mark before the write it covers, reads that must follow a claim); a kill then leaves a prefix
+ * of them done, never a later step without an earlier one. One exception: a compare-and-set or compare-and-delete
+ * (a script on Redis) that Redis no longer knows (after a restart or a failover) is sent again after the calls
+ * made behind it. So only plain writes (set, setIfAbsent, delete) go ahead of a dependent step in one round trip;
+ * a step that must follow a conditional write waits for its answer.
  */
 
 /** One stored value as read: its text, and the token a compare-and-set must present to replace it. */

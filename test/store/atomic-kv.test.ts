@@ -31,6 +31,24 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
     expect((await kv.get("claim:x"))?.value).toBe("third");
   });
 
+  it("applies calls in the order they were made when none waits for the one before (one round trip)", async () => {
+    const token = await kv.set("order:a", "v1");
+    // Plain commands and scripts mixed, none awaited before the next: any reordering changes an outcome below.
+    const [replaced, , claimed, read, paired, readPair] = await Promise.all([
+      kv.compareAndSet("order:a", token, "v2"),
+      kv.delete("order:a"),
+      kv.setIfAbsent("order:a", "v3"),
+      kv.get("order:a"),
+      kv.pairs.setIfAbsentWith("order:b", "b", undefined, "order:b-marker", "m"),
+      kv.get("order:b-marker"),
+    ]);
+    expect(replaced).not.toBeNull();
+    expect(claimed).not.toBeNull();
+    expect(read?.value).toBe("v3");
+    expect(paired).not.toBeNull();
+    expect(readPair?.value).toBe("m");
+  });
+
   it("lets exactly one of 30 concurrent claims win, across two connections", async () => {
     const other = backend.open();
     const results = await Promise.all(
