@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { Logger } from "../log/logger.ts";
-import { createChatPacing } from "./chat-pacing.ts";
+import { createChatPacing, type SharedPace } from "./chat-pacing.ts";
 import type { Clock } from "./clock.ts";
 import type { ChatRef, Platform } from "./events.ts";
 import { chatKey, newId } from "./ids.ts";
@@ -40,6 +40,8 @@ export interface Outbox {
   registerPort(port: ChatPort): void;
   /** Stores the delivery (so a crash cannot lose it), then queues it behind the chat's earlier ones. */
   send(delivery: NewDelivery): Promise<void>;
+  /** Stores the deliveries together (one round trip), then queues the ones stored now, in the order given. */
+  sendAll(deliveries: readonly NewDelivery[]): Promise<void>;
   /** Queues every delivery stored but not sent (after a restart). */
   resume(): Promise<void>;
   /**
@@ -76,13 +78,29 @@ type SlotsSeen = Map<string, SlotRecord | undefined>;
 interface ChatRun {
   readonly key: string;
   readonly slots: SlotsSeen;
-  /** Whether this run has taken the chat's pace from the store (once, at its first paced delivery). */
+  /** Deliveries read together with the lease (`readAhead`), each used by its first attempt only. */
+  readonly entries: Map<string, Delivery | undefined>;
+  /** Whether this run has taken the chat's pace from the store (once: with the lease, or at its first paced delivery). */
   paced: boolean;
 }
 
+/** A queued delivery, and the message slots it goes to or replies in (read ahead with the chat's lease). */
+interface Queued {
+  readonly id: string;
+  readonly slots: readonly string[];
+}
+
 interface ChatQueue {
-  readonly ids: string[];
+  readonly chat: ChatRef;
+  readonly items: Queued[];
   running: boolean;
+}
+
+/** What a run reads with its lease: the queued deliveries, their slots and (where the platform paces) the pace. */
+interface ReadAhead {
+  readonly entries: ReadonlyMap<string, Delivery | undefined>;
+  readonly slots: ReadonlyMap<string, SlotRecord | undefined>;
+  readonly pace?: SharedPace | undefined;
 }
 
 /** How often a chat served by another live process is looked at again. */
@@ -126,25 +144,28 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   const firstSeen = new Map<string, number>();
 
   const pacing = createChatPacing();
-  const queueOf = (key: string) => {
+  const queueOf = (chat: ChatRef) => {
+    const key = chatKey(chat);
     let queue = queues.get(key);
     if (queue === undefined) {
-      queue = { ids: [], running: false };
+      queue = { chat, items: [], running: false };
       queues.set(key, queue);
     }
     return queue;
   };
-  const isIdle = () => [...queues.values()].every((q) => !q.running && q.ids.length === 0);
+  const isIdle = () => [...queues.values()].every((q) => !q.running && q.items.length === 0);
   const settleIdle = () => {
     if (!isIdle()) return;
     for (const resolve of idleWaiters.splice(0)) resolve();
   };
 
-  const enqueue = (chat: ChatRef, id: string) => {
+  /** Queues a delivery behind the chat's others; `about` names the slots it uses (read ahead with the lease). */
+  const enqueue = (chat: ChatRef, id: string, about: Pick<Delivery, "slot" | "threadOf">) => {
     // Stopped: the delivery stays pending in the store, for the next process (or another replica) to send.
     if (stopping.signal.aborted) return;
-    const queue = queueOf(chatKey(chat));
-    if (!queue.ids.includes(id)) queue.ids.push(id);
+    const queue = queueOf(chat);
+    const slots = [about.slot, about.threadOf].filter((slot): slot is string => typeof slot === "string");
+    if (!queue.items.some((item) => item.id === id)) queue.items.push({ id, slots });
     known.add(id);
     void run(chatKey(chat), queue);
   };
@@ -158,25 +179,27 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     if (!result.applied) await store.pendingDeliveries.delete(id);
   };
 
+  /** Records what the slot now shows (this view: the platform took it). */
+  const recordSlot = (slot: string, entry: Delivery, view: View, messageId: string) => {
+    const version = entry.version ?? undefined;
+    const shown = viewHash(view);
+    return upsert(
+      store.slots,
+      slot,
+      { messageId, ...(version === undefined ? {} : { version }), viewHash: shown },
+      (current) => ({
+        messageId,
+        ...(version === undefined && current.version === undefined
+          ? {}
+          : { version: Math.max(version ?? 0, current.version ?? 0) }),
+        viewHash: shown,
+      }),
+    );
+  };
+
   const finish = async (id: string, entry: Delivery, view: View, messageId: string | null, seen: SlotsSeen) => {
-    if (messageId !== null && entry.slot !== null) {
-      const version = entry.version ?? undefined;
-      // What the message now shows: this view (the platform took it).
-      const shown = viewHash(view);
-      const written = await upsert(
-        store.slots,
-        entry.slot,
-        { messageId, ...(version === undefined ? {} : { version }), viewHash: shown },
-        (current) => ({
-          messageId,
-          ...(version === undefined && current.version === undefined
-            ? {}
-            : { version: Math.max(version ?? 0, current.version ?? 0) }),
-          viewHash: shown,
-        }),
-      );
-      seen.set(entry.slot, written);
-    }
+    if (messageId !== null && entry.slot !== null)
+      seen.set(entry.slot, await recordSlot(entry.slot, entry, view, messageId));
     await markSent(id, messageId);
   };
 
@@ -190,8 +213,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       if (!seen.has(slotId)) seen.set(slotId, await store.slots.get(slotId));
       return seen.get(slotId);
     };
-    // Read afresh: another process may have sent it (it resumed the pending list, or served the chat before).
-    const entry = await store.outbox.get(id);
+    // Read afresh, under the lease: another process may have sent it (it resumed the pending list, or served the
+    // chat before). The first attempt uses the read made with the lease; a retry reads again.
+    const entry = chatRun.entries.has(id) ? chatRun.entries.get(id) : await store.outbox.get(id);
+    chatRun.entries.delete(id);
     if (entry === undefined || entry.state === "sent" || entry.view === undefined) {
       await store.pendingDeliveries.delete(id);
       return "next";
@@ -278,10 +303,46 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     }
   };
 
-  /** The chat's lease, waited for while another live process serves the chat (a dead one's lapses in 5 s). */
-  const serveChat = async (key: string) => {
+  /**
+   * Reads what the run needs first: the deliveries queued now, the slots they use and, where the platform paces
+   * the chat, its pace. Best effort: a failed read leaves each attempt to read for itself.
+   */
+  const readAhead = async (key: string, queue: ChatQueue): Promise<ReadAhead | undefined> => {
+    const ids = queue.items.map((item) => item.id);
+    const slotIds = [...new Set(queue.items.flatMap((item) => item.slots))];
+    const paced = ports.get(queue.chat.platform)?.pace?.(queue.chat) !== undefined;
+    try {
+      const [entries, slots, pace] = await Promise.all([
+        Promise.all(ids.map((id) => store.outbox.get(id))),
+        Promise.all(slotIds.map((slot) => store.slots.get(slot))),
+        paced ? store.chatPaces.get(key) : undefined,
+      ]);
+      const zip = <V>(keys: string[], values: V[]) => new Map(keys.map((k, i) => [k, values[i] as V]));
+      return { entries: zip(ids, entries), slots: zip(slotIds, slots), ...(paced ? { pace } : {}) };
+    } catch {
+      return undefined;
+    }
+  };
+
+  /**
+   * The chat's lease, waited for while another live process serves the chat (a dead one's lapses in 5 s). The
+   * reads a run starts with (`readAhead`) go with the lease's claim, in one round trip: the store applies one
+   * process's calls in the order they were made (kv.ts), so they see the store as it is once the lease is ours,
+   * as reads made after it would. Reads that went with a claim another holder won are thrown away.
+   */
+  const serveChat = async (chatRun: ChatRun, queue: ChatQueue) => {
     for (;;) {
-      const lease = await deps.leases.take(chatOutLease(key)).catch(() => undefined);
+      const taking = deps.leases.take(chatOutLease(chatRun.key)).catch(() => undefined);
+      const reading = readAhead(chatRun.key, queue);
+      const [lease, read] = await Promise.all([taking, reading]);
+      if (lease !== undefined && read !== undefined) {
+        for (const [id, entry] of read.entries) chatRun.entries.set(id, entry);
+        for (const [slot, record] of read.slots) chatRun.slots.set(slot, record);
+        if ("pace" in read) {
+          chatRun.paced = true;
+          if (read.pace !== undefined) pacing.takeOver(chatRun.key, read.pace, performance.now(), Date.now());
+        }
+      }
       if (lease !== undefined || stopping.signal.aborted) return lease;
       await sleep(LEASE_RETRY_MS, stopping.signal);
     }
@@ -307,11 +368,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     queue.running = true;
     let chatLease: Awaited<ReturnType<typeof serveChat>>;
     // Only the chat's lease holder writes its slots: what this run read or wrote of them stays true while it runs.
-    const chatRun: ChatRun = { key, slots: new Map(), paced: false };
+    const chatRun: ChatRun = { key, slots: new Map(), entries: new Map(), paced: false };
     try {
-      chatLease = await serveChat(key);
-      while (queue.ids.length > 0 && !stopping.signal.aborted) {
-        const id = queue.ids[0] as string;
+      chatLease = await serveChat(chatRun, queue);
+      while (queue.items.length > 0 && !stopping.signal.aborted) {
+        const id = (queue.items[0] as Queued).id;
         let outcome: "next" | "again";
         try {
           outcome = await attempt(chatRun, id);
@@ -320,17 +381,55 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           logger.error("outbox could not process a delivery", { deliveryId: id, error });
           outcome = "next";
         }
-        if (outcome === "next") known.delete(queue.ids.shift() as string);
+        if (outcome === "next") known.delete((queue.items.shift() as Queued).id);
       }
     } finally {
-      if (chatLease !== undefined && chatRun.paced) await leavePace(key);
-      await chatLease?.release().catch(() => {});
+      // The pace is left before the lease is let go, in the same round trip (applied in that order: kv.ts).
+      await Promise.all([
+        chatLease !== undefined && chatRun.paced ? leavePace(key) : undefined,
+        chatLease?.release().catch(() => {}),
+      ]);
       queue.running = false;
       // A delivery queued while the lease was being let go found the queue still running: serve it now.
-      if (queue.ids.length === 0) queues.delete(key);
+      if (queue.items.length === 0) queues.delete(key);
       else if (!stopping.signal.aborted) void run(key, queue);
       settleIdle();
     }
+  };
+
+  /** Stores a delivery and its pending marker in one atomic step: the entry when stored now (its id was free). */
+  const storeDelivery = async (delivery: NewDelivery): Promise<Delivery | undefined> => {
+    if (delivery.audience !== undefined && delivery.slot !== undefined) {
+      // A private view cannot be edited later by everyone's card: a programming error, refused at once.
+      throw new Error("a delivery meant for one person cannot go into a message slot");
+    }
+    const id = delivery.id ?? newId();
+    const entry: Delivery = {
+      id,
+      chat: delivery.chat,
+      view: delivery.view,
+      slot: delivery.slot ?? null,
+      fresh: delivery.fresh ?? false,
+      version: delivery.version ?? null,
+      replyTo: delivery.replyTo ?? null,
+      threadOf: delivery.threadOf ?? null,
+      audience: delivery.audience ?? null,
+      ...(delivery.about === undefined ? {} : { about: delivery.about }),
+      createdAt: deps.clock.now(),
+      seq: ++seq,
+      attempts: 0,
+      state: "pending",
+      messageId: null,
+    };
+    // The delivery and its pending marker in one atomic step: both are stored, or neither (the id was taken).
+    const marker = { key: store.pendingDeliveries.keyOf(id), value: { at: entry.createdAt } };
+    return (await store.outbox.createWith(id, entry, marker)) ? entry : undefined;
+  };
+
+  const sendAll = async (deliveries: readonly NewDelivery[]) => {
+    // Each is stored on its own (a taken id skips only that one); they are queued in the order given.
+    const stored = await Promise.all(deliveries.map(storeDelivery));
+    for (const entry of stored) if (entry !== undefined) enqueue(entry.chat, entry.id, entry);
   };
 
   return {
@@ -340,37 +439,12 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       parked.delete(port.platform);
       for (const id of waiting) {
         void store.outbox.get(id).then((entry) => {
-          if (entry !== undefined) enqueue(entry.chat, id);
+          if (entry !== undefined) enqueue(entry.chat, id, entry);
         });
       }
     },
-    async send(delivery) {
-      if (delivery.audience !== undefined && delivery.slot !== undefined) {
-        // A private view cannot be edited later by everyone's card: a programming error, refused at once.
-        throw new Error("a delivery meant for one person cannot go into a message slot");
-      }
-      const id = delivery.id ?? newId();
-      const entry: Delivery = {
-        id,
-        chat: delivery.chat,
-        view: delivery.view,
-        slot: delivery.slot ?? null,
-        fresh: delivery.fresh ?? false,
-        version: delivery.version ?? null,
-        replyTo: delivery.replyTo ?? null,
-        threadOf: delivery.threadOf ?? null,
-        audience: delivery.audience ?? null,
-        ...(delivery.about === undefined ? {} : { about: delivery.about }),
-        createdAt: deps.clock.now(),
-        seq: ++seq,
-        attempts: 0,
-        state: "pending",
-        messageId: null,
-      };
-      // The delivery and its pending marker in one atomic step: both are stored, or neither (the id was taken).
-      const marker = { key: store.pendingDeliveries.keyOf(id), value: { at: entry.createdAt } };
-      if (await store.outbox.createWith(id, entry, marker)) enqueue(delivery.chat, id);
-    },
+    send: (delivery) => sendAll([delivery]),
+    sendAll,
     async resume() {
       const ids = await store.pendingDeliveries.ids();
       const entries: Delivery[] = [];
@@ -380,7 +454,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         else entries.push(entry);
       }
       entries.sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq);
-      for (const entry of entries) enqueue(entry.chat, entry.id);
+      for (const entry of entries) enqueue(entry.chat, entry.id, entry);
     },
     async adoptOrphans(minAgeMs = 3_000) {
       let adopted = 0;
@@ -410,7 +484,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       for (const entry of orphans) {
         firstSeen.delete(entry.id);
         logger.info("sending a delivery a stopped process left", { deliveryId: entry.id });
-        enqueue(entry.chat, entry.id);
+        enqueue(entry.chat, entry.id, entry);
         adopted++;
       }
       return adopted;

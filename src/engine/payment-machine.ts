@@ -7,6 +7,7 @@ import { paymentCard } from "./card.ts";
 import { type EngineContext, paymentLocale } from "./context.ts";
 import type { PaymentForm, PspStatus } from "./gateway-port.ts";
 import { newId, openNoticeKey } from "./ids.ts";
+import type { NewDelivery } from "./outbox.ts";
 import { figuresOf } from "./payment-status.ts";
 import { receiptView } from "./receipt-view.ts";
 import type { DeliveryAbout, PaymentPhase, PaymentRecord } from "./records.ts";
@@ -159,6 +160,7 @@ export async function project(
   if (p === undefined || projected(p)) return p;
   const q = queuedOf(p);
   const locale = await paymentLocale(ctx, p);
+  const deliveries: NewDelivery[] = [];
   if (q.cardVersion < p.cardVersion) {
     const id = deliveryIds.card(p.id, p.cardVersion);
     const view =
@@ -168,7 +170,7 @@ export async function project(
           ? { type: "text" as const, text: p.note }
           : null;
     if (view !== null) {
-      await ctx.outbox.send({ id, chat: p.chat, view, slot: p.cardSlot, version: p.cardVersion, about: aboutOf(p) });
+      deliveries.push({ id, chat: p.chat, view, slot: p.cardSlot, version: p.cardVersion, about: aboutOf(p) });
     }
   }
   // Lists of payments (Slack's Home) follow the record; they are read from the store, not from the chat.
@@ -184,7 +186,7 @@ export async function project(
   for (const status of p.announced.slice(q.announced)) {
     if (p.form === null) continue;
     const text = announcement(p, p.form, status, m, locale);
-    await ctx.outbox.send({
+    deliveries.push({
       id: deliveryIds.status(p.id, status),
       chat: p.chat,
       view: { type: "text", text },
@@ -195,9 +197,11 @@ export async function project(
     // A household's PAID comes with its PDF receipt, queued with the announcement under its own fixed id.
     const receipt = status === "PAID" && p.family !== undefined ? await receiptView(p, locale) : null;
     if (receipt !== null) {
-      await ctx.outbox.send({ id: deliveryIds.receipt(p.id), chat: p.chat, view: receipt, threadOf: p.cardSlot });
+      deliveries.push({ id: deliveryIds.receipt(p.id), chat: p.chat, view: receipt, threadOf: p.cardSlot });
     }
   }
+  // Stored together (one round trip) and queued in this order: the card before what replies to it.
+  await ctx.outbox.sendAll(deliveries);
   const done = await ctx.store.payments.update(paymentId, (cur) => {
     const before = queuedOf(cur);
     const after = {
@@ -278,9 +282,11 @@ export function transition(
   // One at a time per payment in this process, so that the views of two changes (the disposition's answer and
   // a webhook) are queued in the order the changes were recorded.
   return ctx.exclusive(`payment:${paymentId}`, async () => {
-    const nonce = await markInFlight(ctx, paymentId);
+    // The mark and the compare-and-set go to the store together, in one round trip: the store applies them in
+    // that order (kv.ts), so the write is never there without its mark.
+    const marking = markInFlight(ctx, paymentId);
     let heldBefore = false;
-    const result = await ctx.store.payments.update(paymentId, (cur) => {
+    const updating = ctx.store.payments.update(paymentId, (cur) => {
       heldBefore = false;
       const next = change(cur);
       if (next === undefined) return undefined;
@@ -299,6 +305,7 @@ export function transition(
       const moved = ended ? newAttempt(next) : next;
       return { ...moved, queued, cardVersion: cur.cardVersion + bump, updatedAt: ctx.clock.now() };
     });
+    const [nonce, result] = await Promise.all([marking, updating]);
     // Back to the card: nothing was paid, so a member's hold on their cap is given back.
     if (result.applied && heldBefore) await ctx.family?.caps.release(paymentId);
     const after = await catchUp(ctx, paymentId, nonce, result.applied ? result.value : undefined);

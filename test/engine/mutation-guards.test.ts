@@ -134,6 +134,9 @@ function contextOf(options: ContextOptions = {}) {
     async send(delivery) {
       sent.push(delivery);
     },
+    async sendAll(deliveries) {
+      sent.push(...deliveries);
+    },
     async resume() {},
     adoptOrphans: async () => 0,
     activity() {},
