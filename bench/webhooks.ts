@@ -188,6 +188,7 @@ async function reportAll(processes: readonly Measured[]) {
     cpuMs: reports.reduce((a, r) => a + r.cpuMs, 0),
     ops: reports.some((r) => r.ops !== undefined) ? (sum(reports.map((r) => r.ops)) as OpCounts) : undefined,
     byArea: sum(reports.map((r) => r.byArea)),
+    trips: reports.some((r) => r.trips !== undefined) ? reports.reduce((a, r) => a + (r.trips ?? 0), 0) : undefined,
   };
 }
 
@@ -364,6 +365,7 @@ interface Phase {
   readonly messageP99: number;
   readonly cpuMsPerWebhook: number;
   readonly opsPerWebhook?: number;
+  readonly tripsPerWebhook?: number;
   readonly ops?: OpCounts;
   readonly byArea?: Record<string, number>;
 }
@@ -399,6 +401,7 @@ function phaseFigures(
     cpuMsPerWebhook: report.cpuMs / Math.max(1, deliveries.length),
     ...(total === undefined ? {} : { opsPerWebhook: total / Math.max(1, deliveries.length) }),
     ...(report.ops === undefined ? {} : { ops: report.ops }),
+    ...(report.trips === undefined ? {} : { tripsPerWebhook: report.trips / Math.max(1, deliveries.length) }),
     byArea: report.byArea,
   };
 }
@@ -681,6 +684,13 @@ try {
   );
   if (loop.ops !== undefined) {
     const per = (n: number) => (n / Math.max(1, loop.sent)).toFixed(2);
+    for (const phase of [loop, fixed]) {
+      if (phase.tripsPerWebhook === undefined) continue;
+      say(
+        `store round trips per webhook (${phase.name}): ${phase.tripsPerWebhook.toFixed(2)} ` +
+          "(calls made in one event-loop turn reach the store together and count once)",
+      );
+    }
     say(
       `store ops per webhook (closed loop, all replicas): ${Object.entries(loop.ops)
         .filter(([, n]) => n > 0)

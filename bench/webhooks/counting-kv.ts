@@ -21,12 +21,27 @@ export function countingKv(kv: AtomicKv): {
   counts: () => OpCounts;
   /** The same calls by `operation area` (the key's first part: payment, outbox, lease…). */
   byArea: () => Record<string, number>;
+  /**
+   * Round trips: calls made in one turn of the event loop count once, as they reach the store together (the Redis
+   * client writes a turn's commands in one go; SQLite runs a turn's statements in one transaction). Calls of two
+   * webhooks that meet in one turn count once too: this is what the store is sent, not a per-webhook sum.
+   */
+  trips: () => number;
   reset: () => void;
 } {
   let counts = noOps();
   let areas = new Map<string, number>();
+  let trips = 0;
+  let turnOpen = false;
   const count = <T>(op: keyof OpCounts, key: string, call: () => Promise<T>): Promise<T> => {
     counts[op]++;
+    if (!turnOpen) {
+      turnOpen = true;
+      trips++;
+      setImmediate(() => {
+        turnOpen = false;
+      });
+    }
     const name = `${op} ${key.split(":")[0]}`;
     areas.set(name, (areas.get(name) ?? 0) + 1);
     return call();
@@ -34,7 +49,9 @@ export function countingKv(kv: AtomicKv): {
   return {
     counts: () => ({ ...counts }),
     byArea: () => Object.fromEntries([...areas].sort((a, b) => b[1] - a[1])),
+    trips: () => trips,
     reset: () => {
+      trips = 0;
       counts = noOps();
       areas = new Map();
     },

@@ -15,12 +15,15 @@ export type FromChild =
       readonly cpuMs: number;
       readonly ops?: OpCounts;
       readonly byArea?: Record<string, number>;
+      /** Store round trips (counting-kv.ts `trips`). */
+      readonly trips?: number;
     };
 
 /** Answers the driver's messages over the IPC channel `fork` opened; `stop` runs on "stop". */
 export function serveDriver(options: {
   counts?: () => OpCounts;
   byArea?: () => Record<string, number>;
+  trips?: () => number;
   reset?: () => void;
   stop: () => Promise<void>;
 }): void {
@@ -49,11 +52,13 @@ export function serveDriver(options: {
       }
       const ops = options.counts?.();
       const byArea = options.byArea?.();
+      const trips = options.trips?.();
       send({
         type: "report",
         cpuMs: (used.user + used.system) / 1000,
         ...(ops === undefined ? {} : { ops }),
         ...(byArea === undefined ? {} : { byArea }),
+        ...(trips === undefined ? {} : { trips }),
       });
     } else {
       void options.stop().finally(() => process.exit(0));

@@ -32,7 +32,9 @@ const telegram = telegramFromConfig(config, app);
 const { url } = await app.start();
 await telegram?.start();
 serveDriver({
-  ...(counted === undefined ? {} : { counts: counted.counts, byArea: counted.byArea, reset: counted.reset }),
+  ...(counted === undefined
+    ? {}
+    : { counts: counted.counts, byArea: counted.byArea, trips: counted.trips, reset: counted.reset }),
   stop: async () => {
     await telegram?.stop();
     await app.stop({ graceMs: 2_000 });
