@@ -81,6 +81,12 @@ export interface EngineContext {
   sleep(ms: number): Promise<void>;
   /** Runs `work` after any other work under the same key in this process has finished (one at a time per key). */
   exclusive<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * The request id of the inbound event this context handles (request-log.ts): set on the context each event's
+   * work is given, and kept on the payment it opens. Passed along rather than kept in an AsyncLocalStorage, whose
+   * hooks Node 20 runs on every promise of the process.
+   */
+  readonly requestId?: string;
 }
 
 /** The language to answer a person in: their /lingua choice, else their platform's, else the default. */

@@ -2,7 +2,6 @@ import { setTimeout as sleepFor } from "node:timers/promises";
 import type { Family } from "../family/family.ts";
 import { messagesFor } from "../i18n/t.ts";
 import type { Logger } from "../log/logger.ts";
-import { withRequestId } from "../log/request-context.ts";
 import type { Locale } from "../notice/money.ts";
 import type { Engine } from "./api.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -135,6 +134,9 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
     },
   };
 
+  /** The context an inbound event's work is given: the engine's, with a request id of its own. */
+  const forRequest = (): EngineContext => ({ ...ctx, requestId: newId() });
+
   /** One chat's texts, files and commands run one after another, in the order they came. */
   const inChatOrder = (key: string, locale: Locale, chat: InboundEvent["chat"], work: () => Promise<void>) => {
     const previous = chains.get(key) ?? Promise.resolve();
@@ -149,7 +151,11 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
     });
   };
 
-  const pressButton = async (event: Extract<InboundEvent, { type: "button" }>, locale: Locale): Promise<EventAck> => {
+  const pressButton = async (
+    ctx: EngineContext,
+    event: Extract<InboundEvent, { type: "button" }>,
+    locale: Locale,
+  ): Promise<EventAck> => {
     const button = await deps.store.buttons.get(event.ref);
     if (button === undefined) return { toast: messagesFor(locale).toast.expired };
     switch (button.action) {
@@ -212,6 +218,9 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
 
   const runtime: EngineRuntime = {
     async handle(event) {
+      // Each inbound event is a request: its id is on every log line of its work, and on the payment it opens.
+      const ctx = forRequest();
+      requestLogger(ctx).info("event accepted", { type: event.type, platform: event.chat.platform });
       const seenKey = event.eventId === undefined ? undefined : seenKeyOf({ chat: event.chat, eventId: event.eventId });
       // Marked seen once its work is durable, so that a kill before that and the platform's redelivery do it
       // again: a press once its claim is recorded (the claim makes a second run harmless); a text or files once
@@ -245,7 +254,7 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
       switch (event.type) {
         case "button":
           try {
-            const ack = await pressButton(event, locale);
+            const ack = await pressButton(ctx, event, locale);
             if (seenKey !== undefined) await deps.store.events.create(seenKey, { at: clock.now() });
             return ack;
           } catch (error) {
@@ -330,12 +339,5 @@ export function createEngine(deps: EngineDeps): EngineRuntime {
       await leases.releaseAll();
     },
   };
-  // Each inbound event is a request: its id is on every log line of its work, and on the payment it opens.
-  const handleEvent = runtime.handle;
-  runtime.handle = (event) =>
-    withRequestId(newId(), () => {
-      requestLogger(ctx).info("event accepted", { type: event.type, platform: event.chat.platform });
-      return handleEvent(event);
-    });
   return runtime;
 }

@@ -1,5 +1,4 @@
 import type { Logger } from "../log/logger.ts";
-import { currentRequestId } from "../log/request-context.ts";
 import type { EngineContext } from "./context.ts";
 import type { PaymentRecord } from "./records.ts";
 
@@ -9,9 +8,8 @@ import type { PaymentRecord } from "./records.ts";
  */
 
 /** For the event being handled (before a payment exists): its request id, when there is one. */
-export function requestLogger(ctx: Pick<EngineContext, "logger">): Logger {
-  const requestId = currentRequestId();
-  return requestId === undefined ? ctx.logger : ctx.logger.child({ requestId });
+export function requestLogger(ctx: Pick<EngineContext, "logger" | "requestId">): Logger {
+  return ctx.requestId === undefined ? ctx.logger : ctx.logger.child({ requestId: ctx.requestId });
 }
 
 /** For a payment: the request id it was opened by (records from before it have none) and its id. */

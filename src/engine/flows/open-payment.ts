@@ -3,7 +3,6 @@ import type { PaymentRoute } from "../../family/household.ts";
 import { familyMessagesFor } from "../../family/i18n.ts";
 import { formatDay, formatMoment, italianDay } from "../../i18n/format.ts";
 import { messagesFor } from "../../i18n/t.ts";
-import { currentRequestId } from "../../log/request-context.ts";
 import type { Cents, Locale } from "../../notice/money.ts";
 import { type EngineContext, paymentLocale, say, slots, toPerson } from "../context.ts";
 import { errorText } from "../error-to-view.ts";
@@ -104,7 +103,7 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
     ownerId: req.from.userId,
     ownerName: req.from.name,
     // The request that brought the notice in (its event); a payment opened outside one starts its own.
-    requestId: currentRequestId() ?? newId(),
+    requestId: ctx.requestId ?? newId(),
     locale: req.locale,
     payer: payer ?? { kind: "linked", personKey: personKey(req.chat.platform, req.from.userId) },
     notice: req.notice,
