@@ -174,9 +174,9 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   const markSent = async (id: string, messageId: string | null) => {
     // What is kept of a sent delivery: enough to recognise its id (a month), not its view.
     const sent = ({ view: _sent, ...e }: Delivery): Delivery => ({ ...e, state: "sent", messageId });
-    const result = await store.outbox.updateWithout(id, sent, store.pendingDeliveries.keyOf(id));
-    // The record is gone (expired, or never stored): only the marker is left to remove.
-    if (!result.applied) await store.pendingDeliveries.delete(id);
+    const result = await store.outbox.updateWithout(id, sent, { set: store.pendingDeliveries.set, member: id });
+    // The record is gone (expired, or never stored): only its place on the pending list is left to remove.
+    if (!result.applied) await store.pendingDeliveries.remove(id);
   };
 
   /** Records what the slot now shows (this view: the platform took it). */
@@ -218,7 +218,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     const entry = chatRun.entries.has(id) ? chatRun.entries.get(id) : await store.outbox.get(id);
     chatRun.entries.delete(id);
     if (entry === undefined || entry.state === "sent" || entry.view === undefined) {
-      await store.pendingDeliveries.delete(id);
+      await store.pendingDeliveries.remove(id);
       return "next";
     }
     const view = entry.view;
@@ -421,9 +421,9 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       state: "pending",
       messageId: null,
     };
-    // The delivery and its pending marker in one atomic step: both are stored, or neither (the id was taken).
-    const marker = { key: store.pendingDeliveries.keyOf(id), value: { at: entry.createdAt } };
-    return (await store.outbox.createWith(id, entry, marker)) ? entry : undefined;
+    // The delivery and its place on the pending list in one atomic step: both are stored, or neither (the id was taken).
+    const place = { set: store.pendingDeliveries.set, member: id, dueAt: entry.createdAt };
+    return (await store.outbox.createWith(id, entry, place)) ? entry : undefined;
   };
 
   const sendAll = async (deliveries: readonly NewDelivery[]) => {
@@ -450,7 +450,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       const entries: Delivery[] = [];
       for (const id of ids) {
         const entry = await store.outbox.get(id);
-        if (entry === undefined || entry.state === "sent") await store.pendingDeliveries.delete(id);
+        if (entry === undefined || entry.state === "sent") await store.pendingDeliveries.remove(id);
         else entries.push(entry);
       }
       entries.sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq);
@@ -472,7 +472,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         if (now - seen < minAgeMs) continue;
         const entry = await store.outbox.get(id);
         if (entry === undefined || entry.state === "sent") {
-          await store.pendingDeliveries.delete(id);
+          await store.pendingDeliveries.remove(id);
           continue;
         }
         if (ports.get(entry.chat.platform) === undefined) continue;

@@ -33,18 +33,40 @@ export interface Collection<T> {
   delete(id: string): Promise<void>;
   /** Deletes only if the stored record still satisfies `predicate`. */
   deleteIf(id: string, predicate: (current: T) => boolean): Promise<boolean>;
-  /** Every id in the collection (used for the outbox's pending list and the reconciler's schedule). */
+  /** Every id in the collection (lists the store's keys: for tools and rare passes, not for work lists). */
   ids(): Promise<string[]>;
 }
 
-/** A collection whose records can be written together with another record (the outbox and its pending list). */
+/** A record's place in a due set (the outbox's pending list): the set, its member, and when it is due. */
+export interface DuePlace {
+  readonly set: string;
+  readonly member: string;
+  readonly dueAt: number;
+}
+
+/** A collection whose records are written together with their place in a due set (the outbox and its pending list). */
 export interface PairedCollection<T> extends Collection<T> {
-  /** The store's key of a record: how a step that writes two records at once names the other one. */
-  keyOf(id: string): string;
-  /** `create`, and in the same atomic step (only when this record is written) `marker.value` under `marker.key`. */
-  createWith(id: string, value: T, marker: { readonly key: string; readonly value: unknown }): Promise<boolean>;
-  /** `update`, and in the same atomic step as its write the record under `dropKey` deleted. */
-  updateWithout(id: string, change: (current: T) => T | undefined, dropKey: string): Promise<UpdateResult<T>>;
+  /** `create`, and in the same atomic step (only when the record is written) its place put in its set. */
+  createWith(id: string, value: T, place: DuePlace): Promise<boolean>;
+  /** `update`, and in the same atomic step as its write its place taken out of its set. */
+  updateWithout(
+    id: string,
+    change: (current: T) => T | undefined,
+    place: Pick<DuePlace, "set" | "member">,
+  ): Promise<UpdateResult<T>>;
+}
+
+/**
+ * The outbox's pending list: the ids of deliveries not yet sent, in a due set by when each was queued, so the list
+ * is read without listing the store (a Redis sorted set, an indexed SQLite table).
+ */
+export interface PendingDeliveries {
+  /** The due set they are in (a delivery and its place there are written in one step: PairedCollection). */
+  readonly set: string;
+  /** Up to `limit` pending ids, those queued longest ago first. */
+  ids(limit?: number): Promise<string[]>;
+  /** Takes an id off the list (its delivery is gone, or was sent). */
+  remove(id: string): Promise<void>;
 }
 
 /**
@@ -78,7 +100,7 @@ export interface EngineStore {
   readonly events: Collection<{ readonly at: number }>;
   readonly outbox: PairedCollection<Delivery>;
   /** Ids of deliveries not yet sent (the outbox's work list, read again after a restart). */
-  readonly pendingDeliveries: PairedCollection<{ readonly at: number }>;
+  readonly pendingDeliveries: PendingDeliveries;
   readonly slots: Collection<SlotRecord>;
   /**
    * Short-lived leases (seconds), renewed by their live holder: a delivery being sent, a payment's flow being

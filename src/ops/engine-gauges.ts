@@ -10,7 +10,7 @@ import type { Metrics, OutboxSnapshot } from "./metrics.ts";
  */
 export function collectEngineGauges(
   metrics: Pick<Metrics, "collectFormsByStatus" | "collectOutbox">,
-  store: Pick<EngineStore, "payments" | "pendingDeliveries">,
+  store: Pick<EngineStore, "payments" | "pendingDeliveries" | "outbox">,
   clock: Clock,
   options: { readonly minIntervalMs?: number } = {},
 ): void {
@@ -29,15 +29,17 @@ export function collectEngineGauges(
   );
   metrics.collectOutbox(
     cached(minIntervalMs, clock, async (): Promise<OutboxSnapshot> => {
-      let depth = 0;
+      // The pending list comes oldest first: the age is the first delivery's that is still stored.
+      const ids = await store.pendingDeliveries.ids();
       let oldest: number | null = null;
-      for (const id of await store.pendingDeliveries.ids()) {
-        const pending = await store.pendingDeliveries.get(id);
-        if (pending === undefined) continue;
-        depth++;
-        oldest = oldest === null ? pending.at : Math.min(oldest, pending.at);
+      for (const id of ids) {
+        oldest = (await store.outbox.get(id))?.createdAt ?? null;
+        if (oldest !== null) break;
       }
-      return { depth, oldestAgeSeconds: oldest === null ? null : Math.max(0, (clock.now() - oldest) / 1000) };
+      return {
+        depth: ids.length,
+        oldestAgeSeconds: oldest === null ? null : Math.max(0, (clock.now() - oldest) / 1000),
+      };
     }),
   );
 }

@@ -114,15 +114,16 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
     });
 
   return {
-    keyOf: key,
-    async createWith(id, value, marker) {
+    async createWith(id, value, place) {
       const text = JSON.stringify(value);
-      const token = await kv.pairs.setIfAbsentWith(key(id), text, ttlMs, marker.key, JSON.stringify(marker.value));
+      const token = await kv.pairs.setIfAbsentWith(key(id), text, ttlMs, place.set, place.member, place.dueAt);
       if (token !== null) remember(id, token, text, true);
       return token !== null;
     },
-    updateWithout: (id, change, dropKey) =>
-      updateBy(id, change, (k, token, text) => kv.pairs.compareAndSetWithout(k, token, text, ttlMs, dropKey)),
+    updateWithout: (id, change, place) =>
+      updateBy(id, change, (k, token, text) =>
+        kv.pairs.compareAndSetWithout(k, token, text, ttlMs, place.set, place.member),
+      ),
     async get(id) {
       const stored = await read(id);
       return stored === undefined ? undefined : decode(stored.value);

@@ -1,7 +1,6 @@
 import type { DueCollection } from "../engine/store-port.ts";
 import { createCollection } from "./collection.ts";
 import type { AtomicKv } from "./kv.ts";
-import { dueSetsOver } from "./record-due-sets.ts";
 
 /**
  * A collection whose records are also indexed by when they are due (`dueOf`; null: not due any more), in the
@@ -18,7 +17,7 @@ export function createDueCollection<T>(
   ttlMs?: number,
 ): DueCollection<T> {
   const records = createCollection<T>(kv, area, ttlMs);
-  const sets = kv.dueSets ?? dueSetsOver(kv);
+  const sets = kv.dueSets;
   const set = `due:${area}`;
   const index = async (id: string, due: number | null) => {
     if (due === null) await sets.remove(set, id);

@@ -4,6 +4,7 @@ import { createCollection } from "./collection.ts";
 import { createDueCollection } from "./due-collection.ts";
 import { areas } from "./keys.ts";
 import type { AtomicKv } from "./kv.ts";
+import { createPendingDeliveries } from "./pending-deliveries.ts";
 
 /** The engine's store over any backend: one collection per area of keys.ts. */
 export function createEngineStore(kv: AtomicKv): EngineStore {
@@ -21,7 +22,7 @@ export function createEngineStore(kv: AtomicKv): EngineStore {
     linkRequests: collection("linkRequests"),
     events: collection("events"),
     outbox: collection("outbox"),
-    pendingDeliveries: collection("pendingDeliveries"),
+    pendingDeliveries: createPendingDeliveries(kv),
     slots: collection("slots"),
     leases: collection("leases"),
     chatPaces: collection("chatPaces"),

@@ -38,32 +38,36 @@ export interface AtomicKv {
   keys(prefix: string): Promise<string[]>;
   /**
    * Sets of members ordered by a due time, native to the backend (a Redis sorted set, an indexed SQLite table, a
-   * sorted array in memory). Optional so that a wrapper written before it still type-checks: without it, the
-   * store keeps each set in one record (dueSetsOver), which is correct but makes every replica write that record.
+   * sorted array in memory): what is due, or waiting, is read without listing the store's keys.
    */
-  readonly dueSets?: DueSets;
-  /** Steps on two keys that the backend takes atomically (a Lua script, one SQLite transaction, one synchronous step in memory). */
+  readonly dueSets: DueSets;
+  /** A record and its place in a due set, written as one step (a Lua script, one SQLite transaction, one synchronous step in memory). */
   readonly pairs: PairSteps;
   close(): Promise<void>;
 }
 
-/** Two writes as one: both happen or neither, and no other caller sees one without the other. */
+/**
+ * Two writes as one: a record and its member in one of the backend's due sets (the outbox's pending list). Both
+ * happen or neither, and no other caller sees one without the other.
+ */
 export interface PairSteps {
-  /** setIfAbsent(key, value, ttlMs) and, only when that wrote, set(alsoKey, alsoValue) (no expiry). */
+  /** setIfAbsent(key, value, ttlMs) and, only when that wrote, dueSets.add(set, member, dueAt). */
   setIfAbsentWith(
     key: string,
     value: string,
     ttlMs: number | undefined,
-    alsoKey: string,
-    alsoValue: string,
+    set: string,
+    member: string,
+    dueAt: number,
   ): Promise<string | null>;
-  /** compareAndSet(key, token, value, ttlMs) and, only when that wrote, delete(dropKey). */
+  /** compareAndSet(key, token, value, ttlMs) and, only when that wrote, dueSets.remove(set, member). */
   compareAndSetWithout(
     key: string,
     token: string,
     value: string,
     ttlMs: number | undefined,
-    dropKey: string,
+    set: string,
+    member: string,
   ): Promise<string | null>;
 }
 

@@ -26,24 +26,26 @@ export function createMemoryKv(map: Map<string, string> = new Map()): AtomicKv {
     map.set(key, raw);
     return raw;
   };
-  let dueSets = dueSetsByMap.get(map);
-  if (dueSets === undefined) {
-    dueSets = createMemoryDueSets();
-    dueSetsByMap.set(map, dueSets);
+  let found = dueSetsByMap.get(map);
+  if (found === undefined) {
+    found = createMemoryDueSets();
+    dueSetsByMap.set(map, found);
   }
+  const dueSets = found;
   return {
     dueSets,
     pairs: {
-      async setIfAbsentWith(key, value, ttlMs, alsoKey, alsoValue) {
+      // The due sets change the set before their first await: both writes happen in this synchronous step.
+      async setIfAbsentWith(key, value, ttlMs, set, member, dueAt) {
         if (read(key) !== undefined) return null;
         const token = write(key, value, ttlMs);
-        write(alsoKey, alsoValue, undefined);
+        void dueSets.add(set, member, dueAt);
         return token;
       },
-      async compareAndSetWithout(key, token, value, ttlMs, dropKey) {
+      async compareAndSetWithout(key, token, value, ttlMs, set, member) {
         if (map.get(key) !== token) return null;
         const next = write(key, value, ttlMs);
-        map.delete(dropKey);
+        void dueSets.remove(set, member);
         return next;
       },
     },

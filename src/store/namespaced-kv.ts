@@ -11,10 +11,10 @@ function namespacedDueSets(sets: DueSets, p: string): DueSets {
 
 function namespacedPairs(pairs: PairSteps, p: string): PairSteps {
   return {
-    setIfAbsentWith: (key, value, ttlMs, alsoKey, alsoValue) =>
-      pairs.setIfAbsentWith(p + key, value, ttlMs, p + alsoKey, alsoValue),
-    compareAndSetWithout: (key, token, value, ttlMs, dropKey) =>
-      pairs.compareAndSetWithout(p + key, token, value, ttlMs, p + dropKey),
+    setIfAbsentWith: (key, value, ttlMs, set, member, dueAt) =>
+      pairs.setIfAbsentWith(p + key, value, ttlMs, p + set, member, dueAt),
+    compareAndSetWithout: (key, token, value, ttlMs, set, member) =>
+      pairs.compareAndSetWithout(p + key, token, value, ttlMs, p + set, member),
   };
 }
 
@@ -29,7 +29,7 @@ export function namespaced(kv: AtomicKv, namespace: string): AtomicKv {
     compareAndDelete: (key, token) => kv.compareAndDelete(p + key, token),
     delete: (key) => kv.delete(p + key),
     keys: async (prefix) => (await kv.keys(p + prefix)).map((key) => key.slice(p.length)),
-    ...(kv.dueSets === undefined ? {} : { dueSets: namespacedDueSets(kv.dueSets, p) }),
+    dueSets: namespacedDueSets(kv.dueSets, p),
     pairs: namespacedPairs(kv.pairs, p),
     close: () => kv.close(),
   };

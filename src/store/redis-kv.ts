@@ -20,18 +20,19 @@ local current = redis.call('GET', KEYS[1])
 if current and redis.sha1hex(current) == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end
 return 0`;
 
-// The two-key steps (kv.ts PairSteps): the first key's write as above, and only when it wrote, the second key's.
+// The paired steps (kv.ts PairSteps): the record's write as above, and only when it wrote, its member's move in
+// the sorted set KEYS[2].
 const SET_IF_ABSENT_WITH = `
 local done
 if ARGV[2] ~= '' then done = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) else done = redis.call('SET', KEYS[1], ARGV[1], 'NX') end
 if not done then return 0 end
-redis.call('SET', KEYS[2], ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
 return 1`;
 const COMPARE_AND_SET_WITHOUT = `
 local current = redis.call('GET', KEYS[1])
 if current and redis.sha1hex(current) == ARGV[1] then
   if ARGV[3] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) else redis.call('SET', KEYS[1], ARGV[2]) end
-  redis.call('DEL', KEYS[2])
+  redis.call('ZREM', KEYS[2], ARGV[4])
   return 1
 end
 return 0`;
@@ -124,16 +125,16 @@ export function createRedisKv(url: string): AtomicKv {
       return found;
     },
     pairs: {
-      async setIfAbsentWith(key, value, ttlMs, alsoKey, alsoValue) {
+      async setIfAbsentWith(key, value, ttlMs, set, member, dueAt) {
         const raw = wrapValue(value, ttlMs, Date.now());
         const ttl = ttlMs === undefined ? "" : String(ttlMs);
-        const also = wrapValue(alsoValue, undefined, Date.now());
-        return (await run("setIfAbsentWith", [key, alsoKey], [raw, ttl, also])) === 1 ? versionOf(raw) : null;
+        const wrote = await run("setIfAbsentWith", [key, set], [raw, ttl, member, String(dueAt)]);
+        return wrote === 1 ? versionOf(raw) : null;
       },
-      async compareAndSetWithout(key, token, value, ttlMs, dropKey) {
+      async compareAndSetWithout(key, token, value, ttlMs, set, member) {
         const ttl = ttlMs === undefined ? "" : String(ttlMs);
         const raw = wrapValue(value, ttlMs, Date.now());
-        return (await run("compareAndSetWithout", [key, dropKey], [token, raw, ttl])) === 1 ? versionOf(raw) : null;
+        return (await run("compareAndSetWithout", [key, set], [token, raw, ttl, member])) === 1 ? versionOf(raw) : null;
       },
     },
     dueSets: {

@@ -42,10 +42,10 @@ const SQL = {
 
 type Statements = { readonly [K in keyof typeof SQL]: Database.Statement };
 
-/** The two-key steps (kv.ts PairSteps), each two statements in one transaction; true when the first wrote. */
+/** The paired steps (kv.ts PairSteps), each two statements in one transaction; true when the first wrote. */
 interface PairTransactions {
-  setIfAbsentWith(key: string, raw: string, now: number, alsoKey: string, also: string): boolean;
-  compareAndSetWithout(key: string, token: string, raw: string, dropKey: string): boolean;
+  setIfAbsentWith(key: string, raw: string, now: number, set: string, member: string, dueAt: number): boolean;
+  compareAndSetWithout(key: string, token: string, raw: string, set: string, member: string): boolean;
 }
 
 interface OpenStore {
@@ -134,15 +134,14 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
       await exec(true, (s) => s.delete.run(key));
     },
     pairs: {
-      async setIfAbsentWith(key, value, ttlMs, alsoKey, alsoValue) {
+      async setIfAbsentWith(key, value, ttlMs, set, member, dueAt) {
         const now = Date.now();
         const raw = wrapValue(value, ttlMs, now);
-        const also = wrapValue(alsoValue, undefined, now);
-        return (await exec(true, (_, p) => p.setIfAbsentWith(key, raw, now, alsoKey, also))) ? raw : null;
+        return (await exec(true, (_, p) => p.setIfAbsentWith(key, raw, now, set, member, dueAt))) ? raw : null;
       },
-      async compareAndSetWithout(key, token, value, ttlMs, dropKey) {
+      async compareAndSetWithout(key, token, value, ttlMs, set, member) {
         const raw = wrapValue(value, ttlMs, Date.now());
-        return (await exec(true, (_, p) => p.compareAndSetWithout(key, token, raw, dropKey))) ? raw : null;
+        return (await exec(true, (_, p) => p.compareAndSetWithout(key, token, raw, set, member))) ? raw : null;
       },
     },
     async keys(prefix) {
@@ -231,14 +230,16 @@ async function openWithRetry(path: string, pause: (ms: number) => Promise<void>)
       // Made once per connection. Each is a transaction of its own: a savepoint inside the turn's batch, or a
       // transaction when the batch failed and each step runs alone.
       const pairs: PairTransactions = {
-        setIfAbsentWith: db.transaction((key: string, raw: string, now: number, alsoKey: string, also: string) => {
-          if (statements.setIfAbsent.get(key, raw, now) === undefined) return false;
-          statements.set.run(alsoKey, also);
-          return true;
-        }),
-        compareAndSetWithout: db.transaction((key: string, token: string, raw: string, dropKey: string) => {
+        setIfAbsentWith: db.transaction(
+          (key: string, raw: string, now: number, set: string, member: string, dueAt: number) => {
+            if (statements.setIfAbsent.get(key, raw, now) === undefined) return false;
+            statements.dueAdd.run(set, member, dueAt);
+            return true;
+          },
+        ),
+        compareAndSetWithout: db.transaction((key: string, token: string, raw: string, set: string, member: string) => {
           if (statements.compareAndSet.get(raw, key, token) === undefined) return false;
-          statements.delete.run(dropKey);
+          statements.dueRemove.run(set, member);
           return true;
         }),
       };

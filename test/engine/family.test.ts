@@ -6,7 +6,6 @@ import type { PaymentRecord } from "../../src/engine/records.ts";
 import { romeInstant } from "../../src/family/rome-time.ts";
 import { createFamilyStore } from "../../src/family/store.ts";
 import { addDays, formatDay, formatMoney, italianDay } from "../../src/i18n/format.ts";
-import { dueSetsOver } from "../../src/store/record-due-sets.ts";
 import { createTestBackend, type TestBackend, testBackends } from "../helpers/backends.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
 import { noticeNumber, ordinaryPayee, testNotice } from "../helpers/notices.ts";
@@ -439,7 +438,7 @@ describe.each(testBackends())("a family in a group, over %s", (name) => {
 
     // The store as the previous version left it: the reminders listed in day buckets, none in the due index.
     const kv = backend.open();
-    const sets = kv.dueSets ?? dueSetsOver(kv);
+    const sets = kv.dueSets;
     const stored = createFamilyStore(kv);
     const byDay = new Map<string, string[]>();
     for (const id of await stored.reminders.ids()) {

@@ -229,6 +229,63 @@ describe("the outbox", () => {
     expect(await store.pendingDeliveries.ids()).toEqual([]);
   });
 
+  it("finds a dead process's deliveries on the pending list, without listing the store's keys at every look", async () => {
+    const kv = createMemoryKv();
+    // Process A stores a delivery and dies before sending it (it has no port for the chat's platform).
+    const dead = setup({ kv, owner: "a" });
+    await dead.outbox.send({ chat, view: text("left behind") });
+    await dead.outbox.idle();
+    dead.outbox.stop();
+    let listings = 0;
+    const counted = wrapKv(kv, (call, what) => {
+      if (what.op === "keys") listings++;
+      return call();
+    });
+    const live = setup({ kv: counted, owner: "b" });
+    const port = new RecordingChatPort();
+    live.outbox.registerPort(port);
+    // Pending at two looks: adopted at the second. Only the first read of the list looks for older marker keys.
+    expect(await live.outbox.adoptOrphans(0)).toBe(0);
+    expect(await live.outbox.adoptOrphans(0)).toBe(1);
+    await live.outbox.idle();
+    expect(await live.outbox.adoptOrphans(0)).toBe(0);
+    expect(port.texts("c1")).toEqual(["left behind"]);
+    expect(listings).toBe(1);
+  });
+
+  it("sends a delivery an earlier version left pending under a marker key, once, after the upgrade", async () => {
+    const kv = createMemoryKv();
+    const before = createEngineStore(kv);
+    const delivery = {
+      id: "d-old",
+      chat,
+      view: text("queued before the upgrade"),
+      slot: null,
+      fresh: false,
+      version: null,
+      replyTo: null,
+      threadOf: null,
+      audience: null,
+      createdAt: 1,
+      seq: 1,
+      attempts: 0,
+      state: "pending" as const,
+      messageId: null,
+    };
+    await before.outbox.create("d-old", delivery);
+    await kv.set("outbox-pending:d-old", JSON.stringify({ at: 1 }));
+    const { outbox, store } = setup({ kv });
+    const port = new RecordingChatPort();
+    outbox.registerPort(port);
+    await outbox.resume();
+    await outbox.idle();
+    await outbox.resume();
+    await outbox.idle();
+    expect(port.texts("c1")).toEqual(["queued before the upgrade"]);
+    expect(await kv.get("outbox-pending:d-old")).toBeUndefined();
+    expect(await store.pendingDeliveries.ids()).toEqual([]);
+  });
+
   it("sends into a chat whose lease a dead process still held, once that lease is gone", async () => {
     const kv = createMemoryKv();
     const leases = createEngineStore(kv).leases;

@@ -9,8 +9,7 @@ export interface KvCall {
 
 /**
  * A store connection whose every call goes through `around` (counting, freezing, cutting off), the backend's own
- * due index and two-key steps included: a wrapper that left `dueSets` out would make the store fall back to keeping the index in one
- * record, and a test would exercise that instead of what runs. `close` is passed through.
+ * due sets and paired steps included. `close` is passed through.
  */
 export function wrapKv(kv: AtomicKv, around: <T>(call: () => Promise<T>, what: KvCall) => Promise<T>): AtomicKv {
   const sets = kv.dueSets;
@@ -25,24 +24,20 @@ export function wrapKv(kv: AtomicKv, around: <T>(call: () => Promise<T>, what: K
     compareAndDelete: (key, token) => around(() => kv.compareAndDelete(key, token), { op: "compareAndDelete", key }),
     delete: (key) => around(() => kv.delete(key), { op: "delete", key }),
     keys: (prefix) => around(() => kv.keys(prefix), { op: "keys", key: prefix }),
-    ...(sets === undefined
-      ? {}
-      : {
-          dueSets: {
-            add: (set, member, dueAt, onlyIfAbsent) =>
-              around(() => sets.add(set, member, dueAt, onlyIfAbsent), { op: "due", key: set }),
-            remove: (set, member) => around(() => sets.remove(set, member), { op: "due", key: set }),
-            due: (set, now, limit) => around(() => sets.due(set, now, limit), { op: "due", key: set }),
-            claim: (set, now, leaseUntil, limit) =>
-              around(() => sets.claim(set, now, leaseUntil, limit), { op: "due", key: set }),
-          },
-        }),
-    // A two-key step is one call, seen as its first write (the second is made in the same atomic step).
+    dueSets: {
+      add: (set, member, dueAt, onlyIfAbsent) =>
+        around(() => sets.add(set, member, dueAt, onlyIfAbsent), { op: "due", key: set }),
+      remove: (set, member) => around(() => sets.remove(set, member), { op: "due", key: set }),
+      due: (set, now, limit) => around(() => sets.due(set, now, limit), { op: "due", key: set }),
+      claim: (set, now, leaseUntil, limit) =>
+        around(() => sets.claim(set, now, leaseUntil, limit), { op: "due", key: set }),
+    },
+    // A paired step is one call, seen as its record's write (its place in the due set moves in the same step).
     pairs: {
-      setIfAbsentWith: (key, value, ttlMs, alsoKey, alsoValue) =>
-        around(() => pairs.setIfAbsentWith(key, value, ttlMs, alsoKey, alsoValue), { op: "setIfAbsent", key, value }),
-      compareAndSetWithout: (key, token, value, ttlMs, dropKey) =>
-        around(() => pairs.compareAndSetWithout(key, token, value, ttlMs, dropKey), {
+      setIfAbsentWith: (key, value, ttlMs, set, member, dueAt) =>
+        around(() => pairs.setIfAbsentWith(key, value, ttlMs, set, member, dueAt), { op: "setIfAbsent", key, value }),
+      compareAndSetWithout: (key, token, value, ttlMs, set, member) =>
+        around(() => pairs.compareAndSetWithout(key, token, value, ttlMs, set, member), {
           op: "compareAndSet",
           key,
           value,

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { scannerPort } from "../../src/app/scanner-port.ts";
-import type { PaymentRecord } from "../../src/engine/records.ts";
+import type { Delivery, PaymentRecord } from "../../src/engine/records.ts";
 import { ScanFailure } from "../../src/engine/scanner-port.ts";
 import { createHttpServer } from "../../src/http/server.ts";
 import { silentLogger } from "../../src/log/logger.ts";
@@ -120,8 +120,15 @@ describe("/metrics", () => {
     await store.payments.put("p1", payment("PAID"));
     await store.payments.put("p2", payment("PAID"));
     await store.payments.put("p3", payment("READY"));
-    await store.pendingDeliveries.put("d1", { at: now - 4_000 });
-    await store.pendingDeliveries.put("d2", { at: now - 1_000 });
+    // Likewise a delivery: the gauge reads its place on the pending list and when it was queued.
+    const queue = (id: string, at: number) =>
+      store.outbox.createWith(id, { id, createdAt: at } as unknown as Delivery, {
+        set: store.pendingDeliveries.set,
+        member: id,
+        dueAt: at,
+      });
+    await queue("d1", now - 4_000);
+    await queue("d2", now - 1_000);
     metrics.observeWebhook(0.004, 204);
     metrics.observeWebhook(0.03, 204);
     metrics.observeWebhook(0.002, 401);
@@ -139,7 +146,7 @@ describe("/metrics", () => {
     expect(sample(text, 'pagobot_platform_errors_total{platform="telegram",kind="429"}')).toBe(1);
 
     // The next scrape sees the store as it is then: one delivery sent, one payment paid.
-    await store.pendingDeliveries.delete("d1");
+    await store.pendingDeliveries.remove("d1");
     await store.payments.put("p3", payment("PAID"));
     now += 2_000;
     text = await (await fetch(`${url}/metrics`)).text();

@@ -39,14 +39,14 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
       kv.delete("order:a"),
       kv.setIfAbsent("order:a", "v3"),
       kv.get("order:a"),
-      kv.pairs.setIfAbsentWith("order:b", "b", undefined, "order:b-marker", "m"),
-      kv.get("order:b-marker"),
+      kv.pairs.setIfAbsentWith("order:b", "b", undefined, "due:order", "b", 7),
+      kv.dueSets.due("due:order", 10, 10),
     ]);
     expect(replaced).not.toBeNull();
     expect(claimed).not.toBeNull();
     expect(read?.value).toBe("v3");
     expect(paired).not.toBeNull();
-    expect(readPair?.value).toBe("m");
+    expect(readPair).toEqual(["b"]);
   });
 
   it("lets exactly one of 30 concurrent claims win, across two connections", async () => {
@@ -95,33 +95,35 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
     expect(await kv.compareAndDelete("claim:t", claimed ?? "")).toBe(true);
   });
 
-  it("writes a record and its marker together, or neither when the record is there", async () => {
+  it("writes a record and its place in a due set together, or neither when the record is there", async () => {
     const pairs = kv.pairs;
-    const token = await pairs.setIfAbsentWith("outbox:d1", "entry", 60_000, "outbox-pending:d1", "mark");
+    const pending = () => kv.dueSets.due("due:pending", Number.POSITIVE_INFINITY, 10);
+    const token = await pairs.setIfAbsentWith("outbox:d1", "entry", 60_000, "due:pending", "d1", 5);
     expect(token).not.toBeNull();
-    expect((await kv.get("outbox-pending:d1"))?.value).toBe("mark");
+    expect(await pending()).toEqual(["d1"]);
     // The token is the one a later compare-and-set accepts.
     expect((await kv.get("outbox:d1"))?.token).toBe(token);
-    await kv.delete("outbox-pending:d1");
-    expect(await pairs.setIfAbsentWith("outbox:d1", "again", 60_000, "outbox-pending:d1", "mark")).toBeNull();
-    expect(await kv.get("outbox-pending:d1")).toBeUndefined();
+    await kv.dueSets.remove("due:pending", "d1");
+    expect(await pairs.setIfAbsentWith("outbox:d1", "again", 60_000, "due:pending", "d1", 6)).toBeNull();
+    expect(await pending()).toEqual([]);
     expect((await kv.get("outbox:d1"))?.value).toBe("entry");
   });
 
-  it("replaces a record and drops its marker together, or neither with a stale token", async () => {
+  it("replaces a record and takes it out of its due set together, or neither with a stale token", async () => {
     const pairs = kv.pairs;
+    const pending = () => kv.dueSets.due("due:pending", Number.POSITIVE_INFINITY, 10);
     await kv.set("outbox:d1", "pending");
-    await kv.set("outbox-pending:d1", "mark");
+    await kv.dueSets.add("due:pending", "d1", 5);
     const first = await kv.get("outbox:d1");
     if (first === undefined) throw new Error("missing");
     await kv.set("outbox:d1", "changed by another");
-    expect(await pairs.compareAndSetWithout("outbox:d1", first.token, "sent", 60_000, "outbox-pending:d1")).toBeNull();
-    expect((await kv.get("outbox-pending:d1"))?.value).toBe("mark");
+    expect(await pairs.compareAndSetWithout("outbox:d1", first.token, "sent", 60_000, "due:pending", "d1")).toBeNull();
+    expect(await pending()).toEqual(["d1"]);
     const current = await kv.get("outbox:d1");
     if (current === undefined) throw new Error("missing");
-    const token = await pairs.compareAndSetWithout("outbox:d1", current.token, "sent", 60_000, "outbox-pending:d1");
+    const token = await pairs.compareAndSetWithout("outbox:d1", current.token, "sent", 60_000, "due:pending", "d1");
     expect(token).not.toBeNull();
-    expect(await kv.get("outbox-pending:d1")).toBeUndefined();
+    expect(await pending()).toEqual([]);
     expect(await kv.get("outbox:d1")).toEqual({ value: "sent", token });
   });
 

@@ -91,10 +91,10 @@ describe.each(testBackends())("collections on %s", (name) => {
   });
 
   it("lists a collection's ids, and only its own", async () => {
-    await replicaA.pendingDeliveries.put("d1", { at: 1 });
-    await replicaA.pendingDeliveries.put("d2", { at: 2 });
+    await replicaA.events.put("d1", { at: 1 });
+    await replicaA.events.put("d2", { at: 2 });
     await replicaA.leases.put("d3", { owner: "x" });
-    expect((await replicaB.pendingDeliveries.ids()).sort()).toEqual(["d1", "d2"]);
+    expect((await replicaB.events.ids()).sort()).toEqual(["d1", "d2"]);
   });
 });
 
