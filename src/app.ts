@@ -28,7 +28,7 @@ import {
   timeWebhooks,
 } from "./ops/index.ts";
 import { createScanService } from "./scan-queue/index.ts";
-import { createCollection } from "./store/collection.ts";
+import { createDueCollection } from "./store/due-collection.ts";
 import { createCipher } from "./store/crypto.ts";
 import { createEngineStore } from "./store/engine-store.ts";
 import { areas } from "./store/keys.ts";
@@ -168,7 +168,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
   });
   const inbox = createInbox({
-    accepted: createCollection<StoredEvent>(kv, areas.inbox.area, areas.inbox.ttlMs),
+    accepted: createDueCollection<StoredEvent>(kv, areas.inbox.area, (r) => r.acceptedAt, areas.inbox.ttlMs),
     store: engineStore,
     handle: (event) => core.handle(event),
     clock,

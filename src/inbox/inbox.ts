@@ -2,7 +2,7 @@ import type { Clock } from "../engine/clock.ts";
 import type { EventAck, InboundEvent, Platform } from "../engine/events.ts";
 import { newId, seenKeyOf } from "../engine/ids.ts";
 import { createLeaseKeeper, type HeldLease } from "../engine/lease.ts";
-import type { Collection, EngineStore } from "../engine/store-port.ts";
+import type { DueCollection, EngineStore } from "../engine/store-port.ts";
 import type { Logger } from "../log/logger.ts";
 import { type FileRebuilder, fromStored, type StoredEvent, toStored } from "./accepted-event.ts";
 
@@ -27,7 +27,8 @@ export interface Inbox {
 }
 
 export interface InboxOptions {
-  readonly accepted: Collection<StoredEvent>;
+  /** Indexed by when each was accepted, so that a pass reads the accepted events only, not the store's keys. */
+  readonly accepted: DueCollection<StoredEvent>;
   readonly store: EngineStore;
   readonly handle: (event: InboundEvent) => Promise<EventAck>;
   readonly clock: Clock;
@@ -40,6 +41,8 @@ export interface InboxOptions {
 }
 
 const aliveLease = (replica: string) => `inbox-replica:${replica}`;
+/** Accepted events one pass looks at (a longer backlog is taken by the next passes, two seconds apart). */
+const PASS_LIMIT = 500;
 /** The engine's "seen" mark of an event, set once its work is recorded (stored events always have an id). */
 const seenKey = (event: { chat: { platform: Platform }; eventId?: string }) =>
   seenKeyOf({ chat: event.chat, eventId: event.eventId ?? "" });
@@ -93,7 +96,7 @@ export function createInbox(options: InboxOptions): Inbox {
 
   const pass = async (): Promise<number> => {
     let redone = 0;
-    for (const id of await accepted.ids()) {
+    for (const { id } of await accepted.dueBy(clock.now(), PASS_LIMIT)) {
       try {
         if (await redo(id)) redone++;
       } catch (error) {
@@ -114,6 +117,8 @@ export function createInbox(options: InboxOptions): Inbox {
     },
     async start() {
       alive = await leases.take(aliveLease(replica));
+      // Events an earlier version accepted were not indexed: listed once, here, and put in the index.
+      for (const id of await accepted.ids()) await accepted.reindex(id);
       await this.redoOrphans();
       timer = setInterval(() => void this.redoOrphans(), options.tickMs ?? 2_000);
       timer.unref();

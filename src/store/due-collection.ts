@@ -8,7 +8,9 @@ import type { AtomicKv } from "./kv.ts";
  * due (`claimDue`), never every record.
  *
  * Order of the two writes, for a crash between them: the index is written before a record is created (an index
- * entry without its record is dropped at its claim), and after a record is deleted or no longer due.
+ * entry without its record is dropped at its claim), and after a record is deleted or no longer due. Two plain
+ * writes go to the store together, in that order (kv.ts: applied in the order made); a step after a conditional
+ * write waits for its answer.
  */
 export function createDueCollection<T>(
   kv: AtomicKv,
@@ -27,9 +29,8 @@ export function createDueCollection<T>(
     get: (id) => records.get(id),
     async put(id, value) {
       const due = dueOf(value);
-      if (due !== null) await sets.add(set, id, due);
-      await records.put(id, value);
-      if (due === null) await sets.remove(set, id);
+      if (due !== null) await Promise.all([sets.add(set, id, due), records.put(id, value)]);
+      else await Promise.all([records.put(id, value), sets.remove(set, id)]);
     },
     async create(id, value) {
       const due = dueOf(value);
@@ -54,8 +55,7 @@ export function createDueCollection<T>(
       return result;
     },
     async delete(id) {
-      await records.delete(id);
-      await sets.remove(set, id);
+      await Promise.all([records.delete(id), sets.remove(set, id)]);
     },
     async deleteIf(id, predicate) {
       const deleted = await records.deleteIf(id, predicate);

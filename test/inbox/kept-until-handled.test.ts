@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { InboundEvent } from "../../src/engine/events.ts";
 import { freezeAfterWrite } from "../helpers/freezing-kv.ts";
+import { wrapKv } from "../helpers/wrap-kv.ts";
 import { memoryFile, people } from "../helpers/harness.ts";
 import { testNotice } from "../helpers/notices.ts";
 import { restartableBots, until } from "../helpers/restarts.ts";
@@ -68,6 +69,23 @@ describe("a text or a photo accepted, then the process killed before its card", 
     expect(b.texts().filter((t) => t.includes("Avviso pagoPA"))).toHaveLength(1);
     expect(b.texts().some((t) => /Sto leggendo|Leggo/.test(t))).toBe(false);
     expect(found.scans()).toBe(1);
+  });
+
+  it("each pass for orphans reads the accepted events' index, never a listing of the store's keys", async () => {
+    const w = await world();
+    let listings = 0;
+    const counted = wrapKv(w.kv, (call, what) => {
+      if (what.op === "keys" && what.key.startsWith("inbox")) listings++;
+      return call();
+    });
+    const a = await start({ ...w, kv: counted });
+    // Once at start: events an earlier version accepted, before the index, are indexed.
+    expect(listings).toBe(1);
+    await a.app.engine.handle({ type: "text", chat, from: people.maria, text: paid.qrText, eventId: "text-9" });
+    await a.see(/Avviso pagoPA/);
+    // Two of the inbox's passes (every 2 s), each over what is accepted.
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    expect(listings).toBe(1);
   });
 
   it("a photo handled in full is not read again by the next process", async () => {
