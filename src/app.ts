@@ -28,8 +28,8 @@ import {
   timeWebhooks,
 } from "./ops/index.ts";
 import { createScanService } from "./scan-queue/index.ts";
-import { createDueCollection } from "./store/due-collection.ts";
 import { createCipher } from "./store/crypto.ts";
+import { createDueCollection } from "./store/due-collection.ts";
 import { createEngineStore } from "./store/engine-store.ts";
 import { areas } from "./store/keys.ts";
 import type { AtomicKv } from "./store/kv.ts";

@@ -6,7 +6,7 @@ import type { Locale } from "../notice/money.ts";
 import { paymentCard } from "./card.ts";
 import { type EngineContext, paymentLocale } from "./context.ts";
 import type { PaymentForm, PspStatus } from "./gateway-port.ts";
-import { newId, openNoticeKey } from "./ids.ts";
+import { openNoticeKey } from "./ids.ts";
 import type { NewDelivery } from "./outbox.ts";
 import { figuresOf } from "./payment-status.ts";
 import { receiptView } from "./receipt-view.ts";
@@ -239,11 +239,9 @@ export async function settle(ctx: EngineContext, payment: PaymentRecord): Promis
   ]);
 }
 
-/** Marks a payment in flight before a change is written; the nonce lets only this marking be cleared. */
-export async function markInFlight(ctx: EngineContext, paymentId: string): Promise<string> {
-  const nonce = newId();
-  await ctx.store.inflight.put(paymentId, { nonce });
-  return nonce;
+/** Marks a payment in flight before a change is written; the stamp lets only this marking be cleared. */
+export function markInFlight(ctx: EngineContext, paymentId: string): Promise<number> {
+  return ctx.store.inflight.mark(paymentId);
 }
 
 /**
@@ -253,13 +251,13 @@ export async function markInFlight(ctx: EngineContext, paymentId: string): Promi
 export async function catchUp(
   ctx: EngineContext,
   paymentId: string,
-  nonce?: string,
+  stamp?: number,
   written?: PaymentRecord,
 ): Promise<PaymentRecord | undefined> {
   const p = await project(ctx, paymentId, written);
   if (p?.phase === "closed") await settle(ctx, p);
   if (p === undefined || (rests(p) && projected(p))) {
-    await ctx.store.inflight.deleteIf(paymentId, (mark) => nonce === undefined || mark.nonce === nonce);
+    await ctx.store.inflight.clear(paymentId, stamp);
   }
   return p;
 }
@@ -305,10 +303,10 @@ export function transition(
       const moved = ended ? newAttempt(next) : next;
       return { ...moved, queued, cardVersion: cur.cardVersion + bump, updatedAt: ctx.clock.now() };
     });
-    const [nonce, result] = await Promise.all([marking, updating]);
+    const [stamp, result] = await Promise.all([marking, updating]);
     // Back to the card: nothing was paid, so a member's hold on their cap is given back.
     if (result.applied && heldBefore) await ctx.family?.caps.release(paymentId);
-    const after = await catchUp(ctx, paymentId, nonce, result.applied ? result.value : undefined);
+    const after = await catchUp(ctx, paymentId, stamp, result.applied ? result.value : undefined);
     return result.applied && after !== undefined ? { applied: true, value: after } : result;
   });
 }

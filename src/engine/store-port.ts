@@ -57,6 +57,20 @@ export interface PairedCollection<T> extends Collection<T> {
 }
 
 /**
+ * Payments a process is changing: marked before each change is written, cleared once the payment rests with its
+ * views queued. What the reconciler's recovery takes over after a kill; kept in a due set, so that recovery (every
+ * second, on every replica) reads the marks and not the store's keys.
+ */
+export interface InFlightMarks {
+  /** Marks the payment; resolves to this marking's stamp, which `clear` presents. */
+  mark(paymentId: string): Promise<number>;
+  /** Clears the mark while it is still the one `stamp` made (a marking since keeps it); with no stamp, any mark. */
+  clear(paymentId: string, stamp?: number): Promise<void>;
+  /** Marked payments, at most `limit`. */
+  ids(limit?: number): Promise<string[]>;
+}
+
+/**
  * The outbox's pending list: the ids of deliveries not yet sent, in a due set by when each was queued, so the list
  * is read without listing the store (a Redis sorted set, an indexed SQLite table).
  */
@@ -115,5 +129,5 @@ export interface EngineStore {
    * Payments with a flow under way or views not yet queued (written before the state changes, removed once the
    * payment rests with its views queued): what recovery looks at after a crash, a few records, never every form.
    */
-  readonly inflight: Collection<{ readonly nonce: string }>;
+  readonly inflight: InFlightMarks;
 }

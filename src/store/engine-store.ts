@@ -2,6 +2,7 @@ import type { ScheduleEntry } from "../engine/records.ts";
 import type { EngineStore } from "../engine/store-port.ts";
 import { createCollection } from "./collection.ts";
 import { createDueCollection } from "./due-collection.ts";
+import { createInFlightMarks } from "./in-flight-marks.ts";
 import { areas } from "./keys.ts";
 import type { AtomicKv } from "./kv.ts";
 import { createPendingDeliveries } from "./pending-deliveries.ts";
@@ -27,6 +28,6 @@ export function createEngineStore(kv: AtomicKv): EngineStore {
     leases: collection("leases"),
     chatPaces: collection("chatPaces"),
     schedule: createDueCollection<ScheduleEntry>(kv, areas.schedule.area, (entry) => entry.dueAt),
-    inflight: collection("inflight"),
+    inflight: createInFlightMarks(kv),
   };
 }

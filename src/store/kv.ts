@@ -80,6 +80,8 @@ export interface DueSets {
   /** Puts `member` at `dueAt` (moving it when already there; left where it is with `onlyIfAbsent`). */
   add(set: string, member: string, dueAt: number, onlyIfAbsent?: boolean): Promise<void>;
   remove(set: string, member: string): Promise<void>;
+  /** Removes `member` only while its due time is still `dueAt` (one atomic step); true when it did. */
+  removeIf(set: string, member: string, dueAt: number): Promise<boolean>;
   /** Up to `limit` members due by `now`, soonest first, without claiming them. */
   due(set: string, now: number, limit: number): Promise<string[]>;
   /** Atomically takes up to `limit` members due by `now`, soonest first, and moves them to `leaseUntil`. */

@@ -63,6 +63,12 @@ export function createMemoryDueSets(): DueSets {
     async remove(name, member) {
       remove(setOf(name), member);
     },
+    async removeIf(name, member, dueAt) {
+      const set = setOf(name);
+      if (set.dueOf.get(member) !== dueAt) return false;
+      remove(set, member);
+      return true;
+    },
     async due(name, now, limit) {
       return dueNow(setOf(name), now, limit);
     },

@@ -4,6 +4,7 @@ function namespacedDueSets(sets: DueSets, p: string): DueSets {
   return {
     add: (set, member, dueAt, onlyIfAbsent) => sets.add(p + set, member, dueAt, onlyIfAbsent),
     remove: (set, member) => sets.remove(p + set, member),
+    removeIf: (set, member, dueAt) => sets.removeIf(p + set, member, dueAt),
     due: (set, now, limit) => sets.due(p + set, now, limit),
     claim: (set, now, leaseUntil, limit) => sets.claim(p + set, now, leaseUntil, limit),
   };

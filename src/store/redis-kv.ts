@@ -37,6 +37,12 @@ if current and redis.sha1hex(current) == ARGV[1] then
 end
 return 0`;
 
+// Removes a sorted set's member only while its score is still ARGV[2] (scores are integers below 2^53: exact).
+const DUE_REMOVE_IF = `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score and tonumber(score) == tonumber(ARGV[2]) then redis.call('ZREM', KEYS[1], ARGV[1]) return 1 end
+return 0`;
+
 // Claims what is due in a sorted set: the members due by ARGV[1] (at most ARGV[3]) move to ARGV[2], in one script,
 // so two replicas never take the same member (until its lease, ARGV[2], has passed).
 const DUE_CLAIM = `
@@ -53,6 +59,7 @@ const scripts = {
   compareAndSet: script(COMPARE_AND_SET),
   compareAndDelete: script(COMPARE_AND_DELETE),
   dueClaim: script(DUE_CLAIM),
+  dueRemoveIf: script(DUE_REMOVE_IF),
   setIfAbsentWith: script(SET_IF_ABSENT_WITH),
   compareAndSetWithout: script(COMPARE_AND_SET_WITHOUT),
 };
@@ -144,6 +151,9 @@ export function createRedisKv(url: string): AtomicKv {
       },
       async remove(set, member) {
         await (await client()).zRem(set, member);
+      },
+      async removeIf(set, member, dueAt) {
+        return (await run("dueRemoveIf", [set], [member, String(dueAt)])) === 1;
       },
       async due(set, now, limit) {
         const c = await client();

@@ -34,6 +34,7 @@ const SQL = {
     ON CONFLICT(name, member) DO UPDATE SET due = excluded.due`,
   dueAddIfAbsent: `INSERT INTO ${DUE_TABLE} (name, member, due) VALUES (?, ?, ?) ON CONFLICT(name, member) DO NOTHING`,
   dueRemove: `DELETE FROM ${DUE_TABLE} WHERE name = ? AND member = ?`,
+  dueRemoveIf: `DELETE FROM ${DUE_TABLE} WHERE name = ? AND member = ? AND due = ?`,
   due: `SELECT member FROM ${DUE_TABLE} WHERE name = ? AND due <= ? ORDER BY due, member LIMIT ?`,
   // One statement: SQLite takes the write lock before it reads, so two connections never claim the same member.
   dueClaim: `UPDATE ${DUE_TABLE} SET due = ? WHERE name = ? AND member IN
@@ -159,6 +160,9 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
       async remove(set, member) {
         await exec(true, (s) => s.dueRemove.run(set, member));
       },
+      async removeIf(set, member, dueAt) {
+        return (await exec(true, (s) => s.dueRemoveIf.run(set, member, dueAt))).changes > 0;
+      },
       async due(set, now, limit) {
         return (await exec(false, (s) => s.due.all(set, now, limit))).map(String);
       },
@@ -224,6 +228,7 @@ async function openWithRetry(path: string, pause: (ms: number) => Promise<void>)
         dueAdd: prepare(SQL.dueAdd),
         dueAddIfAbsent: prepare(SQL.dueAddIfAbsent),
         dueRemove: prepare(SQL.dueRemove),
+        dueRemoveIf: prepare(SQL.dueRemoveIf),
         due: prepare(SQL.due).pluck(),
         dueClaim: prepare(SQL.dueClaim).pluck(),
       };

@@ -40,7 +40,7 @@ describe("a graceful stop (SIGTERM, SIGINT)", () => {
     const p = await onlyPayment(h);
     expect(h.sandbox.admin.calls().byForm[p.formId ?? ""]?.disposition).toBe(1);
     expect(p.executeAnswered).toBe(true);
-    expect(await w.kv.keys("inflight:")).toEqual([]);
+    expect(await h.app.store.inflight.ids()).toEqual([]);
   });
 
   it("hands over a flow that outlasts its grace: the next start carries it on at once, not after a lease's expiry", async () => {
@@ -58,7 +58,7 @@ describe("a graceful stop (SIGTERM, SIGINT)", () => {
     expect(p.phase).toBe("confirming");
     // Handed over: no lease left to wait out (a killed process's would stand for 5 s).
     expect(await w.kv.keys("lease:")).toEqual([]);
-    expect(await w.kv.keys("inflight:")).toEqual([`inflight:${p.id}`]);
+    expect(await a.app.store.inflight.ids()).toEqual([p.id]);
     const b = await start({ ...w, port: a.port });
     // Its webhooks went to the stopped bot: the re-read finds PAID.
     for (let i = 0; i < 50 && !b.texts().some((t) => t.startsWith("✅ Pagato")); i++) {

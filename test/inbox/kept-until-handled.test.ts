@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { InboundEvent } from "../../src/engine/events.ts";
 import { freezeAfterWrite } from "../helpers/freezing-kv.ts";
-import { wrapKv } from "../helpers/wrap-kv.ts";
 import { memoryFile, people } from "../helpers/harness.ts";
 import { testNotice } from "../helpers/notices.ts";
 import { restartableBots, until } from "../helpers/restarts.ts";
 import { scannerFinding, scannerNeverAnswering } from "../helpers/stand-in-scanners.ts";
+import { wrapKv } from "../helpers/wrap-kv.ts";
 
 const paid = testNotice("paid");
 const chat = { platform: "playground", chatId: "chat-1", kind: "private" } as const;

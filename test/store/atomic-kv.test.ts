@@ -95,6 +95,16 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
     expect(await kv.compareAndDelete("claim:t", claimed ?? "")).toBe(true);
   });
 
+  it("removes a due set's member only while it is due when the caller says (an in-flight mark's own stamp)", async () => {
+    const stamp = 2 ** 47 - 3; // as large as the marks' stamps get: exact as a Redis score and an SQLite integer
+    await kv.dueSets.add("due:marks", "p1", stamp);
+    expect(await kv.dueSets.removeIf("due:marks", "p1", stamp - 1)).toBe(false);
+    expect(await kv.dueSets.due("due:marks", Number.POSITIVE_INFINITY, 10)).toEqual(["p1"]);
+    expect(await kv.dueSets.removeIf("due:marks", "p1", stamp)).toBe(true);
+    expect(await kv.dueSets.due("due:marks", Number.POSITIVE_INFINITY, 10)).toEqual([]);
+    expect(await kv.dueSets.removeIf("due:marks", "p1", stamp)).toBe(false);
+  });
+
   it("writes a record and its place in a due set together, or neither when the record is there", async () => {
     const pairs = kv.pairs;
     const pending = () => kv.dueSets.due("due:pending", Number.POSITIVE_INFINITY, 10);

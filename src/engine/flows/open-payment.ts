@@ -144,14 +144,14 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
   // at any point leaves either nothing, or a marked payment that recovery creates the form of.
   const lease = await ctx.leases.take(flowLease(id));
   try {
-    const nonce = await markInFlight(ctx, id);
+    const stamp = await markInFlight(ctx, id);
     await ctx.store.payments.put(id, record);
     paymentLogger(ctx, record).info("payment opened", { phase: record.phase, platform: record.chat.platform });
     // One payment per notice per household, whoever posts it: the second poster resumes the first one's card.
     const holding = await familyClaim(ctx, record);
     if (holding !== undefined) {
       await ctx.store.payments.delete(id);
-      await catchUp(ctx, id, nonce);
+      await catchUp(ctx, id, stamp);
       const f = familyMessagesFor(req.locale);
       await resume(
         ctx,
@@ -168,7 +168,7 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
       const existing = holder === undefined ? undefined : await ctx.store.payments.get(holder.paymentId);
       if (existing !== undefined && existing.phase !== "closed") {
         await ctx.store.payments.delete(id);
-        await catchUp(ctx, id, nonce);
+        await catchUp(ctx, id, stamp);
         await resume(ctx, req, existing);
         return;
       }
@@ -204,7 +204,7 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
         waiting: [...person.waiting, id],
       }));
       await say(ctx, req.chat, messagesFor(req.locale).link.first, { slot: record.cardSlot });
-      await catchUp(ctx, id, nonce);
+      await catchUp(ctx, id, stamp);
       return;
     }
     await watch(ctx, id, ctx.timing.firstCheckMs);
