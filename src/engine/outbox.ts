@@ -115,9 +115,17 @@ export const chatOutLease = (key: string) => `chat-out:${key}`;
 
 const defaultSleep = (ms: number, signal: AbortSignal) => sleepFor(ms, undefined, { signal }).catch(() => {});
 
+/** Fingerprints already taken, per view object (a delivery's view is compared, then recorded once sent). */
+const hashes = new WeakMap<View, string>();
+
 /** A view's fingerprint, kept with its slot: equal for views that render alike, as JSON is built the same way. */
 function viewHash(view: View): string {
-  return createHash("sha256").update(JSON.stringify(view)).digest("base64url");
+  let hash = hashes.get(view);
+  if (hash === undefined) {
+    hash = createHash("sha256").update(JSON.stringify(view)).digest("base64url");
+    hashes.set(view, hash);
+  }
+  return hash;
 }
 
 /**

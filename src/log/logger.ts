@@ -134,7 +134,27 @@ function wrap(base: pino.Logger): Logger {
     info: (message, fields) => base.info(fields ?? {}, message),
     warn: (message, fields) => base.warn(fields ?? {}, message),
     error: (message, fields) => base.error(fields ?? {}, message),
-    child: (bindings) => wrap(base.child(bindings)),
+    child: (bindings) => lazyChild(base, bindings),
+  };
+}
+
+/**
+ * A child made when it first writes a line at a level its parent writes: pino serializes (and redacts) a child's
+ * bindings when the child is made, and most children (a payment's, on every webhook) write nothing at warn.
+ */
+function lazyChild(parent: pino.Logger, bindings: Record<string, unknown>): Logger {
+  let made: Logger | undefined;
+  const line = (level: "debug" | "info" | "warn" | "error") => (message: string, fields?: Record<string, unknown>) => {
+    if (!parent.isLevelEnabled(level)) return;
+    made ??= wrap(parent.child(bindings));
+    made[level](message, fields);
+  };
+  return {
+    debug: line("debug"),
+    info: line("info"),
+    warn: line("warn"),
+    error: line("error"),
+    child: (more) => lazyChild(parent, { ...bindings, ...more }),
   };
 }
 

@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log/logger.ts";
 
-function capture() {
+function capture(level: "debug" | "warn" = "debug") {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -10,7 +10,7 @@ function capture() {
       done();
     },
   });
-  return { logger: createLogger({ level: "debug", destination }), text: () => lines.join("") };
+  return { logger: createLogger({ level, destination }), text: () => lines.join("") };
 }
 
 describe("logger redaction", () => {
@@ -61,6 +61,17 @@ describe("logger redaction", () => {
     logger.child({ module: "droppay" }).debug("form read", { formId: "PPA8K195PZ1Q" });
     const line = JSON.parse(text().trim());
     expect(line).toMatchObject({ level: "debug", module: "droppay", formId: "PPA8K195PZ1Q", msg: "form read" });
+  });
+
+  it("gives a child's child both bindings, writes only at the logger's level, and redacts what a child binds", () => {
+    const { logger, text } = capture("warn");
+    const payment = logger.child({ module: "webhooks" }).child({ paymentId: "p1", token: "secret-token" });
+    payment.info("form re-read");
+    expect(text()).toBe("");
+    payment.warn("could not re-read a form");
+    const line = JSON.parse(text().trim());
+    expect(line).toMatchObject({ level: "warn", module: "webhooks", paymentId: "p1", msg: "could not re-read a form" });
+    expect(text()).not.toContain("secret-token");
   });
 });
 
