@@ -25,8 +25,8 @@ import type { UpdateResult } from "./store-port.ts";
  *                            └────────────────── a final PSP status (PAID, FAILED, …) ◀─────────────────┘
  *
  * Every change goes through `transition`: it refuses a move the table does not allow, bumps the card's
- * version (the card of each version has a fixed delivery id), and before writing it marks the payment in
- * flight, so that whatever a kill interrupts — between the write and the queueing of its card edit and
+ * version (the card of each version has a fixed delivery id), and marks the payment in flight in the same atomic
+ * step as the write, so that whatever a kill interrupts — between the write and the queueing of its card edit and
  * announcement, or in the middle of a flow — the reconciler finds it and `project` queues what is missing.
  * The PSP's status moves forward only (payment-status.ts `isForward`); the phase moves by this table only.
  */
@@ -246,17 +246,19 @@ export function markInFlight(ctx: EngineContext, paymentId: string): Promise<num
 
 /**
  * Brings the chat in line with the record (projection; a closed payment is also settled) and clears the
- * in-flight mark when the payment rests with all its views queued. Recovery runs it too.
+ * in-flight mark when the payment rests with all its views queued. Recovery runs it too. `stamp`: the caller's
+ * marking (only that one is cleared); undefined: whatever mark there is (recovery, a re-read); null: the caller
+ * made no mark (its change was declined), so none is cleared.
  */
 export async function catchUp(
   ctx: EngineContext,
   paymentId: string,
-  stamp?: number,
+  stamp?: number | null,
   written?: PaymentRecord,
 ): Promise<PaymentRecord | undefined> {
   const p = await project(ctx, paymentId, written);
   if (p?.phase === "closed") await settle(ctx, p);
-  if (p === undefined || (rests(p) && projected(p))) {
+  if (stamp !== null && (p === undefined || (rests(p) && projected(p)))) {
     await ctx.store.inflight.clear(paymentId, stamp);
   }
   return p;
@@ -264,8 +266,9 @@ export async function catchUp(
 
 /**
  * The one way a payment's record changes. `change` returns the next record (or undefined: the claim is lost,
- * the state moved on); the move must be one PHASE_MOVES allows. Marked in flight first, then the
- * compare-and-set, then the views: a kill anywhere leaves either no change, or a change the reconciler finds.
+ * the state moved on); the move must be one PHASE_MOVES allows. The compare-and-set writes the in-flight mark in
+ * the same atomic step, then the views are queued: a kill anywhere leaves either no change, or a change the
+ * reconciler finds.
  * The card's version is bumped on every change the card shows, so the card shown is always the record's. A move
  * back to the card from confirming or executing starts a new attempt (`endsAttempt`).
  */
@@ -280,33 +283,38 @@ export function transition(
   // One at a time per payment in this process, so that the views of two changes (the disposition's answer and
   // a webhook) are queued in the order the changes were recorded.
   return ctx.exclusive(`payment:${paymentId}`, async () => {
-    // The mark and the compare-and-set go to the store together, in one round trip: the store applies them in
-    // that order (kv.ts), so the write is never there without its mark.
-    const marking = markInFlight(ctx, paymentId);
+    // The change and its in-flight mark are written in one atomic step: never one without the other.
+    const stamp = ctx.store.inflight.stamp();
+    const mark = { set: ctx.store.inflight.set, member: paymentId, dueAt: stamp };
     let heldBefore = false;
-    const updating = ctx.store.payments.update(paymentId, (cur) => {
-      heldBefore = false;
-      const next = change(cur);
-      if (next === undefined) return undefined;
-      if (!PHASE_MOVES[cur.phase].includes(next.phase)) {
-        ctx.logger.debug("refused a move the payment's diagram does not allow", {
-          paymentId,
-          from: cur.phase,
-          to: next.phase,
-        });
-        return undefined;
-      }
-      // A record from before `queued` existed had everything up to now queued; this change's views are not.
-      const queued = cur.queued ?? { cardVersion: cur.cardVersion, announced: cur.announced.length };
-      const ended = endsAttempt(cur.phase, next.phase);
-      heldBefore = ended && cur.family?.reserved === true;
-      const moved = ended ? newAttempt(next) : next;
-      return { ...moved, queued, cardVersion: cur.cardVersion + bump, updatedAt: ctx.clock.now() };
-    });
-    const [stamp, result] = await Promise.all([marking, updating]);
+    const result = await ctx.store.payments.updateWith(
+      paymentId,
+      (cur) => {
+        heldBefore = false;
+        const next = change(cur);
+        if (next === undefined) return undefined;
+        if (!PHASE_MOVES[cur.phase].includes(next.phase)) {
+          ctx.logger.debug("refused a move the payment's diagram does not allow", {
+            paymentId,
+            from: cur.phase,
+            to: next.phase,
+          });
+          return undefined;
+        }
+        // A record from before `queued` existed had everything up to now queued; this change's views are not.
+        const queued = cur.queued ?? { cardVersion: cur.cardVersion, announced: cur.announced.length };
+        const ended = endsAttempt(cur.phase, next.phase);
+        heldBefore = ended && cur.family?.reserved === true;
+        const moved = ended ? newAttempt(next) : next;
+        return { ...moved, queued, cardVersion: cur.cardVersion + bump, updatedAt: ctx.clock.now() };
+      },
+      mark,
+    );
     // Back to the card: nothing was paid, so a member's hold on their cap is given back.
     if (result.applied && heldBefore) await ctx.family?.caps.release(paymentId);
-    const after = await catchUp(ctx, paymentId, stamp, result.applied ? result.value : undefined);
+    const after = result.applied
+      ? await catchUp(ctx, paymentId, stamp, result.value)
+      : await catchUp(ctx, paymentId, null);
     return result.applied && after !== undefined ? { applied: true, value: after } : result;
   });
 }

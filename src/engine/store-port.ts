@@ -48,6 +48,8 @@ export interface DuePlace {
 export interface PairedCollection<T> extends Collection<T> {
   /** `create`, and in the same atomic step (only when the record is written) its place put in its set. */
   createWith(id: string, value: T, place: DuePlace): Promise<boolean>;
+  /** `update`, and in the same atomic step as its write its place put in its set (a payment's in-flight mark). */
+  updateWith(id: string, change: (current: T) => T | undefined, place: DuePlace): Promise<UpdateResult<T>>;
   /** `update`, and in the same atomic step as its write its place taken out of its set. */
   updateWithout(
     id: string,
@@ -62,6 +64,10 @@ export interface PairedCollection<T> extends Collection<T> {
  * second, on every replica) reads the marks and not the store's keys.
  */
 export interface InFlightMarks {
+  /** The due set the marks are in (a change and its mark are written in one step: PairedCollection.updateWith). */
+  readonly set: string;
+  /** A new marking's stamp (its due time in the set), unique enough that no other marking presents it. */
+  stamp(): number;
   /** Marks the payment; resolves to this marking's stamp, which `clear` presents. */
   mark(paymentId: string): Promise<number>;
   /** Clears the mark while it is still the one `stamp` made (a marking since keeps it); with no stamp, any mark. */
@@ -102,7 +108,7 @@ export interface DueCollection<T> extends Collection<T> {
 
 /** Everything the engine persists. */
 export interface EngineStore {
-  readonly payments: Collection<PaymentRecord>;
+  readonly payments: PairedCollection<PaymentRecord>;
   /** `chat|rptId` → the open payment for that notice in that chat (one open payment per notice per chat). */
   readonly openNotices: Collection<{ readonly paymentId: string }>;
   readonly buttons: Collection<ButtonRecord>;

@@ -120,6 +120,10 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
       if (token !== null) remember(id, token, text, true);
       return token !== null;
     },
+    updateWith: (id, change, place) =>
+      updateBy(id, change, (k, token, text) =>
+        kv.pairs.compareAndSetWith(k, token, text, ttlMs, place.set, place.member, place.dueAt),
+      ),
     updateWithout: (id, change, place) =>
       updateBy(id, change, (k, token, text) =>
         kv.pairs.compareAndSetWithout(k, token, text, ttlMs, place.set, place.member),

@@ -19,16 +19,19 @@ export function createInFlightMarks(kv: AtomicKv): InFlightMarks {
   const moveRecords = async () => {
     const prefix = `${area}:`;
     for (const key of await kv.keys(prefix)) {
-      await kv.dueSets.add(set, key.slice(prefix.length), randomInt(2 ** 47), true);
+      await kv.dueSets.add(set, key.slice(prefix.length), stamp(), true);
       await kv.delete(key);
     }
   };
+  // Below 2^48 (randomInt's range): exact as a Redis score and an SQLite integer.
+  const stamp = () => randomInt(2 ** 47);
   return {
+    set,
+    stamp,
     async mark(paymentId) {
-      // Below 2^48 (randomInt's range): exact as a Redis score and an SQLite integer.
-      const stamp = randomInt(2 ** 47);
-      await kv.dueSets.add(set, paymentId, stamp);
-      return stamp;
+      const mine = stamp();
+      await kv.dueSets.add(set, paymentId, mine);
+      return mine;
     },
     async clear(paymentId, stamp) {
       if (stamp === undefined) await kv.dueSets.remove(set, paymentId);

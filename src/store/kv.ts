@@ -47,13 +47,23 @@ export interface AtomicKv {
 }
 
 /**
- * Two writes as one: a record and its member in one of the backend's due sets (the outbox's pending list). Both
- * happen or neither, and no other caller sees one without the other.
+ * Two writes as one: a record and its member in one of the backend's due sets (the outbox's pending list, a
+ * payment's in-flight mark). Both happen or neither, and no other caller sees one without the other.
  */
 export interface PairSteps {
   /** setIfAbsent(key, value, ttlMs) and, only when that wrote, dueSets.add(set, member, dueAt). */
   setIfAbsentWith(
     key: string,
+    value: string,
+    ttlMs: number | undefined,
+    set: string,
+    member: string,
+    dueAt: number,
+  ): Promise<string | null>;
+  /** compareAndSet(key, token, value, ttlMs) and, only when that wrote, dueSets.add(set, member, dueAt). */
+  compareAndSetWith(
+    key: string,
+    token: string,
     value: string,
     ttlMs: number | undefined,
     set: string,

@@ -42,6 +42,12 @@ export function createMemoryKv(map: Map<string, string> = new Map()): AtomicKv {
         void dueSets.add(set, member, dueAt);
         return token;
       },
+      async compareAndSetWith(key, token, value, ttlMs, set, member, dueAt) {
+        if (map.get(key) !== token) return null;
+        const next = write(key, value, ttlMs);
+        void dueSets.add(set, member, dueAt);
+        return next;
+      },
       async compareAndSetWithout(key, token, value, ttlMs, set, member) {
         if (map.get(key) !== token) return null;
         const next = write(key, value, ttlMs);

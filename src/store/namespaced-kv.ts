@@ -14,6 +14,8 @@ function namespacedPairs(pairs: PairSteps, p: string): PairSteps {
   return {
     setIfAbsentWith: (key, value, ttlMs, set, member, dueAt) =>
       pairs.setIfAbsentWith(p + key, value, ttlMs, p + set, member, dueAt),
+    compareAndSetWith: (key, token, value, ttlMs, set, member, dueAt) =>
+      pairs.compareAndSetWith(p + key, token, value, ttlMs, p + set, member, dueAt),
     compareAndSetWithout: (key, token, value, ttlMs, set, member) =>
       pairs.compareAndSetWithout(p + key, token, value, ttlMs, p + set, member),
   };

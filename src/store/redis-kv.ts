@@ -28,6 +28,14 @@ if ARGV[2] ~= '' then done = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARG
 if not done then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
 return 1`;
+const COMPARE_AND_SET_WITH = `
+local current = redis.call('GET', KEYS[1])
+if current and redis.sha1hex(current) == ARGV[1] then
+  if ARGV[3] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) else redis.call('SET', KEYS[1], ARGV[2]) end
+  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
+  return 1
+end
+return 0`;
 const COMPARE_AND_SET_WITHOUT = `
 local current = redis.call('GET', KEYS[1])
 if current and redis.sha1hex(current) == ARGV[1] then
@@ -61,6 +69,7 @@ const scripts = {
   dueClaim: script(DUE_CLAIM),
   dueRemoveIf: script(DUE_REMOVE_IF),
   setIfAbsentWith: script(SET_IF_ABSENT_WITH),
+  compareAndSetWith: script(COMPARE_AND_SET_WITH),
   compareAndSetWithout: script(COMPARE_AND_SET_WITHOUT),
 };
 
@@ -136,6 +145,12 @@ export function createRedisKv(url: string): AtomicKv {
         const raw = wrapValue(value, ttlMs, Date.now());
         const ttl = ttlMs === undefined ? "" : String(ttlMs);
         const wrote = await run("setIfAbsentWith", [key, set], [raw, ttl, member, String(dueAt)]);
+        return wrote === 1 ? versionOf(raw) : null;
+      },
+      async compareAndSetWith(key, token, value, ttlMs, set, member, dueAt) {
+        const ttl = ttlMs === undefined ? "" : String(ttlMs);
+        const raw = wrapValue(value, ttlMs, Date.now());
+        const wrote = await run("compareAndSetWith", [key, set], [token, raw, ttl, member, String(dueAt)]);
         return wrote === 1 ? versionOf(raw) : null;
       },
       async compareAndSetWithout(key, token, value, ttlMs, set, member) {

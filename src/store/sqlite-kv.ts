@@ -46,6 +46,7 @@ type Statements = { readonly [K in keyof typeof SQL]: Database.Statement };
 /** The paired steps (kv.ts PairSteps), each two statements in one transaction; true when the first wrote. */
 interface PairTransactions {
   setIfAbsentWith(key: string, raw: string, now: number, set: string, member: string, dueAt: number): boolean;
+  compareAndSetWith(key: string, token: string, raw: string, set: string, member: string, dueAt: number): boolean;
   compareAndSetWithout(key: string, token: string, raw: string, set: string, member: string): boolean;
 }
 
@@ -139,6 +140,10 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
         const now = Date.now();
         const raw = wrapValue(value, ttlMs, now);
         return (await exec(true, (_, p) => p.setIfAbsentWith(key, raw, now, set, member, dueAt))) ? raw : null;
+      },
+      async compareAndSetWith(key, token, value, ttlMs, set, member, dueAt) {
+        const raw = wrapValue(value, ttlMs, Date.now());
+        return (await exec(true, (_, p) => p.compareAndSetWith(key, token, raw, set, member, dueAt))) ? raw : null;
       },
       async compareAndSetWithout(key, token, value, ttlMs, set, member) {
         const raw = wrapValue(value, ttlMs, Date.now());
@@ -238,6 +243,13 @@ async function openWithRetry(path: string, pause: (ms: number) => Promise<void>)
         setIfAbsentWith: db.transaction(
           (key: string, raw: string, now: number, set: string, member: string, dueAt: number) => {
             if (statements.setIfAbsent.get(key, raw, now) === undefined) return false;
+            statements.dueAdd.run(set, member, dueAt);
+            return true;
+          },
+        ),
+        compareAndSetWith: db.transaction(
+          (key: string, token: string, raw: string, set: string, member: string, dueAt: number) => {
+            if (statements.compareAndSet.get(raw, key, token) === undefined) return false;
             statements.dueAdd.run(set, member, dueAt);
             return true;
           },

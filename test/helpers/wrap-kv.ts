@@ -37,6 +37,12 @@ export function wrapKv(kv: AtomicKv, around: <T>(call: () => Promise<T>, what: K
     pairs: {
       setIfAbsentWith: (key, value, ttlMs, set, member, dueAt) =>
         around(() => pairs.setIfAbsentWith(key, value, ttlMs, set, member, dueAt), { op: "setIfAbsent", key, value }),
+      compareAndSetWith: (key, token, value, ttlMs, set, member, dueAt) =>
+        around(() => pairs.compareAndSetWith(key, token, value, ttlMs, set, member, dueAt), {
+          op: "compareAndSet",
+          key,
+          value,
+        }),
       compareAndSetWithout: (key, token, value, ttlMs, set, member) =>
         around(() => pairs.compareAndSetWithout(key, token, value, ttlMs, set, member), {
           op: "compareAndSet",

@@ -119,6 +119,25 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
     expect((await kv.get("outbox:d1"))?.value).toBe("entry");
   });
 
+  it("replaces a record and puts it in a due set together, or neither with a stale token", async () => {
+    const pairs = kv.pairs;
+    const marked = () => kv.dueSets.due("due:marks", Number.POSITIVE_INFINITY, 10);
+    await kv.set("payment:p1", "open");
+    const first = await kv.get("payment:p1");
+    if (first === undefined) throw new Error("missing");
+    await kv.set("payment:p1", "changed by another");
+    expect(
+      await pairs.compareAndSetWith("payment:p1", first.token, "paid", undefined, "due:marks", "p1", 9),
+    ).toBeNull();
+    expect(await marked()).toEqual([]);
+    const current = await kv.get("payment:p1");
+    if (current === undefined) throw new Error("missing");
+    const token = await pairs.compareAndSetWith("payment:p1", current.token, "paid", undefined, "due:marks", "p1", 9);
+    expect(token).not.toBeNull();
+    expect(await marked()).toEqual(["p1"]);
+    expect(await kv.get("payment:p1")).toEqual({ value: "paid", token });
+  });
+
   it("replaces a record and takes it out of its due set together, or neither with a stale token", async () => {
     const pairs = kv.pairs;
     const pending = () => kv.dueSets.due("due:pending", Number.POSITIVE_INFINITY, 10);
