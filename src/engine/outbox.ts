@@ -405,7 +405,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     }
   };
 
-  /** Stores a delivery and its pending marker in one atomic step: the entry when stored now (its id was free). */
+  /** Stores a delivery and its place on the pending list: the entry when stored now (its id was free). */
   const storeDelivery = async (delivery: NewDelivery): Promise<Delivery | undefined> => {
     if (delivery.audience !== undefined && delivery.slot !== undefined) {
       // A private view cannot be edited later by everyone's card: a programming error, refused at once.
@@ -429,7 +429,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       state: "pending",
       messageId: null,
     };
-    // The delivery and its place on the pending list in one atomic step: both are stored, or neither (the id was taken).
+    // Both in one atomic step: both are stored, or neither (the id was taken).
     const place = { set: store.pendingDeliveries.set, member: id, dueAt: entry.createdAt };
     return (await store.outbox.createWith(id, entry, place)) ? entry : undefined;
   };
