@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Collection, EngineStore } from "../../src/engine/store-port.ts";
 import { createCollection, StoreConflictError } from "../../src/store/collection.ts";
 import { createEngineStore } from "../../src/store/engine-store.ts";
+import { createInFlightMarks } from "../../src/store/in-flight-marks.ts";
 import type { AtomicKv } from "../../src/store/kv.ts";
 import { createMemoryKv } from "../../src/store/memory-kv.ts";
 import { createTestBackend, type TestBackend, testBackends } from "../helpers/backends.ts";
@@ -88,6 +89,36 @@ describe.each(testBackends())("collections on %s", (name) => {
     expect(await replicaB.openNotices.deleteIf("telegram:1|rpt", (v) => v.paymentId === "p1")).toBe(false);
     expect(await replicaB.openNotices.deleteIf("telegram:1|rpt", (v) => v.paymentId === "p2")).toBe(true);
     expect(await replicaA.openNotices.get("telegram:1|rpt")).toBeUndefined();
+  });
+
+  it("clears a marking's own mark, and leaves the mark of a change made since (another flow, another replica)", async () => {
+    const first = await replicaA.inflight.mark("p1");
+    const second = await replicaB.inflight.mark("p1");
+    await replicaA.inflight.clear("p1", first);
+    expect(await replicaA.inflight.ids()).toEqual(["p1"]);
+    await replicaB.inflight.clear("p1", second);
+    expect(await replicaA.inflight.ids()).toEqual([]);
+    await replicaA.inflight.mark("p2");
+    await replicaA.inflight.clear("p2");
+    expect(await replicaB.inflight.ids()).toEqual([]);
+  });
+
+  it("is read without listing the store's keys, once an earlier version's mark records are moved in", async () => {
+    // How an earlier version marked a payment: a record of its own.
+    const kv = backend.open();
+    await kv.set("inflight:p-old", JSON.stringify({ nonce: "n1" }));
+    let listings = 0;
+    const marks = createInFlightMarks(
+      wrapKv(kv, (call, what) => {
+        if (what.op === "keys") listings++;
+        return call();
+      }),
+    );
+    await marks.mark("p-new");
+    expect((await marks.ids()).sort()).toEqual(["p-new", "p-old"]);
+    expect(await kv.get("inflight:p-old")).toBeUndefined();
+    for (let tick = 0; tick < 3; tick++) await marks.ids();
+    expect(listings).toBe(1);
   });
 
   it("lists a collection's ids, and only its own", async () => {
