@@ -116,18 +116,14 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
   return {
     async createWith(id, value, place) {
       const text = JSON.stringify(value);
-      const token = await kv.pairs.setIfAbsentWith(key(id), text, ttlMs, place.set, place.member, place.dueAt);
+      const token = await kv.pairs.setIfAbsentWith(key(id), text, ttlMs, place);
       if (token !== null) remember(id, token, text, true);
       return token !== null;
     },
     updateWith: (id, change, place) =>
-      updateBy(id, change, (k, token, text) =>
-        kv.pairs.compareAndSetWith(k, token, text, ttlMs, place.set, place.member, place.dueAt),
-      ),
+      updateBy(id, change, (k, token, text) => kv.pairs.compareAndSetWith(k, token, text, ttlMs, place)),
     updateWithout: (id, change, place) =>
-      updateBy(id, change, (k, token, text) =>
-        kv.pairs.compareAndSetWithout(k, token, text, ttlMs, place.set, place.member),
-      ),
+      updateBy(id, change, (k, token, text) => kv.pairs.compareAndSetWithout(k, token, text, ttlMs, place)),
     async get(id) {
       const stored = await read(id);
       return stored === undefined ? undefined : decode(stored.value);

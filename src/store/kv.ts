@@ -1,3 +1,5 @@
+import type { DuePlace } from "../engine/store-port.ts";
+
 /**
  * The storage port under every repository: a key-value store with the few atomic operations pagobot's
  * exactly-once rules need (set-if-absent for claims and dedup, compare-and-set for state changes). Each backend
@@ -51,33 +53,23 @@ export interface AtomicKv {
  * payment's in-flight mark). Both happen or neither, and no other caller sees one without the other.
  */
 export interface PairSteps {
-  /** setIfAbsent(key, value, ttlMs) and, only when that wrote, dueSets.add(set, member, dueAt). */
-  setIfAbsentWith(
-    key: string,
-    value: string,
-    ttlMs: number | undefined,
-    set: string,
-    member: string,
-    dueAt: number,
-  ): Promise<string | null>;
-  /** compareAndSet(key, token, value, ttlMs) and, only when that wrote, dueSets.add(set, member, dueAt). */
+  /** setIfAbsent(key, value, ttlMs) and, only when that wrote, dueSets.add(place.set, place.member, place.dueAt). */
+  setIfAbsentWith(key: string, value: string, ttlMs: number | undefined, place: DuePlace): Promise<string | null>;
+  /** compareAndSet(key, token, value, ttlMs) and, only when that wrote, dueSets.add(place…). */
   compareAndSetWith(
     key: string,
     token: string,
     value: string,
     ttlMs: number | undefined,
-    set: string,
-    member: string,
-    dueAt: number,
+    place: DuePlace,
   ): Promise<string | null>;
-  /** compareAndSet(key, token, value, ttlMs) and, only when that wrote, dueSets.remove(set, member). */
+  /** compareAndSet(key, token, value, ttlMs) and, only when that wrote, dueSets.remove(place.set, place.member). */
   compareAndSetWithout(
     key: string,
     token: string,
     value: string,
     ttlMs: number | undefined,
-    set: string,
-    member: string,
+    place: Omit<DuePlace, "dueAt">,
   ): Promise<string | null>;
 }
 

@@ -36,19 +36,19 @@ export function createMemoryKv(map: Map<string, string> = new Map()): AtomicKv {
     dueSets,
     pairs: {
       // The due sets change the set before their first await: both writes happen in this synchronous step.
-      async setIfAbsentWith(key, value, ttlMs, set, member, dueAt) {
+      async setIfAbsentWith(key, value, ttlMs, { set, member, dueAt }) {
         if (read(key) !== undefined) return null;
         const token = write(key, value, ttlMs);
         void dueSets.add(set, member, dueAt);
         return token;
       },
-      async compareAndSetWith(key, token, value, ttlMs, set, member, dueAt) {
+      async compareAndSetWith(key, token, value, ttlMs, { set, member, dueAt }) {
         if (map.get(key) !== token) return null;
         const next = write(key, value, ttlMs);
         void dueSets.add(set, member, dueAt);
         return next;
       },
-      async compareAndSetWithout(key, token, value, ttlMs, set, member) {
+      async compareAndSetWithout(key, token, value, ttlMs, { set, member }) {
         if (map.get(key) !== token) return null;
         const next = write(key, value, ttlMs);
         void dueSets.remove(set, member);

@@ -12,12 +12,12 @@ function namespacedDueSets(sets: DueSets, p: string): DueSets {
 
 function namespacedPairs(pairs: PairSteps, p: string): PairSteps {
   return {
-    setIfAbsentWith: (key, value, ttlMs, set, member, dueAt) =>
-      pairs.setIfAbsentWith(p + key, value, ttlMs, p + set, member, dueAt),
-    compareAndSetWith: (key, token, value, ttlMs, set, member, dueAt) =>
-      pairs.compareAndSetWith(p + key, token, value, ttlMs, p + set, member, dueAt),
-    compareAndSetWithout: (key, token, value, ttlMs, set, member) =>
-      pairs.compareAndSetWithout(p + key, token, value, ttlMs, p + set, member),
+    setIfAbsentWith: (key, value, ttlMs, place) =>
+      pairs.setIfAbsentWith(p + key, value, ttlMs, { ...place, set: p + place.set }),
+    compareAndSetWith: (key, token, value, ttlMs, place) =>
+      pairs.compareAndSetWith(p + key, token, value, ttlMs, { ...place, set: p + place.set }),
+    compareAndSetWithout: (key, token, value, ttlMs, place) =>
+      pairs.compareAndSetWithout(p + key, token, value, ttlMs, { ...place, set: p + place.set }),
   };
 }
 

@@ -141,19 +141,19 @@ export function createRedisKv(url: string): AtomicKv {
       return found;
     },
     pairs: {
-      async setIfAbsentWith(key, value, ttlMs, set, member, dueAt) {
+      async setIfAbsentWith(key, value, ttlMs, { set, member, dueAt }) {
         const raw = wrapValue(value, ttlMs, Date.now());
         const ttl = ttlMs === undefined ? "" : String(ttlMs);
         const wrote = await run("setIfAbsentWith", [key, set], [raw, ttl, member, String(dueAt)]);
         return wrote === 1 ? versionOf(raw) : null;
       },
-      async compareAndSetWith(key, token, value, ttlMs, set, member, dueAt) {
+      async compareAndSetWith(key, token, value, ttlMs, { set, member, dueAt }) {
         const ttl = ttlMs === undefined ? "" : String(ttlMs);
         const raw = wrapValue(value, ttlMs, Date.now());
         const wrote = await run("compareAndSetWith", [key, set], [token, raw, ttl, member, String(dueAt)]);
         return wrote === 1 ? versionOf(raw) : null;
       },
-      async compareAndSetWithout(key, token, value, ttlMs, set, member) {
+      async compareAndSetWithout(key, token, value, ttlMs, { set, member }) {
         const ttl = ttlMs === undefined ? "" : String(ttlMs);
         const raw = wrapValue(value, ttlMs, Date.now());
         return (await run("compareAndSetWithout", [key, set], [token, raw, ttl, member])) === 1 ? versionOf(raw) : null;

@@ -136,16 +136,16 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
       await exec(true, (s) => s.delete.run(key));
     },
     pairs: {
-      async setIfAbsentWith(key, value, ttlMs, set, member, dueAt) {
+      async setIfAbsentWith(key, value, ttlMs, { set, member, dueAt }) {
         const now = Date.now();
         const raw = wrapValue(value, ttlMs, now);
         return (await exec(true, (_, p) => p.setIfAbsentWith(key, raw, now, set, member, dueAt))) ? raw : null;
       },
-      async compareAndSetWith(key, token, value, ttlMs, set, member, dueAt) {
+      async compareAndSetWith(key, token, value, ttlMs, { set, member, dueAt }) {
         const raw = wrapValue(value, ttlMs, Date.now());
         return (await exec(true, (_, p) => p.compareAndSetWith(key, token, raw, set, member, dueAt))) ? raw : null;
       },
-      async compareAndSetWithout(key, token, value, ttlMs, set, member) {
+      async compareAndSetWithout(key, token, value, ttlMs, { set, member }) {
         const raw = wrapValue(value, ttlMs, Date.now());
         return (await exec(true, (_, p) => p.compareAndSetWithout(key, token, raw, set, member))) ? raw : null;
       },

@@ -35,16 +35,16 @@ export function wrapKv(kv: AtomicKv, around: <T>(call: () => Promise<T>, what: K
     },
     // A paired step is one call, seen as its record's write (its place in the due set moves in the same step).
     pairs: {
-      setIfAbsentWith: (key, value, ttlMs, set, member, dueAt) =>
-        around(() => pairs.setIfAbsentWith(key, value, ttlMs, set, member, dueAt), { op: "setIfAbsent", key, value }),
-      compareAndSetWith: (key, token, value, ttlMs, set, member, dueAt) =>
-        around(() => pairs.compareAndSetWith(key, token, value, ttlMs, set, member, dueAt), {
+      setIfAbsentWith: (key, value, ttlMs, place) =>
+        around(() => pairs.setIfAbsentWith(key, value, ttlMs, place), { op: "setIfAbsent", key, value }),
+      compareAndSetWith: (key, token, value, ttlMs, place) =>
+        around(() => pairs.compareAndSetWith(key, token, value, ttlMs, place), {
           op: "compareAndSet",
           key,
           value,
         }),
-      compareAndSetWithout: (key, token, value, ttlMs, set, member) =>
-        around(() => pairs.compareAndSetWithout(key, token, value, ttlMs, set, member), {
+      compareAndSetWithout: (key, token, value, ttlMs, place) =>
+        around(() => pairs.compareAndSetWithout(key, token, value, ttlMs, place), {
           op: "compareAndSet",
           key,
           value,

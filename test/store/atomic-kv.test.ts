@@ -39,7 +39,7 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
       kv.delete("order:a"),
       kv.setIfAbsent("order:a", "v3"),
       kv.get("order:a"),
-      kv.pairs.setIfAbsentWith("order:b", "b", undefined, "due:order", "b", 7),
+      kv.pairs.setIfAbsentWith("order:b", "b", undefined, { set: "due:order", member: "b", dueAt: 7 }),
       kv.dueSets.due("due:order", 10, 10),
     ]);
     expect(replaced).not.toBeNull();
@@ -108,31 +108,36 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
   it("writes a record and its place in a due set together, or neither when the record is there", async () => {
     const pairs = kv.pairs;
     const pending = () => kv.dueSets.due("due:pending", Number.POSITIVE_INFINITY, 10);
-    const token = await pairs.setIfAbsentWith("outbox:d1", "entry", 60_000, "due:pending", "d1", 5);
+    const token = await pairs.setIfAbsentWith("outbox:d1", "entry", 60_000, {
+      set: "due:pending",
+      member: "d1",
+      dueAt: 5,
+    });
     expect(token).not.toBeNull();
     expect(await pending()).toEqual(["d1"]);
     // The token is the one a later compare-and-set accepts.
     expect((await kv.get("outbox:d1"))?.token).toBe(token);
     await kv.dueSets.remove("due:pending", "d1");
-    expect(await pairs.setIfAbsentWith("outbox:d1", "again", 60_000, "due:pending", "d1", 6)).toBeNull();
+    expect(
+      await pairs.setIfAbsentWith("outbox:d1", "again", 60_000, { set: "due:pending", member: "d1", dueAt: 6 }),
+    ).toBeNull();
     expect(await pending()).toEqual([]);
     expect((await kv.get("outbox:d1"))?.value).toBe("entry");
   });
 
   it("replaces a record and puts it in a due set together, or neither with a stale token", async () => {
     const pairs = kv.pairs;
+    const mark = { set: "due:marks", member: "p1", dueAt: 9 };
     const marked = () => kv.dueSets.due("due:marks", Number.POSITIVE_INFINITY, 10);
     await kv.set("payment:p1", "open");
     const first = await kv.get("payment:p1");
     if (first === undefined) throw new Error("missing");
     await kv.set("payment:p1", "changed by another");
-    expect(
-      await pairs.compareAndSetWith("payment:p1", first.token, "paid", undefined, "due:marks", "p1", 9),
-    ).toBeNull();
+    expect(await pairs.compareAndSetWith("payment:p1", first.token, "paid", undefined, mark)).toBeNull();
     expect(await marked()).toEqual([]);
     const current = await kv.get("payment:p1");
     if (current === undefined) throw new Error("missing");
-    const token = await pairs.compareAndSetWith("payment:p1", current.token, "paid", undefined, "due:marks", "p1", 9);
+    const token = await pairs.compareAndSetWith("payment:p1", current.token, "paid", undefined, mark);
     expect(token).not.toBeNull();
     expect(await marked()).toEqual(["p1"]);
     expect(await kv.get("payment:p1")).toEqual({ value: "paid", token });
@@ -140,17 +145,18 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
 
   it("replaces a record and takes it out of its due set together, or neither with a stale token", async () => {
     const pairs = kv.pairs;
+    const place = { set: "due:pending", member: "d1" };
     const pending = () => kv.dueSets.due("due:pending", Number.POSITIVE_INFINITY, 10);
     await kv.set("outbox:d1", "pending");
     await kv.dueSets.add("due:pending", "d1", 5);
     const first = await kv.get("outbox:d1");
     if (first === undefined) throw new Error("missing");
     await kv.set("outbox:d1", "changed by another");
-    expect(await pairs.compareAndSetWithout("outbox:d1", first.token, "sent", 60_000, "due:pending", "d1")).toBeNull();
+    expect(await pairs.compareAndSetWithout("outbox:d1", first.token, "sent", 60_000, place)).toBeNull();
     expect(await pending()).toEqual(["d1"]);
     const current = await kv.get("outbox:d1");
     if (current === undefined) throw new Error("missing");
-    const token = await pairs.compareAndSetWithout("outbox:d1", current.token, "sent", 60_000, "due:pending", "d1");
+    const token = await pairs.compareAndSetWithout("outbox:d1", current.token, "sent", 60_000, place);
     expect(token).not.toBeNull();
     expect(await pending()).toEqual([]);
     expect(await kv.get("outbox:d1")).toEqual({ value: "sent", token });
