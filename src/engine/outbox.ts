@@ -206,8 +206,9 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   };
 
   const finish = async (id: string, entry: Delivery, view: View, messageId: string | null, seen: SlotsSeen) => {
-    if (messageId !== null && entry.slot !== null)
+    if (messageId !== null && entry.slot !== null) {
       seen.set(entry.slot, await recordSlot(entry.slot, entry, view, messageId));
+    }
     await markSent(id, messageId);
   };
 
@@ -348,7 +349,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         for (const [slot, record] of read.slots) chatRun.slots.set(slot, record);
         if ("pace" in read) {
           chatRun.paced = true;
-          if (read.pace !== undefined) pacing.takeOver(chatRun.key, read.pace, performance.now(), Date.now());
+          adoptPace(chatRun.key, read.pace);
         }
       }
       if (lease !== undefined || stopping.signal.aborted) return lease;
@@ -361,8 +362,9 @@ export function createOutbox(deps: OutboxDeps): Outbox {
    * replicas keeps its pace (its lease makes this process the only sender until it lets go). Only chats whose
    * platform paces them read or leave it.
    */
-  const takePace = async (key: string) => {
-    const shared = await store.chatPaces.get(key).catch(() => undefined);
+  const takePace = async (key: string) => adoptPace(key, await store.chatPaces.get(key).catch(() => undefined));
+  /** Takes over the pace as read from the store (with the lease, or by `takePace`); nothing stored: a fresh chat. */
+  const adoptPace = (key: string, shared: SharedPace | undefined) => {
     if (shared !== undefined) pacing.takeOver(key, shared, performance.now(), Date.now());
   };
   /** Left for the chat's next sender, before the lease is let go (the next holder reads it once it has the lease). */
