@@ -62,20 +62,26 @@ export function createInbox(options: InboxOptions): Inbox {
   const orphaned = async (record: StoredEvent) =>
     clock.now() - record.acceptedAt > stuckMs || (await store.leases.get(aliveLease(record.owner))) === undefined;
 
-  /** Redoes one record, under a lease so that two replicas never redo it at once. */
-  const redo = async (id: string): Promise<boolean> => {
-    const record = await accepted.get(id);
-    if (record === undefined) return false;
+  /**
+   * Redoes one record as the pass read it, under a lease so that two replicas never redo it at once. The claim
+   * takes only the record judged orphaned: one another replica claimed since (new owner, new time) is left to it.
+   */
+  const redo = async (id: string, record: StoredEvent): Promise<boolean> => {
     if ((await store.events.get(seenKey(record.event))) !== undefined) {
       await accepted.delete(id);
       return false;
     }
     if (!(await orphaned(record))) return false;
     const done = await leases.under(`inbox-redo:${id}`, async () => {
+      const judged = (cur: StoredEvent) => cur.owner === record.owner && cur.acceptedAt === record.acceptedAt;
       const claimed = await accepted.update(id, (cur) =>
-        cur.redos < maxRedos ? { ...cur, owner: replica, acceptedAt: clock.now(), redos: cur.redos + 1 } : undefined,
+        judged(cur) && cur.redos < maxRedos
+          ? { ...cur, owner: replica, acceptedAt: clock.now(), redos: cur.redos + 1 }
+          : undefined,
       );
       if (!claimed.applied) {
+        // Claimed by another replica since this pass read it: that one redoes it.
+        if (claimed.value !== undefined && !judged(claimed.value)) return false;
         logger.warn("an accepted event was given up after repeated takeovers", {
           platform: record.event.chat.platform,
         });
@@ -96,9 +102,9 @@ export function createInbox(options: InboxOptions): Inbox {
 
   const pass = async (): Promise<number> => {
     let redone = 0;
-    for (const { id } of await accepted.dueBy(clock.now(), PASS_LIMIT)) {
+    for (const { id, value } of await accepted.dueBy(clock.now(), PASS_LIMIT)) {
       try {
-        if (await redo(id)) redone++;
+        if (await redo(id, value)) redone++;
       } catch (error) {
         logger.error("redoing an accepted event failed", { error });
       }
