@@ -9,7 +9,7 @@ import { chatKey, newId } from "./ids.ts";
 import type { LeaseKeeper } from "./lease.ts";
 import { ChatDeliveryError, type ChatPort, ChatRateLimitError } from "./ports.ts";
 import type { Delivery, DeliveryAbout, SlotRecord } from "./records.ts";
-import type { EngineStore } from "./store-port.ts";
+import type { EngineStore, StoreStep } from "./store-port.ts";
 import { upsert } from "./upsert.ts";
 import type { View } from "./views.ts";
 
@@ -42,6 +42,13 @@ export interface Outbox {
   send(delivery: NewDelivery): Promise<void>;
   /** Stores the deliveries together (one round trip), then queues the ones stored now, in the order given. */
   sendAll(deliveries: readonly NewDelivery[]): Promise<void>;
+  /**
+   * A delivery to store in the same atomic step as another record's change (a payment's, whose views it is): its
+   * entry, and the step that stores it with its place on the pending list. Once committed, `queue` sends it.
+   */
+  stage(delivery: NewDelivery): { readonly entry: Delivery; readonly step: StoreStep };
+  /** Queues deliveries a commit stored (staged ones whose ids were free), in the order given. */
+  queue(entries: readonly Delivery[]): void;
   /** Queues every delivery stored but not sent (after a restart). */
   resume(): Promise<void>;
   /**
@@ -407,8 +414,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     }
   };
 
-  /** Stores a delivery and its place on the pending list: the entry when stored now (its id was free). */
-  const storeDelivery = async (delivery: NewDelivery): Promise<Delivery | undefined> => {
+  /** The stored form of a new delivery. */
+  const entryOf = (delivery: NewDelivery): Delivery => {
     if (delivery.audience !== undefined && delivery.slot !== undefined) {
       // A private view cannot be edited later by everyone's card: a programming error, refused at once.
       throw new Error("a delivery meant for one person cannot go into a message slot");
@@ -431,9 +438,16 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       state: "pending",
       messageId: null,
     };
+    return entry;
+  };
+  /** A delivery's place on the pending list. */
+  const placeOf = (entry: Delivery) => ({ set: store.pendingDeliveries.set, member: entry.id, dueAt: entry.createdAt });
+
+  /** Stores a delivery and its place on the pending list: the entry when stored now (its id was free). */
+  const storeDelivery = async (delivery: NewDelivery): Promise<Delivery | undefined> => {
+    const entry = entryOf(delivery);
     // Both in one atomic step: both are stored, or neither (the id was taken).
-    const place = { set: store.pendingDeliveries.set, member: id, dueAt: entry.createdAt };
-    return (await store.outbox.createWith(id, entry, place)) ? entry : undefined;
+    return (await store.outbox.createWith(entry.id, entry, placeOf(entry))) ? entry : undefined;
   };
 
   const sendAll = async (deliveries: readonly NewDelivery[]) => {
@@ -455,6 +469,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     },
     send: (delivery) => sendAll([delivery]),
     sendAll,
+    stage(delivery) {
+      const entry = entryOf(delivery);
+      return { entry, step: store.outbox.along.create(entry.id, entry, placeOf(entry)) };
+    },
+    queue(entries) {
+      for (const entry of entries) enqueue(entry.chat, entry.id, entry);
+    },
     async resume() {
       const ids = await store.pendingDeliveries.ids();
       const entries: Delivery[] = [];

@@ -10,8 +10,8 @@ import { openNoticeKey } from "./ids.ts";
 import type { NewDelivery } from "./outbox.ts";
 import { figuresOf } from "./payment-status.ts";
 import { receiptView } from "./receipt-view.ts";
-import type { DeliveryAbout, PaymentPhase, PaymentRecord } from "./records.ts";
-import type { UpdateResult } from "./store-port.ts";
+import type { Delivery, DeliveryAbout, PaymentPhase, PaymentRecord } from "./records.ts";
+import type { StoreStep, UpdateResult } from "./store-port.ts";
 
 /**
  * A payment's state machine, in one place: its phases, the moves allowed between them, and what the chat shows
@@ -144,24 +144,15 @@ export const deliveryIds = {
 const aboutOf = (p: PaymentRecord): DeliveryAbout =>
   p.requestId === undefined ? { paymentId: p.id } : { paymentId: p.id, requestId: p.requestId };
 
-/**
- * Queues what the record calls for and the outbox does not have yet: the card of the record's version (or, for
- * a payment closed before it had a form, its note in the card's slot) and each announcement not yet queued.
- * Idempotent: every delivery has a fixed id, so running it twice (two replicas, a retry after a crash) sends
- * each view once. `written`: the record as this process has just written it (no need to read it back; a change
- * made since by someone else is projected by whoever made it).
- */
-export async function project(
+/** A record's views from `from` (what was queued before) up to the record: its card of this version, new announcements. */
+async function viewsSince(
   ctx: EngineContext,
-  paymentId: string,
-  written?: PaymentRecord,
-): Promise<PaymentRecord | undefined> {
-  const p = written ?? (await ctx.store.payments.get(paymentId));
-  if (p === undefined || projected(p)) return p;
-  const q = queuedOf(p);
+  p: PaymentRecord,
+  from: { readonly cardVersion: number; readonly announced: number },
+): Promise<NewDelivery[]> {
   const locale = await paymentLocale(ctx, p);
   const deliveries: NewDelivery[] = [];
-  if (q.cardVersion < p.cardVersion) {
+  if (from.cardVersion < p.cardVersion) {
     const id = deliveryIds.card(p.id, p.cardVersion);
     const view =
       p.form !== null
@@ -173,17 +164,8 @@ export async function project(
       deliveries.push({ id, chat: p.chat, view, slot: p.cardSlot, version: p.cardVersion, about: aboutOf(p) });
     }
   }
-  // Lists of payments (Slack's Home) follow the record; they are read from the store, not from the chat.
-  ctx.outbox.paymentChanged({ platform: p.chat.platform, userId: p.ownerId });
-  // A household's notice is in every member's lists (what /lista shows in the group): each one's Home follows.
-  if (p.family !== undefined) {
-    const household = await ctx.family?.households.get(p.chat);
-    const others = new Set([p.family.route.payer.userId, ...householdPeople(household)]);
-    others.delete(p.ownerId);
-    for (const userId of others) ctx.outbox.paymentChanged({ platform: p.chat.platform, userId });
-  }
   const m = messagesFor(locale);
-  for (const status of p.announced.slice(q.announced)) {
+  for (const status of p.announced.slice(from.announced)) {
     if (p.form === null) continue;
     const text = announcement(p, p.form, status, m, locale);
     deliveries.push({
@@ -200,6 +182,33 @@ export async function project(
       deliveries.push({ id: deliveryIds.receipt(p.id), chat: p.chat, view: receipt, threadOf: p.cardSlot });
     }
   }
+  return deliveries;
+}
+
+/** Lists of payments (Slack's Home) follow the record; they are read from the store, not from the chat. */
+async function listsChanged(ctx: EngineContext, p: PaymentRecord): Promise<void> {
+  ctx.outbox.paymentChanged({ platform: p.chat.platform, userId: p.ownerId });
+  // A household's notice is in every member's lists (what /lista shows in the group): each one's Home follows.
+  if (p.family !== undefined) {
+    const household = await ctx.family?.households.get(p.chat);
+    const others = new Set([p.family.route.payer.userId, ...householdPeople(household)]);
+    others.delete(p.ownerId);
+    for (const userId of others) ctx.outbox.paymentChanged({ platform: p.chat.platform, userId });
+  }
+}
+
+/**
+ * Queues what the record calls for and the outbox does not have yet: the card of the record's version (or, for
+ * a payment closed before it had a form, its note in the card's slot) and each announcement not yet queued.
+ * Idempotent: every delivery has a fixed id, so running it twice (two replicas, a retry after a crash) sends
+ * each view once. What recovery runs for a record whose views a kill left unqueued (an earlier version queued
+ * them after the change's write; `transition` now commits them with it).
+ */
+export async function project(ctx: EngineContext, paymentId: string): Promise<PaymentRecord | undefined> {
+  const p = await ctx.store.payments.get(paymentId);
+  if (p === undefined || projected(p)) return p;
+  const deliveries = await viewsSince(ctx, p, queuedOf(p));
+  await listsChanged(ctx, p);
   // Stored together (one round trip) and queued in this order: the card before what replies to it.
   await ctx.outbox.sendAll(deliveries);
   const done = await ctx.store.payments.update(paymentId, (cur) => {
@@ -215,19 +224,39 @@ export async function project(
   return done.value;
 }
 
+/** What settling a payment removes from the store: its notice's hold in the chat, and its re-reads. */
+function settleSteps(ctx: EngineContext, p: PaymentRecord): StoreStep[] {
+  return [
+    ctx.store.openNotices.along.deleteIfEquals(openNoticeKey(p.chat, p.notice.rptId), { paymentId: p.id }),
+    ctx.store.schedule.along.delete(`payment:${p.id}`),
+  ];
+}
+
+/** Whether a closed payment's settling has work outside the store's engine records (a household's caps and claims). */
+function settlesOutside(ctx: EngineContext, p: PaymentRecord): boolean {
+  return ctx.family !== undefined && p.family !== undefined;
+}
+
+/**
+ * A household's part of settling: a member's hold on their cap becomes spent when it was PAID, and is given back
+ * otherwise; the notice's claim in the household is released; its reminder cancelled (each idempotent).
+ */
+async function settleHousehold(ctx: EngineContext, payment: PaymentRecord): Promise<void> {
+  if (ctx.family === undefined || payment.family === undefined) return;
+  if (payment.status === "PAID") await ctx.family.caps.commit(payment.id);
+  else await ctx.family.caps.release(payment.id);
+  await ctx.family.claims.release(payment.family.householdId, payment.notice.rptId, payment.id);
+  if (payment.family.reminding === true) {
+    await ctx.family.reminders.cancel(payment.family.householdId, payment.notice.rptId, ctx.clock.now());
+  }
+}
+
 /**
  * A payment is over: its notice may be sent again in the chat (and in its household), and the reconciler forgets
- * it. A member's hold on their cap becomes spent when it was PAID, and is given back otherwise (each idempotent).
+ * it. Recovery's way (a change that closes a payment commits the store's part with it: `transition`).
  */
 export async function settle(ctx: EngineContext, payment: PaymentRecord): Promise<void> {
-  if (ctx.family !== undefined && payment.family !== undefined) {
-    if (payment.status === "PAID") await ctx.family.caps.commit(payment.id);
-    else await ctx.family.caps.release(payment.id);
-    await ctx.family.claims.release(payment.family.householdId, payment.notice.rptId, payment.id);
-    if (payment.family.reminding === true) {
-      await ctx.family.reminders.cancel(payment.family.householdId, payment.notice.rptId, ctx.clock.now());
-    }
-  }
+  await settleHousehold(ctx, payment);
   // Together (one round trip to the store, not two): each is idempotent, and until both are done the payment's
   // in-flight mark stays (catchUp clears it after this), so recovery settles it again after a kill.
   await Promise.all([
@@ -239,36 +268,44 @@ export async function settle(ctx: EngineContext, payment: PaymentRecord): Promis
   ]);
 }
 
-/** Marks a payment in flight before a change is written; the stamp lets only this marking be cleared. */
-export function markInFlight(ctx: EngineContext, paymentId: string): Promise<number> {
-  return ctx.store.inflight.mark(paymentId);
-}
-
 /**
  * Brings the chat in line with the record (projection; a closed payment is also settled) and clears the
- * in-flight mark when the payment rests with all its views queued. Recovery runs it too. `stamp`: the caller's
- * marking (only that one is cleared); undefined: whatever mark there is (recovery, a re-read); null: the caller
- * made no mark (its change was declined), so none is cleared.
+ * in-flight mark when the payment rests with all its views queued. Recovery runs it, and a re-read of a closed
+ * payment (a kill may have left a household's part of settling undone). `stamp`: the caller's marking (only that
+ * one is cleared); undefined: whatever mark there is.
  */
 export async function catchUp(
   ctx: EngineContext,
   paymentId: string,
-  stamp?: number | null,
-  written?: PaymentRecord,
+  stamp?: number,
 ): Promise<PaymentRecord | undefined> {
-  const p = await project(ctx, paymentId, written);
+  const p = await project(ctx, paymentId);
   if (p?.phase === "closed") await settle(ctx, p);
-  if (stamp !== null && (p === undefined || (rests(p) && projected(p)))) {
-    await ctx.store.inflight.clear(paymentId, stamp);
-  }
+  if (p === undefined || (rests(p) && projected(p))) await ctx.store.inflight.clear(paymentId, stamp);
   return p;
+}
+
+/** What a change commits besides the record, and what is left to do once it is committed. */
+interface Along {
+  readonly steps: StoreStep[];
+  /** The deliveries staged, in the order of their create steps. */
+  readonly entries: Delivery[];
+  /** The in-flight mark's stamp when the change was marked (work goes on after the commit), else null. */
+  readonly stamp: number | null;
 }
 
 /**
  * The one way a payment's record changes. `change` returns the next record (or undefined: the claim is lost,
- * the state moved on); the move must be one PHASE_MOVES allows. The compare-and-set writes the in-flight mark in
- * the same atomic step, then the views are queued: a kill anywhere leaves either no change, or a change the
- * reconciler finds.
+ * the state moved on); the move must be one PHASE_MOVES allows. One atomic step (the store's commit) writes the
+ * record with everything the change calls for: the card edit and announcements it shows (in the outbox, on the
+ * pending list), and, when it closes the payment, the end of its notice's hold and of its re-reads. A kill
+ * anywhere leaves either no change or all of it, and any replica sends what was queued.
+ *
+ * The payment is marked in flight in the same step only while work goes on after it: a flow under way (the
+ * payment does not rest), or a household's part of settling. A change that leaves it resting with nothing more to
+ * do takes the mark out in that step instead. So the mark means "a process is working on it", and recovery takes
+ * over exactly those.
+ *
  * The card's version is bumped on every change the card shows, so the card shown is always the record's. A move
  * back to the card from confirming or executing starts a new attempt (`endsAttempt`).
  */
@@ -283,11 +320,9 @@ export function transition(
   // One at a time per payment in this process, so that the views of two changes (the disposition's answer and
   // a webhook) are queued in the order the changes were recorded.
   return ctx.exclusive(`payment:${paymentId}`, async () => {
-    // The change and its in-flight mark are written in one atomic step: never one without the other.
-    const stamp = ctx.store.inflight.stamp();
-    const mark = { set: ctx.store.inflight.set, member: paymentId, dueAt: stamp };
     let heldBefore = false;
-    const result = await ctx.store.payments.updateWith(
+    let along: Along | undefined;
+    const result = await ctx.store.payments.updateAlong(
       paymentId,
       (cur) => {
         heldBefore = false;
@@ -301,20 +336,44 @@ export function transition(
           });
           return undefined;
         }
-        // A record from before `queued` existed had everything up to now queued; this change's views are not.
-        const queued = cur.queued ?? { cardVersion: cur.cardVersion, announced: cur.announced.length };
         const ended = endsAttempt(cur.phase, next.phase);
         heldBefore = ended && cur.family?.reserved === true;
         const moved = ended ? newAttempt(next) : next;
-        return { ...moved, queued, cardVersion: cur.cardVersion + bump, updatedAt: ctx.clock.now() };
+        const cardVersion = cur.cardVersion + bump;
+        // Everything this record calls for is queued in the same step as its write.
+        return {
+          ...moved,
+          cardVersion,
+          queued: { cardVersion, announced: moved.announced.length },
+          updatedAt: ctx.clock.now(),
+        };
       },
-      mark,
+      async (next, cur) => {
+        const staged = (await viewsSince(ctx, next, queuedOf(cur))).map((d) => ctx.outbox.stage(d));
+        const closes = next.phase === "closed";
+        const goesOn = !rests(next) || heldBefore || (closes && settlesOutside(ctx, next));
+        const stamp = goesOn ? ctx.store.inflight.stamp() : null;
+        const steps = [
+          ...staged.map((s) => s.step),
+          stamp === null ? ctx.store.inflight.along.clear(paymentId) : ctx.store.inflight.along.mark(paymentId, stamp),
+          ...(closes ? settleSteps(ctx, next) : []),
+        ];
+        along = { steps, entries: staged.map((s) => s.entry), stamp };
+        return steps;
+      },
     );
+    if (!result.applied || along === undefined) return result;
+    const { entries, stamp } = along;
+    const p = result.value;
+    // A staged delivery whose id was taken is already stored (and queued by whoever stored it).
+    ctx.outbox.queue(entries.filter((_, i) => result.created?.[i] === true));
+    await listsChanged(ctx, p);
+    if (stamp === null) return result;
     // Back to the card: nothing was paid, so a member's hold on their cap is given back.
-    if (result.applied && heldBefore) await ctx.family?.caps.release(paymentId);
-    const after = result.applied
-      ? await catchUp(ctx, paymentId, stamp, result.value)
-      : await catchUp(ctx, paymentId, null);
-    return result.applied && after !== undefined ? { applied: true, value: after } : result;
+    if (heldBefore) await ctx.family?.caps.release(paymentId);
+    if (p.phase === "closed") await settleHousehold(ctx, p);
+    // Only this marking's: a change made since by another flow keeps its own.
+    if (rests(p)) await ctx.store.inflight.clear(paymentId, stamp);
+    return result;
   });
 }

@@ -21,6 +21,8 @@ export type UpdateResult<T> =
  * memory, SQLite and Redis; `create` and `update` are atomic on every backend and across replicas.
  */
 export interface Collection<T> {
+  /** Steps on this collection's records that commit with another record's change (PairedCollection.updateAlong). */
+  readonly along: Along<T>;
   get(id: string): Promise<T | undefined>;
   put(id: string, value: T): Promise<void>;
   /** Writes only if absent: true when this call created it (claims, dedup). */
@@ -44,12 +46,62 @@ export interface DuePlace {
   readonly dueAt: number;
 }
 
-/** A collection whose records are written together with their place in a due set (the outbox and its pending list). */
+/**
+ * One write that goes with a record's change, in the same atomic step (`PairedCollection.updateAlong`): made by a
+ * collection's `along` (or the in-flight marks'), never by hand, so that its key is the collection's own.
+ */
+export type StoreStep =
+  /** Writes the record only if absent and, only when it wrote, puts its place in its set. */
+  | {
+      readonly kind: "create";
+      readonly key: string;
+      readonly value: string;
+      readonly ttlMs: number | undefined;
+      readonly place?: DuePlace;
+    }
+  /**
+   * Deletes the record (only while it holds `ifValue`, when given: a record kept without expiry) and then takes its
+   * place out of its set (an unconditional delete always does, even of an absent record).
+   */
+  | {
+      readonly kind: "delete";
+      readonly key: string;
+      readonly ifValue?: string;
+      readonly place?: Omit<DuePlace, "dueAt">;
+    }
+  | { readonly kind: "due-add"; readonly place: DuePlace }
+  | { readonly kind: "due-remove"; readonly place: Omit<DuePlace, "dueAt"> };
+
+/** The steps a collection makes for its records, to be committed along with another record's change. */
+export interface Along<T> {
+  /** The record created if absent (with its place in a due set, when given). */
+  create(id: string, value: T, place?: DuePlace): StoreStep;
+  /** The record deleted (and its place taken out of its set, when given). */
+  delete(id: string, place?: Omit<DuePlace, "dueAt">): StoreStep;
+  /**
+   * The record deleted only while it is `value` (records kept without expiry only: their stored text is fixed), and
+   * then its place taken out of its set, when given.
+   */
+  deleteIfEquals(id: string, value: T, place?: Omit<DuePlace, "dueAt">): StoreStep;
+}
+
+/** What a committed change stored along with it: for each `create` step, in order, whether it wrote. */
+export type AlongResult<T> = UpdateResult<T> & { readonly created?: readonly boolean[] };
+
+/** A collection whose records are written together with other records and due-set members, in one atomic step. */
 export interface PairedCollection<T> extends Collection<T> {
   /** `create`, and in the same atomic step (only when the record is written) its place put in its set. */
   createWith(id: string, value: T, place: DuePlace): Promise<boolean>;
-  /** `update`, and in the same atomic step as its write its place put in its set (a payment's in-flight mark). */
-  updateWith(id: string, change: (current: T) => T | undefined, place: DuePlace): Promise<UpdateResult<T>>;
+  /**
+   * `update`, and in the same atomic step as its write the steps `along` makes for the change (run again for each
+   * try, since a lost compare-and-set is tried again on the fresh record): the views a payment's change calls
+   * for, its in-flight mark, what its end settles. A kill leaves all of it or none.
+   */
+  updateAlong(
+    id: string,
+    change: (current: T) => T | undefined,
+    along: (next: T, current: T) => Promise<readonly StoreStep[]>,
+  ): Promise<AlongResult<T>>;
   /** `update`, and in the same atomic step as its write its place taken out of its set. */
   updateWithout(
     id: string,
@@ -64,8 +116,10 @@ export interface PairedCollection<T> extends Collection<T> {
  * second, on every replica) reads the marks and not the store's keys.
  */
 export interface InFlightMarks {
-  /** The due set the marks are in (a change and its mark are written in one step: PairedCollection.updateWith). */
+  /** The due set the marks are in. */
   readonly set: string;
+  /** A marking written along with a change (`PairedCollection.updateAlong`), and the mark taken out with one. */
+  readonly along: { mark(paymentId: string, stamp: number): StoreStep; clear(paymentId: string): StoreStep };
   /** A new marking's stamp (its due time in the set), unique enough that no other marking presents it. */
   stamp(): number;
   /** Marks the payment; resolves to this marking's stamp, which `clear` presents. */

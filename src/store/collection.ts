@@ -1,4 +1,4 @@
-import type { PairedCollection, UpdateResult } from "../engine/store-port.ts";
+import type { AlongResult, PairedCollection, UpdateResult } from "../engine/store-port.ts";
 import type { AtomicKv, StoredValue } from "./kv.ts";
 
 /** How many times an update re-reads after losing a compare-and-set race before giving up. */
@@ -114,14 +114,47 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
     });
 
   return {
+    along: {
+      create: (id, value, place) => ({
+        kind: "create",
+        key: key(id),
+        value: JSON.stringify(value),
+        ttlMs,
+        ...(place === undefined ? {} : { place }),
+      }),
+      delete(id, place) {
+        recent.delete(id);
+        return { kind: "delete", key: key(id), ...(place === undefined ? {} : { place }) };
+      },
+      deleteIfEquals(id, value, place) {
+        if (ttlMs !== undefined) throw new Error(`${area}: records that expire have no fixed stored text to compare`);
+        recent.delete(id);
+        return {
+          kind: "delete",
+          key: key(id),
+          ifValue: JSON.stringify(value),
+          ...(place === undefined ? {} : { place }),
+        };
+      },
+    },
     async createWith(id, value, place) {
       const text = JSON.stringify(value);
       const token = await kv.pairs.setIfAbsentWith(key(id), text, ttlMs, place);
       if (token !== null) remember(id, token, text, true);
       return token !== null;
     },
-    updateWith: (id, change, place) =>
-      updateBy(id, change, (k, token, text) => kv.pairs.compareAndSetWith(k, token, text, ttlMs, place)),
+    updateAlong: (id, change, along) =>
+      onLatest<AlongResult<T>>(id, { applied: false, value: undefined }, "update", async (stored) => {
+        const current = decode(stored.value);
+        const next = change(current);
+        if (next === undefined) return { declined: { applied: false, value: current } };
+        const text = JSON.stringify(next);
+        const steps = await along(next, current);
+        const committed = await kv.commit({ key: key(id), token: stored.token, value: text, ttlMs }, steps);
+        if (committed === null) return "lost";
+        remember(id, committed.token, text, true);
+        return { done: { applied: true, value: next, created: committed.created } };
+      }),
     updateWithout: (id, change, place) =>
       updateBy(id, change, (k, token, text) => kv.pairs.compareAndSetWithout(k, token, text, ttlMs, place)),
     async get(id) {

@@ -26,6 +26,15 @@ export function createDueCollection<T>(
     else await sets.add(set, id, due);
   };
   const collection: DueCollection<T> = {
+    along: {
+      // Created only if absent, like `create`: a record already there keeps its own due time in the index.
+      create: (id, value) => {
+        const due = dueOf(value);
+        return records.along.create(id, value, due === null ? undefined : { set, member: id, dueAt: due });
+      },
+      delete: (id) => records.along.delete(id, { set, member: id }),
+      deleteIfEquals: (id, value) => records.along.deleteIfEquals(id, value, { set, member: id }),
+    },
     get: (id) => records.get(id),
     async put(id, value) {
       const due = dueOf(value);

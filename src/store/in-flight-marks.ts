@@ -18,6 +18,10 @@ export function createInFlightMarks(kv: AtomicKv): InFlightMarks {
   return {
     set: list.set,
     stamp: newStamp,
+    along: {
+      mark: (paymentId, stamp) => ({ kind: "due-add", place: { set: list.set, member: paymentId, dueAt: stamp } }),
+      clear: (paymentId) => ({ kind: "due-remove", place: { set: list.set, member: paymentId } }),
+    },
     async mark(paymentId) {
       const stamp = newStamp();
       await kv.dueSets.add(list.set, paymentId, stamp);

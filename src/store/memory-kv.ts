@@ -42,18 +42,43 @@ export function createMemoryKv(map: Map<string, string> = new Map()): AtomicKv {
         void dueSets.add(set, member, dueAt);
         return token;
       },
-      async compareAndSetWith(key, token, value, ttlMs, { set, member, dueAt }) {
-        if (map.get(key) !== token) return null;
-        const next = write(key, value, ttlMs);
-        void dueSets.add(set, member, dueAt);
-        return next;
-      },
       async compareAndSetWithout(key, token, value, ttlMs, { set, member }) {
         if (map.get(key) !== token) return null;
         const next = write(key, value, ttlMs);
         void dueSets.remove(set, member);
         return next;
       },
+    },
+    // Every step in this one synchronous block: nothing else in the process runs in between.
+    async commit(change, steps) {
+      if (map.get(change.key) !== change.token) return null;
+      const token = write(change.key, change.value, change.ttlMs);
+      const created: boolean[] = [];
+      for (const step of steps) {
+        switch (step.kind) {
+          case "create": {
+            const wrote = read(step.key) === undefined;
+            created.push(wrote);
+            if (wrote) {
+              write(step.key, step.value, step.ttlMs);
+              if (step.place !== undefined) void dueSets.add(step.place.set, step.place.member, step.place.dueAt);
+            }
+            break;
+          }
+          case "delete":
+            if (step.ifValue !== undefined && map.get(step.key) !== wrapValue(step.ifValue, undefined, 0)) break;
+            map.delete(step.key);
+            if (step.place !== undefined) void dueSets.remove(step.place.set, step.place.member);
+            break;
+          case "due-add":
+            void dueSets.add(step.place.set, step.place.member, step.place.dueAt);
+            break;
+          case "due-remove":
+            void dueSets.remove(step.place.set, step.place.member);
+            break;
+        }
+      }
+      return { token, created };
     },
     async get(key) {
       return read(key);

@@ -1,3 +1,4 @@
+import type { StoreStep } from "../engine/store-port.ts";
 import type { AtomicKv, DueSets, PairSteps } from "./kv.ts";
 
 function namespacedDueSets(sets: DueSets, p: string): DueSets {
@@ -14,11 +15,27 @@ function namespacedPairs(pairs: PairSteps, p: string): PairSteps {
   return {
     setIfAbsentWith: (key, value, ttlMs, place) =>
       pairs.setIfAbsentWith(p + key, value, ttlMs, { ...place, set: p + place.set }),
-    compareAndSetWith: (key, token, value, ttlMs, place) =>
-      pairs.compareAndSetWith(p + key, token, value, ttlMs, { ...place, set: p + place.set }),
     compareAndSetWithout: (key, token, value, ttlMs, place) =>
       pairs.compareAndSetWithout(p + key, token, value, ttlMs, { ...place, set: p + place.set }),
   };
+}
+
+/** A commit's step with its keys and due set prefixed. */
+function namespacedStep(step: StoreStep, p: string): StoreStep {
+  switch (step.kind) {
+    case "create":
+      return step.place === undefined
+        ? { ...step, key: p + step.key }
+        : { ...step, key: p + step.key, place: { ...step.place, set: p + step.place.set } };
+    case "delete":
+      return step.place === undefined
+        ? { ...step, key: p + step.key }
+        : { ...step, key: p + step.key, place: { ...step.place, set: p + step.place.set } };
+    case "due-add":
+      return { ...step, place: { ...step.place, set: p + step.place.set } };
+    case "due-remove":
+      return { ...step, place: { ...step.place, set: p + step.place.set } };
+  }
 }
 
 /** Prefixes every key with `namespace:`, so several pagobots (or test suites) can share one Redis. */
@@ -34,6 +51,11 @@ export function namespaced(kv: AtomicKv, namespace: string): AtomicKv {
     keys: async (prefix) => (await kv.keys(p + prefix)).map((key) => key.slice(p.length)),
     dueSets: namespacedDueSets(kv.dueSets, p),
     pairs: namespacedPairs(kv.pairs, p),
+    commit: (change, steps) =>
+      kv.commit(
+        { ...change, key: p + change.key },
+        steps.map((step) => namespacedStep(step, p)),
+      ),
     close: () => kv.close(),
   };
 }

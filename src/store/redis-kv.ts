@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import KeyvRedis, { type RedisClientType } from "@keyv/redis";
+import type { StoreStep } from "../engine/store-port.ts";
 import { unwrapValue, wrapValue } from "./envelope.ts";
 import type { AtomicKv } from "./kv.ts";
 
@@ -28,14 +29,48 @@ if ARGV[2] ~= '' then done = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARG
 if not done then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
 return 1`;
-const COMPARE_AND_SET_WITH = `
+// A commit (kv.ts AtomicKv.commit): the compare-and-set above, then its steps, each an opcode in ARGV followed by its
+// arguments, its keys taken from KEYS in turn (see commitArgs). Answers {0} when the compare failed, else {1, and
+// for each create step 1 when it wrote}.
+const COMMIT = `
 local current = redis.call('GET', KEYS[1])
-if current and redis.sha1hex(current) == ARGV[1] then
-  if ARGV[3] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) else redis.call('SET', KEYS[1], ARGV[2]) end
-  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
-  return 1
+if not current or redis.sha1hex(current) ~= ARGV[1] then return {0} end
+if ARGV[3] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) else redis.call('SET', KEYS[1], ARGV[2]) end
+local out = {1}
+local k, a = 2, 4
+while a <= #ARGV do
+  local op = ARGV[a]
+  if op == 'c' or op == 'cp' then
+    local done
+    if ARGV[a+2] ~= '' then done = redis.call('SET', KEYS[k], ARGV[a+1], 'NX', 'PX', ARGV[a+2]) else done = redis.call('SET', KEYS[k], ARGV[a+1], 'NX') end
+    out[#out+1] = done and 1 or 0
+    if op == 'cp' then
+      if done then redis.call('ZADD', KEYS[k+1], ARGV[a+4], ARGV[a+3]) end
+      k = k + 2; a = a + 5
+    else
+      k = k + 1; a = a + 3
+    end
+  elseif op == 'd' or op == 'dp' then
+    redis.call('DEL', KEYS[k])
+    if op == 'dp' then redis.call('ZREM', KEYS[k+1], ARGV[a+1]); k = k + 2; a = a + 2 else k = k + 1; a = a + 1 end
+  elseif op == 'de' or op == 'dep' then
+    local held = redis.call('GET', KEYS[k]) == ARGV[a+1]
+    if held then redis.call('DEL', KEYS[k]) end
+    if op == 'dep' then
+      if held then redis.call('ZREM', KEYS[k+1], ARGV[a+2]) end
+      k = k + 2; a = a + 3
+    else
+      k = k + 1; a = a + 2
+    end
+  elseif op == 'z' then
+    redis.call('ZADD', KEYS[k], ARGV[a+2], ARGV[a+1]); k = k + 1; a = a + 3
+  elseif op == 'r' then
+    redis.call('ZREM', KEYS[k], ARGV[a+1]); k = k + 1; a = a + 2
+  else
+    return redis.error_reply('unknown commit step ' .. tostring(op))
+  end
 end
-return 0`;
+return out`;
 const COMPARE_AND_SET_WITHOUT = `
 local current = redis.call('GET', KEYS[1])
 if current and redis.sha1hex(current) == ARGV[1] then
@@ -58,6 +93,44 @@ local members = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0
 for _, member in ipairs(members) do redis.call('ZADD', KEYS[1], 'XX', ARGV[2], member) end
 return members`;
 
+/** A commit's steps as the COMMIT script reads them: their keys appended to `keys`, opcodes and values to `args`. */
+function commitArgs(steps: readonly StoreStep[], now: number, keys: string[], args: string[]): void {
+  for (const step of steps) {
+    switch (step.kind) {
+      case "create": {
+        keys.push(step.key);
+        const value = [wrapValue(step.value, step.ttlMs, now), step.ttlMs === undefined ? "" : String(step.ttlMs)];
+        if (step.place === undefined) args.push("c", ...value);
+        else {
+          keys.push(step.place.set);
+          args.push("cp", ...value, step.place.member, String(step.place.dueAt));
+        }
+        break;
+      }
+      case "delete": {
+        keys.push(step.key);
+        // A value kept without expiry is stored as this very text.
+        const held = step.ifValue === undefined ? [] : [wrapValue(step.ifValue, undefined, now)];
+        const op = step.ifValue === undefined ? "d" : "de";
+        if (step.place === undefined) args.push(op, ...held);
+        else {
+          keys.push(step.place.set);
+          args.push(`${op}p`, ...held, step.place.member);
+        }
+        break;
+      }
+      case "due-add":
+        keys.push(step.place.set);
+        args.push("z", step.place.member, String(step.place.dueAt));
+        break;
+      case "due-remove":
+        keys.push(step.place.set);
+        args.push("r", step.place.member);
+        break;
+    }
+  }
+}
+
 interface Script {
   readonly text: string;
   readonly sha: string;
@@ -69,7 +142,7 @@ const scripts = {
   dueClaim: script(DUE_CLAIM),
   dueRemoveIf: script(DUE_REMOVE_IF),
   setIfAbsentWith: script(SET_IF_ABSENT_WITH),
-  compareAndSetWith: script(COMPARE_AND_SET_WITH),
+  commit: script(COMMIT),
   compareAndSetWithout: script(COMPARE_AND_SET_WITHOUT),
 };
 
@@ -127,6 +200,16 @@ export function createRedisKv(url: string): AtomicKv {
     async delete(key) {
       await (await client()).del(key);
     },
+    async commit(change, steps) {
+      const now = Date.now();
+      const raw = wrapValue(change.value, change.ttlMs, now);
+      const keys = [change.key];
+      const args = [change.token, raw, change.ttlMs === undefined ? "" : String(change.ttlMs)];
+      commitArgs(steps, now, keys, args);
+      const reply = await run("commit", keys, args);
+      if (!Array.isArray(reply) || reply[0] !== 1) return null;
+      return { token: versionOf(raw), created: reply.slice(1).map((wrote) => wrote === 1) };
+    },
     async keys(prefix) {
       const found: string[] = [];
       const match = `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
@@ -145,12 +228,6 @@ export function createRedisKv(url: string): AtomicKv {
         const raw = wrapValue(value, ttlMs, Date.now());
         const ttl = ttlMs === undefined ? "" : String(ttlMs);
         const wrote = await run("setIfAbsentWith", [key, set], [raw, ttl, member, String(dueAt)]);
-        return wrote === 1 ? versionOf(raw) : null;
-      },
-      async compareAndSetWith(key, token, value, ttlMs, { set, member, dueAt }) {
-        const ttl = ttlMs === undefined ? "" : String(ttlMs);
-        const raw = wrapValue(value, ttlMs, Date.now());
-        const wrote = await run("compareAndSetWith", [key, set], [token, raw, ttl, member, String(dueAt)]);
         return wrote === 1 ? versionOf(raw) : null;
       },
       async compareAndSetWithout(key, token, value, ttlMs, { set, member }) {

@@ -2,8 +2,9 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
+import type { StoreStep } from "../engine/store-port.ts";
 import { unwrapValue, wrapValue } from "./envelope.ts";
-import type { AtomicKv } from "./kv.ts";
+import type { AtomicKv, Committed } from "./kv.ts";
 import { type Batcher, createBatcher } from "./sqlite-batch.ts";
 
 /** keyv's SQLite table layout (key, value), so files written by earlier versions through keyv read the same. */
@@ -46,7 +47,8 @@ type Statements = { readonly [K in keyof typeof SQL]: Database.Statement };
 /** The paired steps (kv.ts PairSteps), each two statements in one transaction; true when the first wrote. */
 interface PairTransactions {
   setIfAbsentWith(key: string, raw: string, now: number, set: string, member: string, dueAt: number): boolean;
-  compareAndSetWith(key: string, token: string, raw: string, set: string, member: string, dueAt: number): boolean;
+  /** The guarded write and its steps (kv.ts AtomicKv.commit); null when the compare failed. */
+  commit(key: string, token: string, raw: string, steps: readonly StoreStep[], now: number): Committed | null;
   compareAndSetWithout(key: string, token: string, raw: string, set: string, member: string): boolean;
 }
 
@@ -141,14 +143,15 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
         const raw = wrapValue(value, ttlMs, now);
         return (await exec(true, (_, p) => p.setIfAbsentWith(key, raw, now, set, member, dueAt))) ? raw : null;
       },
-      async compareAndSetWith(key, token, value, ttlMs, { set, member, dueAt }) {
-        const raw = wrapValue(value, ttlMs, Date.now());
-        return (await exec(true, (_, p) => p.compareAndSetWith(key, token, raw, set, member, dueAt))) ? raw : null;
-      },
       async compareAndSetWithout(key, token, value, ttlMs, { set, member }) {
         const raw = wrapValue(value, ttlMs, Date.now());
         return (await exec(true, (_, p) => p.compareAndSetWithout(key, token, raw, set, member))) ? raw : null;
       },
+    },
+    async commit(change, steps) {
+      const now = Date.now();
+      const raw = wrapValue(change.value, change.ttlMs, now);
+      return exec(true, (_, p) => p.commit(change.key, change.token, raw, steps, now));
     },
     async keys(prefix) {
       const end = prefixEnd(prefix);
@@ -247,11 +250,12 @@ async function openWithRetry(path: string, pause: (ms: number) => Promise<void>)
             return true;
           },
         ),
-        compareAndSetWith: db.transaction(
-          (key: string, token: string, raw: string, set: string, member: string, dueAt: number) => {
-            if (statements.compareAndSet.get(raw, key, token) === undefined) return false;
-            statements.dueAdd.run(set, member, dueAt);
-            return true;
+        commit: db.transaction(
+          (key: string, token: string, raw: string, steps: readonly StoreStep[], now: number): Committed | null => {
+            if (statements.compareAndSet.get(raw, key, token) === undefined) return null;
+            const created: boolean[] = [];
+            for (const step of steps) runStep(statements, step, now, created);
+            return { token: raw, created };
           },
         ),
         compareAndSetWithout: db.transaction((key: string, token: string, raw: string, set: string, member: string) => {
@@ -267,6 +271,31 @@ async function openWithRetry(path: string, pause: (ms: number) => Promise<void>)
       // Spread out the connections that collided, so that they do not collide again.
       await pause(Math.min(20 * 2 ** attempt, 500) * (0.5 + Math.random()));
     }
+  }
+}
+
+/** One step of a commit, inside its transaction; a `create` step's outcome is pushed on `created`. */
+function runStep(s: Statements, step: StoreStep, now: number, created: boolean[]): void {
+  switch (step.kind) {
+    case "create": {
+      const wrote = s.setIfAbsent.get(step.key, wrapValue(step.value, step.ttlMs, now), now) !== undefined;
+      created.push(wrote);
+      if (wrote && step.place !== undefined) s.dueAdd.run(step.place.set, step.place.member, step.place.dueAt);
+      return;
+    }
+    case "delete": {
+      if (step.ifValue === undefined) s.delete.run(step.key);
+      // A value kept without expiry is stored as this very text: it is its own token.
+      else if (s.compareAndDelete.get(step.key, wrapValue(step.ifValue, undefined, now)) === undefined) return;
+      if (step.place !== undefined) s.dueRemove.run(step.place.set, step.place.member);
+      return;
+    }
+    case "due-add":
+      s.dueAdd.run(step.place.set, step.place.member, step.place.dueAt);
+      return;
+    case "due-remove":
+      s.dueRemove.run(step.place.set, step.place.member);
+      return;
   }
 }
 

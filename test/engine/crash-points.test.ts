@@ -55,7 +55,7 @@ describe("a kill right after a state change is recorded", () => {
     void h.app.stop();
   };
 
-  it("PAID recorded, its card edit and message not yet queued: the restarted bot shows both, once", async () => {
+  it("PAID recorded (its card edit and message stored in the same step), nothing sent: the restarted bot shows both, once", async () => {
     const w = await world();
     const freezing = freezeAfterWrite(w.kv, (key, value) => paymentWritten(key, value)?.status === "PAID");
     const a = await start({ ...w, kv: freezing.kv });
@@ -75,7 +75,7 @@ describe("a kill right after a state change is recorded", () => {
     expect(await b.app.store.inflight.ids()).toEqual([]);
   });
 
-  it("the new form recorded, its card not yet queued: the restarted bot shows the card", async () => {
+  it("the new form recorded (its card stored in the same step), nothing sent: the restarted bot shows the card", async () => {
     const w = await world();
     const freezing = freezeAfterWrite(w.kv, (key, value) => {
       const p = paymentWritten(key, value);

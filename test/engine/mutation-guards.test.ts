@@ -11,7 +11,7 @@ import { createLeaseKeeper } from "../../src/engine/lease.ts";
 import { createOutbox, type NewDelivery, type Outbox } from "../../src/engine/outbox.ts";
 import { deliveryIds, PHASE_MOVES, rests, transition } from "../../src/engine/payment-machine.ts";
 import { isForward } from "../../src/engine/payment-status.ts";
-import type { PaymentPhase, PaymentRecord } from "../../src/engine/records.ts";
+import type { Delivery, PaymentPhase, PaymentRecord } from "../../src/engine/records.ts";
 import type { NoticeScanner } from "../../src/engine/scanner-port.ts";
 import type { EngineStore } from "../../src/engine/store-port.ts";
 import { silentLogger } from "../../src/log/logger.ts";
@@ -136,6 +136,16 @@ function contextOf(options: ContextOptions = {}) {
     },
     async sendAll(deliveries) {
       sent.push(...deliveries);
+    },
+    // Staged with a payment's change: stored by its commit like any delivery, seen here once queued (the test
+    // reads only the id and the view, which a staged entry keeps as given).
+    stage(delivery) {
+      const id = delivery.id ?? `d-${sent.length}`;
+      const entry = { ...delivery, id } as unknown as Delivery;
+      return { entry, step: shared.outbox.along.create(id, entry) };
+    },
+    queue(entries) {
+      sent.push(...(entries as unknown as NewDelivery[]));
     },
     async resume() {},
     adoptOrphans: async () => 0,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { PaymentRecord } from "../../src/engine/records.ts";
 import { freezeAfterWrite } from "../helpers/freezing-kv.ts";
 import { testNotice } from "../helpers/notices.ts";
 import { restartableBots, until } from "../helpers/restarts.ts";
@@ -14,8 +15,12 @@ describe("a replica dies with a delivery queued in its memory", () => {
 
   it("the live replica sends the dead one's PAID message within seconds, once", async () => {
     const { clock, sandbox, kv } = await world();
-    // Dead right after the PAID message is stored in the outbox, before it is sent.
-    const freezing = freezeAfterWrite(kv, (key) => key.startsWith("outbox:status:") && key.endsWith(":PAID"));
+    // Dead right after the PAID message is stored in the outbox (in the same step as the PAID status), before it
+    // is sent.
+    const freezing = freezeAfterWrite(
+      kv,
+      (key, value) => key.startsWith("payment:") && (JSON.parse(value) as PaymentRecord).status === "PAID",
+    );
     const a = await start({ clock, sandbox, kv: freezing.kv });
     // The live replica's reconciler stays out of it (it would re-read the form and announce PAID itself): only
     // the dead replica's stored delivery can bring the message.

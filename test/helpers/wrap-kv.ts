@@ -37,12 +37,6 @@ export function wrapKv(kv: AtomicKv, around: <T>(call: () => Promise<T>, what: K
     pairs: {
       setIfAbsentWith: (key, value, ttlMs, place) =>
         around(() => pairs.setIfAbsentWith(key, value, ttlMs, place), { op: "setIfAbsent", key, value }),
-      compareAndSetWith: (key, token, value, ttlMs, place) =>
-        around(() => pairs.compareAndSetWith(key, token, value, ttlMs, place), {
-          op: "compareAndSet",
-          key,
-          value,
-        }),
       compareAndSetWithout: (key, token, value, ttlMs, place) =>
         around(() => pairs.compareAndSetWithout(key, token, value, ttlMs, place), {
           op: "compareAndSet",
@@ -50,6 +44,9 @@ export function wrapKv(kv: AtomicKv, around: <T>(call: () => Promise<T>, what: K
           value,
         }),
     },
+    // A commit is one call, seen as its guarded record's write (everything else moves in the same step).
+    commit: (change, steps) =>
+      around(() => kv.commit(change, steps), { op: "compareAndSet", key: change.key, value: change.value }),
     close: () => kv.close(),
   };
 }

@@ -43,6 +43,30 @@ describe("the reconciler", () => {
     expect(await h.app.store.schedule.ids()).toEqual([]);
   });
 
+  it("ends a form's re-reads and frees its notice in the step that records its PAID: never read again", async () => {
+    h = await startHarness();
+    await h.send(testNotice("paid").qrText);
+    await h.see(/Avviso pagoPA/);
+    await h.press(/^Paga /);
+    await h.see(/✅ Pagato/);
+    await h.app.engine.drain();
+    // Nothing left for a later pass to tidy: the change that recorded PAID ended its re-reads and its notice's hold.
+    expect(await h.app.store.schedule.ids()).toEqual([]);
+    expect(await h.app.store.openNotices.ids()).toEqual([]);
+    const formId = h.sandbox.admin.forms()[0]?.id ?? "";
+    const reads = () => h?.sandbox.admin.calls().byForm[formId]?.get ?? 0;
+    const before = reads();
+    // Every step of the backoff, and a day more: the form is never read again.
+    for (const wait of [...PAYMENT_BACKOFF_MS, 24 * 3_600_000]) {
+      h.clock.advance(wait);
+      await h.app.reconciler.runDue();
+    }
+    await h.app.engine.drain();
+    expect(reads()).toBe(before);
+    expect(await h.app.store.inflight.ids()).toEqual([]);
+    expect(h.texts().filter((t) => t.startsWith("✅ Pagato"))).toHaveLength(1);
+  });
+
   it("reads an open form with backoff on the injected clock: 30 s, 2 min, 10 min, 1 h, then every 6 h", async () => {
     const clock = createManualClock();
     const store = createEngineStore(createMemoryKv());

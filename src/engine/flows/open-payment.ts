@@ -10,7 +10,7 @@ import type { ChatRef, Sender } from "../events.ts";
 import { type PaymentForm, PspError } from "../gateway-port.ts";
 import { chatKey, newId, openNoticeKey, personKey } from "../ids.ts";
 import { flowLease } from "../lease.ts";
-import { catchUp, markInFlight, transition } from "../payment-machine.ts";
+import { catchUp, transition } from "../payment-machine.ts";
 import { figuresOf } from "../payment-status.ts";
 import { PERSON_RECENT_LIMIT } from "../read-api.ts";
 import type { NoticeRef, PaymentRecord } from "../records.ts";
@@ -144,7 +144,7 @@ export async function openPayment(ctx: EngineContext, req: OpenRequest): Promise
   // at any point leaves either nothing, or a marked payment that recovery creates the form of.
   const lease = await ctx.leases.take(flowLease(id));
   try {
-    const stamp = await markInFlight(ctx, id);
+    const stamp = await ctx.store.inflight.mark(id);
     await ctx.store.payments.put(id, record);
     paymentLogger(ctx, record).info("payment opened", { phase: record.phase, platform: record.chat.platform });
     // One payment per notice per household, whoever posts it: the second poster resumes the first one's card.
