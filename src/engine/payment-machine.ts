@@ -149,8 +149,9 @@ async function viewsSince(
   ctx: EngineContext,
   p: PaymentRecord,
   from: { readonly cardVersion: number; readonly announced: number },
+  known?: Promise<Locale>,
 ): Promise<NewDelivery[]> {
-  const locale = await paymentLocale(ctx, p);
+  const locale = await (known ?? paymentLocale(ctx, p));
   const deliveries: NewDelivery[] = [];
   if (from.cardVersion < p.cardVersion) {
     const id = deliveryIds.card(p.id, p.cardVersion);
@@ -313,9 +314,10 @@ export function transition(
   ctx: EngineContext,
   paymentId: string,
   change: (current: PaymentRecord) => PaymentRecord | undefined,
-  options: { readonly shown?: boolean } = {},
+  options: { readonly shown?: boolean; readonly locale?: Promise<Locale> } = {},
 ): Promise<UpdateResult<PaymentRecord>> {
-  // `shown: false` for bookkeeping the card does not show (whether DropPay answered the disposition).
+  // `shown: false` for bookkeeping the card does not show (whether DropPay answered the disposition); `locale`: the
+  // owner's language when the caller read it already (with the form).
   const bump = options.shown === false ? 0 : 1;
   // One at a time per payment in this process, so that the views of two changes (the disposition's answer and
   // a webhook) are queued in the order the changes were recorded.
@@ -349,7 +351,8 @@ export function transition(
         };
       },
       async (next, cur) => {
-        const staged = (await viewsSince(ctx, next, queuedOf(cur))).map((d) => ctx.outbox.stage(d));
+        const views = await viewsSince(ctx, next, queuedOf(cur), options.locale);
+        const staged = views.map((d) => ctx.outbox.stage(d));
         const closes = next.phase === "closed";
         const goesOn = !rests(next) || heldBefore || (closes && settlesOutside(ctx, next));
         const stamp = goesOn ? ctx.store.inflight.stamp() : null;

@@ -38,6 +38,10 @@ export async function refreshPayment(
   if (p.phase === "awaiting_link") return "settled"; // the link flow shows it once the account is linked
   // A webhook before the create answer (R3): the create call saves the form id; look again shortly.
   if (p.formId === null) return "wait";
+  // The owner's language, read while the form is: what the form shows is announced in it (one store round trip
+  // with the read of the PSP's token, not one more after the form).
+  const locale = paymentLocale(ctx, p);
+  locale.catch(() => {});
   let form: Awaited<ReturnType<typeof ctx.gateway.getForm>>;
   try {
     form = await ctx.gateway.getForm(p.payer, p.formId);
@@ -45,7 +49,7 @@ export async function refreshPayment(
     ctx.logger.warn("could not re-read a form", { paymentId, code: error instanceof PspError ? error.code : "error" });
     return "open";
   }
-  const after = await applyForm(ctx, paymentId, form);
+  const after = await applyForm(ctx, paymentId, form, locale);
   if (after === undefined || isFinal(after.status) || after.phase === "closed") return "settled";
   if (after.phase === "open" && ctx.clock.now() - after.createdAt >= ctx.timing.staleCardMs) {
     await closeStale(ctx, after);
