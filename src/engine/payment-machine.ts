@@ -296,6 +296,32 @@ interface Along {
 }
 
 /**
+ * What a change from `cur` to `next` commits with the record: the views it calls for, the in-flight mark (set
+ * when work goes on after the commit, `heldBefore` a cap to give back among it; taken out otherwise), and when
+ * it closes the payment, the store's part of settling.
+ */
+async function alongOf(
+  ctx: EngineContext,
+  next: PaymentRecord,
+  cur: PaymentRecord,
+  heldBefore: boolean,
+  locale: Promise<Locale> | undefined,
+): Promise<Along> {
+  const views = await viewsSince(ctx, next, queuedOf(cur), locale);
+  const staged = views.map((d) => ctx.outbox.stage(d));
+  const closes = next.phase === "closed";
+  const goesOn = !rests(next) || heldBefore || (closes && settlesOutside(ctx, next));
+  const stamp = goesOn ? ctx.store.inflight.stamp() : null;
+  const marks = ctx.store.inflight.along;
+  const steps = [
+    ...staged.map((s) => s.step),
+    stamp === null ? marks.clear(next.id) : marks.mark(next.id, stamp),
+    ...(closes ? settleSteps(ctx, next) : []),
+  ];
+  return { steps, entries: staged.map((s) => s.entry), stamp };
+}
+
+/**
  * The one way a payment's record changes. `change` returns the next record (or undefined: the claim is lost,
  * the state moved on); the move must be one PHASE_MOVES allows. One atomic step (the store's commit) writes the
  * record with everything the change calls for: the card edit and announcements it shows (in the outbox, on the
@@ -351,18 +377,8 @@ export function transition(
         };
       },
       async (next, cur) => {
-        const views = await viewsSince(ctx, next, queuedOf(cur), options.locale);
-        const staged = views.map((d) => ctx.outbox.stage(d));
-        const closes = next.phase === "closed";
-        const goesOn = !rests(next) || heldBefore || (closes && settlesOutside(ctx, next));
-        const stamp = goesOn ? ctx.store.inflight.stamp() : null;
-        const steps = [
-          ...staged.map((s) => s.step),
-          stamp === null ? ctx.store.inflight.along.clear(paymentId) : ctx.store.inflight.along.mark(paymentId, stamp),
-          ...(closes ? settleSteps(ctx, next) : []),
-        ];
-        along = { steps, entries: staged.map((s) => s.entry), stamp };
-        return steps;
+        along = await alongOf(ctx, next, cur, heldBefore, options.locale);
+        return along.steps;
       },
     );
     if (!result.applied || along === undefined) return result;
