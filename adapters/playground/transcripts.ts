@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Logger } from "../../src/log/logger.ts";
 import type { AtomicKv } from "../../src/store/kv.ts";
-import type { ChatEntry } from "./chat-hub.ts";
+import type { ChatEntry } from "./chat-entry.ts";
 
 /** Where the playground keeps each chat's messages between restarts. */
 export interface TranscriptStore {

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { type InputKind, inputKinds, type NoticeInput, readNoticeInput } from "../notice/index.ts";
-import type { CliCommand } from "./run-cli.ts";
+import type { CliCommand } from "./command.ts";
 
 /** The JSON line `pagobot parse` and `pagobot scan` print for one notice. */
 export function noticeInputJson(input: NoticeInput): Record<string, unknown> {

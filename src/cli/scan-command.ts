@@ -3,8 +3,8 @@ import { parseArgs } from "node:util";
 import { silentLogger } from "../log/logger.ts";
 import type { PaymentNotice } from "../notice/index.ts";
 import { createScanner, ScanError } from "../scanner/index.ts";
+import type { CliCommand } from "./command.ts";
 import { noticeInputJson } from "./parse-command.ts";
-import type { CliCommand } from "./run-cli.ts";
 
 /** `pagobot scan FILE...`: reads every pagoPA QR code in each image or PDF; one JSON line per file. */
 export const runScan: CliCommand = {

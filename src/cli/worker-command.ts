@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { createLogger } from "../log/logger.ts";
 import { createScanWorker, defaultScanQueueName, scanQueueRedisUrl } from "../scan-queue/index.ts";
-import type { CliCommand } from "./run-cli.ts";
+import type { CliCommand } from "./command.ts";
 
 const usage = `Usage: pagobot worker [--concurrency <cores>] [--queue ${defaultScanQueueName}] [--lock-ms 30000] [--stalled-ms 30000]
                       [--log-level info]

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { CliCommand } from "../../cli/run-cli.ts";
+import type { CliCommand } from "../../cli/command.ts";
 import { createLogger } from "../../log/logger.ts";
 import { type Cents, formatCents, parseEuroText } from "../../notice/money.ts";
 import { startSandbox } from "./server.ts";

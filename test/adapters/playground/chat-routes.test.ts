@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ChatEntry } from "../../../adapters/playground/chat-hub.ts";
+import type { ChatEntry } from "../../../adapters/playground/chat-entry.ts";
 import { anna, openEvents, postJson, startPlayground } from "./harness.ts";
 
 type Started = Awaited<ReturnType<typeof startPlayground>>;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ChatEntry } from "../../../adapters/playground/chat-hub.ts";
+import type { ChatEntry } from "../../../adapters/playground/chat-entry.ts";
 import type { InboundEvent } from "../../../src/engine/events.ts";
 import { FileTooLargeError } from "../../../src/engine/ports.ts";
 import { anna, openEvents, postPartially, startPlayground } from "./harness.ts";
