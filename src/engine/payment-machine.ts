@@ -297,8 +297,8 @@ interface Along {
 
 /**
  * What a change from `cur` to `next` commits with the record: the views it calls for, the in-flight mark (set
- * when work goes on after the commit, `heldBefore` a cap to give back among it; taken out otherwise), and when
- * it closes the payment, the store's part of settling.
+ * when work goes on after the commit, `heldBefore` a cap to give back among it; taken out otherwise), the move of
+ * the payment to its new status's count, and when it closes the payment, the store's part of settling.
  */
 async function alongOf(
   ctx: EngineContext,
@@ -316,6 +316,7 @@ async function alongOf(
   const steps = [
     ...staged.map((s) => s.step),
     stamp === null ? marks.clear(next.id) : marks.mark(next.id, stamp),
+    ...ctx.store.formsByStatus.move(next.id, cur.status, next.status, ctx.clock.now()),
     ...(closes ? settleSteps(ctx, next) : []),
   ];
   return { steps, entries: staged.map((s) => s.entry), stamp };

@@ -1,4 +1,5 @@
 import type { SharedPace } from "./chat-pacing.ts";
+import type { PspStatus } from "./gateway-port.ts";
 import type {
   ButtonRecord,
   ChatRecord,
@@ -131,6 +132,23 @@ export interface InFlightMarks {
 }
 
 /**
+ * The payments whose form DropPay has, by the form's status: one of the backend's due sets per status, each payment
+ * a member of its status's set. A change of status moves the payment in the same step as the change's write, so
+ * counting the forms of a status (the /metrics gauge) reads one number per status, never every payment.
+ */
+export interface FormsByStatus {
+  /** The steps that move a payment from one status's set to the other's (null: no form, in no set). */
+  move(paymentId: string, from: PspStatus | null, to: PspStatus | null, at: number): StoreStep[];
+  /** How many forms each status has (statuses with none are left out). */
+  counts(): Promise<Partial<Record<PspStatus, number>>>;
+  /**
+   * Puts the payments written before this index existed in it, once per store (later calls only read a marker):
+   * lists the payments' keys. Safe beside changes made meanwhile (a payment that moved is taken out again).
+   */
+  backfill(): Promise<void>;
+}
+
+/**
  * The outbox's pending list: the ids of deliveries not yet sent, in a due set by when each was queued, so the list
  * is read without listing the store (a Redis sorted set, an indexed SQLite table).
  */
@@ -183,6 +201,8 @@ export interface EngineStore {
   readonly leases: Collection<{ readonly owner: string }>;
   /** A chat's pacing buckets as the last holder of its lease left them (src/engine/chat-pacing.ts). */
   readonly chatPaces: Collection<SharedPace>;
+  /** Payments by their form's status (what the forms gauge counts). */
+  readonly formsByStatus: FormsByStatus;
   /** The reconciler's re-reads, by `kind:id`, indexed by `dueAt`. */
   readonly schedule: DueCollection<ScheduleEntry>;
   /**

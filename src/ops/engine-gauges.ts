@@ -3,28 +3,22 @@ import type { EngineStore } from "../engine/store-port.ts";
 import type { Metrics, OutboxSnapshot } from "./metrics.ts";
 
 /**
- * Feeds the forms-by-status and outbox gauges from the engine's store. Each scrape lists the payments and the
- * pending deliveries and reads each one, so the answer is cached for `minIntervalMs` (default 15 s): scraping
- * more often costs no more store reads. At tens of thousands of payments a counter kept by the engine would be
- * cheaper; until then this is exact, and bounded in how often it runs.
+ * Feeds the forms-by-status and outbox gauges from the engine's store: the count of each status's set (a
+ * payment's change moves it there in the same step: store-port.ts FormsByStatus), and the pending list's length
+ * with its oldest delivery. Never a read of every payment; the payments from before the index are put in it at
+ * the first scrape (once per store). Each answer is kept `minIntervalMs` (default 15 s).
  */
 export function collectEngineGauges(
   metrics: Pick<Metrics, "collectFormsByStatus" | "collectOutbox">,
-  store: Pick<EngineStore, "payments" | "pendingDeliveries" | "outbox">,
+  store: Pick<EngineStore, "formsByStatus" | "pendingDeliveries" | "outbox">,
   clock: Clock,
   options: { readonly minIntervalMs?: number } = {},
 ): void {
   const minIntervalMs = options.minIntervalMs ?? 15_000;
   metrics.collectFormsByStatus(
     cached(minIntervalMs, clock, async () => {
-      const counts: Record<string, number> = {};
-      for (const id of await store.payments.ids()) {
-        const payment = await store.payments.get(id);
-        if (payment === undefined) continue;
-        const status = payment.status ?? "NONE";
-        counts[status] = (counts[status] ?? 0) + 1;
-      }
-      return counts;
+      await store.formsByStatus.backfill();
+      return store.formsByStatus.counts();
     }),
   );
   metrics.collectOutbox(

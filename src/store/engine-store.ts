@@ -2,6 +2,7 @@ import type { ScheduleEntry } from "../engine/records.ts";
 import type { EngineStore } from "../engine/store-port.ts";
 import { createCollection } from "./collection.ts";
 import { createDueCollection } from "./due-collection.ts";
+import { createFormsByStatus } from "./forms-by-status.ts";
 import { createInFlightMarks } from "./in-flight-marks.ts";
 import { areas } from "./keys.ts";
 import type { AtomicKv } from "./kv.ts";
@@ -27,6 +28,7 @@ export function createEngineStore(kv: AtomicKv): EngineStore {
     slots: collection("slots"),
     leases: collection("leases"),
     chatPaces: collection("chatPaces"),
+    formsByStatus: createFormsByStatus(kv),
     schedule: createDueCollection<ScheduleEntry>(kv, areas.schedule.area, (entry) => entry.dueAt),
     inflight: createInFlightMarks(kv),
   };

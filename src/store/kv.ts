@@ -98,6 +98,8 @@ export interface DueSets {
   remove(set: string, member: string): Promise<void>;
   /** Removes `member` only while its due time is still `dueAt` (one atomic step); true when it did. */
   removeIf(set: string, member: string, dueAt: number): Promise<boolean>;
+  /** How many members the set has. */
+  count(set: string): Promise<number>;
   /** Up to `limit` members due by `now`, soonest first, without claiming them. */
   due(set: string, now: number, limit: number): Promise<string[]>;
   /** Atomically takes up to `limit` members due by `now`, soonest first, and moves them to `leaseUntil`. */

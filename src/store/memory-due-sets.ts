@@ -69,6 +69,9 @@ export function createMemoryDueSets(): DueSets {
       remove(set, member);
       return true;
     },
+    async count(name) {
+      return setOf(name).dueOf.size;
+    },
     async due(name, now, limit) {
       return dueNow(setOf(name), now, limit);
     },

@@ -6,6 +6,7 @@ function namespacedDueSets(sets: DueSets, p: string): DueSets {
     add: (set, member, dueAt, onlyIfAbsent) => sets.add(p + set, member, dueAt, onlyIfAbsent),
     remove: (set, member) => sets.remove(p + set, member),
     removeIf: (set, member, dueAt) => sets.removeIf(p + set, member, dueAt),
+    count: (set) => sets.count(p + set),
     due: (set, now, limit) => sets.due(p + set, now, limit),
     claim: (set, now, leaseUntil, limit) => sets.claim(p + set, now, leaseUntil, limit),
   };

@@ -247,6 +247,9 @@ export function createRedisKv(url: string): AtomicKv {
       async removeIf(set, member, dueAt) {
         return (await run("dueRemoveIf", [set], [member, String(dueAt)])) === 1;
       },
+      async count(set) {
+        return (await client()).zCard(set);
+      },
       async due(set, now, limit) {
         const c = await client();
         const found = await c.zRangeByScore(set, "-inf", now, { LIMIT: { offset: 0, count: limit } });

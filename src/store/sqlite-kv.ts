@@ -36,6 +36,7 @@ const SQL = {
   dueAddIfAbsent: `INSERT INTO ${DUE_TABLE} (name, member, due) VALUES (?, ?, ?) ON CONFLICT(name, member) DO NOTHING`,
   dueRemove: `DELETE FROM ${DUE_TABLE} WHERE name = ? AND member = ?`,
   dueRemoveIf: `DELETE FROM ${DUE_TABLE} WHERE name = ? AND member = ? AND due = ?`,
+  dueCount: `SELECT COUNT(*) FROM ${DUE_TABLE} WHERE name = ?`,
   due: `SELECT member FROM ${DUE_TABLE} WHERE name = ? AND due <= ? ORDER BY due, member LIMIT ?`,
   // One statement: SQLite takes the write lock before it reads, so two connections never claim the same member.
   dueClaim: `UPDATE ${DUE_TABLE} SET due = ? WHERE name = ? AND member IN
@@ -171,6 +172,9 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
       async removeIf(set, member, dueAt) {
         return (await exec(true, (s) => s.dueRemoveIf.run(set, member, dueAt))).changes > 0;
       },
+      async count(set) {
+        return Number(await exec(false, (s) => s.dueCount.get(set)));
+      },
       async due(set, now, limit) {
         return (await exec(false, (s) => s.due.all(set, now, limit))).map(String);
       },
@@ -237,6 +241,7 @@ async function openWithRetry(path: string, pause: (ms: number) => Promise<void>)
         dueAddIfAbsent: prepare(SQL.dueAddIfAbsent),
         dueRemove: prepare(SQL.dueRemove),
         dueRemoveIf: prepare(SQL.dueRemoveIf),
+        dueCount: prepare(SQL.dueCount).pluck(),
         due: prepare(SQL.due).pluck(),
         dueClaim: prepare(SQL.dueClaim).pluck(),
       };

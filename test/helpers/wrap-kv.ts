@@ -29,6 +29,7 @@ export function wrapKv(kv: AtomicKv, around: <T>(call: () => Promise<T>, what: K
         around(() => sets.add(set, member, dueAt, onlyIfAbsent), { op: "due", key: set }),
       remove: (set, member) => around(() => sets.remove(set, member), { op: "due", key: set }),
       removeIf: (set, member, dueAt) => around(() => sets.removeIf(set, member, dueAt), { op: "due", key: set }),
+      count: (set) => around(() => sets.count(set), { op: "due", key: set }),
       due: (set, now, limit) => around(() => sets.due(set, now, limit), { op: "due", key: set }),
       claim: (set, now, leaseUntil, limit) =>
         around(() => sets.claim(set, now, leaseUntil, limit), { op: "due", key: set }),

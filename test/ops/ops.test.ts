@@ -13,6 +13,7 @@ import { createScanner } from "../../src/scanner/index.ts";
 import { createEngineStore } from "../../src/store/engine-store.ts";
 import type { AtomicKv } from "../../src/store/kv.ts";
 import { createMemoryKv } from "../../src/store/memory-kv.ts";
+import { wrapKv } from "../helpers/wrap-kv.ts";
 import { fixtureDir } from "../scanner/corpus.ts";
 
 const closers: (() => Promise<unknown>)[] = [];
@@ -111,12 +112,19 @@ describe("/metrics", () => {
 
   it("shows webhook latency, platform errors, forms by status and the outbox as the store holds them", async () => {
     const metrics = createMetrics({ defaultMetrics: false });
-    const kv = createMemoryKv();
+    // Every payment read and key listing the scrapes make, counted.
+    const reads = { payments: 0, listings: 0 };
+    const kv = wrapKv(createMemoryKv(), (call, what) => {
+      if (what.op === "keys") reads.listings++;
+      if (what.op === "get" && what.key.startsWith("payment:")) reads.payments++;
+      return call();
+    });
     const store = createEngineStore(kv);
     let now = 1_000_000;
     collectEngineGauges(metrics, store, { now: () => now }, { minIntervalMs: 0 });
     // Only the status matters to the gauge; the rest of a payment record is the engine's business.
     const payment = (status: string | null) => ({ status }) as unknown as PaymentRecord;
+    // Payments from before the count by status existed: the first scrape puts them in it.
     await store.payments.put("p1", payment("PAID"));
     await store.payments.put("p2", payment("PAID"));
     await store.payments.put("p3", payment("READY"));
@@ -145,11 +153,19 @@ describe("/metrics", () => {
     expect(sample(text, 'pagobot_webhook_duration_seconds_count{status="401"}')).toBe(1);
     expect(sample(text, 'pagobot_platform_errors_total{platform="telegram",kind="429"}')).toBe(1);
 
-    // The next scrape sees the store as it is then: one delivery sent, one payment paid.
+    // The next scrape sees the store as it is then: one delivery sent, one payment paid (its change moves it to
+    // PAID's count in the same step, as transition() does), and reads no payment to tell.
     await store.pendingDeliveries.remove("d1");
-    await store.payments.put("p3", payment("PAID"));
+    await store.payments.updateAlong(
+      "p3",
+      (cur) => ({ ...cur, status: "PAID" }),
+      async (next, cur) => store.formsByStatus.move("p3", cur.status, next.status, now),
+    );
     now += 2_000;
+    reads.payments = 0;
+    reads.listings = 0;
     text = await (await fetch(`${url}/metrics`)).text();
+    expect(reads).toEqual({ payments: 0, listings: 0 });
     expect(sample(text, 'pagobot_forms{status="PAID"}')).toBe(3);
     expect(sample(text, 'pagobot_forms{status="READY"}')).toBeUndefined();
     expect(sample(text, "pagobot_outbox_depth")).toBe(1);

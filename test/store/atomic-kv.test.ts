@@ -99,6 +99,17 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
     expect(await kv.compareAndDelete("claim:t", claimed ?? "")).toBe(true);
   });
 
+  it("counts a due set's members, each once however often it was put there", async () => {
+    expect(await kv.dueSets.count("due:forms:PAID")).toBe(0);
+    await kv.dueSets.add("due:forms:PAID", "p1", 1);
+    await kv.dueSets.add("due:forms:PAID", "p1", 2);
+    await kv.dueSets.add("due:forms:PAID", "p2", 3);
+    await kv.dueSets.add("due:forms:READY", "p3", 3);
+    expect(await kv.dueSets.count("due:forms:PAID")).toBe(2);
+    await kv.dueSets.remove("due:forms:PAID", "p1");
+    expect(await kv.dueSets.count("due:forms:PAID")).toBe(1);
+  });
+
   it("removes a due set's member only while it is due when the caller says (an in-flight mark's own stamp)", async () => {
     const stamp = 2 ** 47 - 3; // as large as the marks' stamps get: exact as a Redis score and an SQLite integer
     await kv.dueSets.add("due:marks", "p1", stamp);

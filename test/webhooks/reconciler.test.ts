@@ -53,6 +53,8 @@ describe("the reconciler", () => {
     // Nothing left for a later pass to tidy: the change that recorded PAID ended its re-reads and its notice's hold.
     expect(await h.app.store.schedule.ids()).toEqual([]);
     expect(await h.app.store.openNotices.ids()).toEqual([]);
+    // And moved its form to PAID's count (what /metrics shows), from DRAFT's through every status between.
+    expect(await h.app.store.formsByStatus.counts()).toEqual({ PAID: 1 });
     const formId = h.sandbox.admin.forms()[0]?.id ?? "";
     const reads = () => h?.sandbox.admin.calls().byForm[formId]?.get ?? 0;
     const before = reads();

@@ -1,0 +1,78 @@
+import type { PspStatus } from "../engine/gateway-port.ts";
+import type { PaymentRecord } from "../engine/records.ts";
+import type { FormsByStatus, StoreStep } from "../engine/store-port.ts";
+import { areas } from "./keys.ts";
+import type { AtomicKv } from "./kv.ts";
+
+/** Every status a form can have (gateway-port.ts PspStatus): one due set each. */
+const STATUSES: readonly PspStatus[] = [
+  "DRAFT",
+  "READY",
+  "BOOKED",
+  "SCHEDULED",
+  "RUNNING",
+  "PROMISED",
+  "PAID",
+  "FAILED",
+  "DELETED",
+  "CANCELLED",
+  "ABORTED",
+];
+
+/** Set once the payments from before the index are in it (its value does not matter). */
+const BACKFILLED = "forms-by-status:backfilled";
+
+/**
+ * Payments by their form's status as the backend's due sets (`due:forms:<STATUS>`, members: payment ids, due: when
+ * the payment took that status). The /metrics gauge used to list and read every payment at each scrape: on Redis a
+ * SCAN of the whole keyspace and one GET per payment ever made, on every replica.
+ */
+export function createFormsByStatus(kv: AtomicKv): FormsByStatus {
+  const setOf = (status: PspStatus) => `due:forms:${status}`;
+  let backfilled: Promise<void> | undefined;
+
+  /** Puts one payment in its status's set; read again after, so that one that moved meanwhile leaves it. */
+  const index = async (id: string, status: PspStatus) => {
+    await kv.dueSets.add(setOf(status), id, Date.now(), true);
+    const now = await kv.get(`${areas.payments.area}:${id}`);
+    const current = now === undefined ? null : (JSON.parse(now.value) as Pick<PaymentRecord, "status">).status;
+    // Moved since it was read: its change put it in its new set (that step is the index's own), not this one.
+    if (current !== status) await kv.dueSets.remove(setOf(status), id);
+  };
+
+  const fill = async () => {
+    if ((await kv.get(BACKFILLED)) !== undefined) return;
+    const prefix = `${areas.payments.area}:`;
+    for (const key of await kv.keys(prefix)) {
+      const stored = await kv.get(key);
+      const status = stored === undefined ? null : (JSON.parse(stored.value) as Pick<PaymentRecord, "status">).status;
+      if (status !== null) await index(key.slice(prefix.length), status);
+    }
+    await kv.set(BACKFILLED, JSON.stringify({ at: Date.now() }));
+  };
+
+  return {
+    move(paymentId, from, to, at) {
+      if (from === to) return [];
+      const steps: StoreStep[] = [];
+      if (from !== null) steps.push({ kind: "due-remove", place: { set: setOf(from), member: paymentId } });
+      if (to !== null) steps.push({ kind: "due-add", place: { set: setOf(to), member: paymentId, dueAt: at } });
+      return steps;
+    },
+    async counts() {
+      const counted = await Promise.all(STATUSES.map((status) => kv.dueSets.count(setOf(status))));
+      const counts: Partial<Record<PspStatus, number>> = {};
+      STATUSES.forEach((status, i) => {
+        if ((counted[i] ?? 0) > 0) counts[status] = counted[i];
+      });
+      return counts;
+    },
+    backfill() {
+      backfilled ??= fill().catch((error: unknown) => {
+        backfilled = undefined;
+        throw error;
+      });
+      return backfilled;
+    },
+  };
+}
