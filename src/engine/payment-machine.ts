@@ -205,7 +205,7 @@ async function listsChanged(ctx: EngineContext, p: PaymentRecord): Promise<void>
  * each view once. What recovery runs for a record whose views a kill left unqueued (an earlier version queued
  * them after the change's write; `transition` now commits them with it).
  */
-export async function project(ctx: EngineContext, paymentId: string): Promise<PaymentRecord | undefined> {
+async function project(ctx: EngineContext, paymentId: string): Promise<PaymentRecord | undefined> {
   const p = await ctx.store.payments.get(paymentId);
   if (p === undefined || projected(p)) return p;
   const deliveries = await viewsSince(ctx, p, queuedOf(p));
@@ -256,7 +256,7 @@ async function settleHousehold(ctx: EngineContext, payment: PaymentRecord): Prom
  * A payment is over: its notice may be sent again in the chat (and in its household), and the reconciler forgets
  * it. Recovery's way (a change that closes a payment commits the store's part with it: `transition`).
  */
-export async function settle(ctx: EngineContext, payment: PaymentRecord): Promise<void> {
+async function settle(ctx: EngineContext, payment: PaymentRecord): Promise<void> {
   await settleHousehold(ctx, payment);
   // Together (one round trip to the store, not two): each is idempotent, and until both are done the payment's
   // in-flight mark stays (catchUp clears it after this), so recovery settles it again after a kill.

@@ -122,6 +122,7 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
         ttlMs,
         ...(place === undefined ? {} : { place }),
       }),
+      // A record a commit deletes is not tried from memory again (a failed commit only costs one read).
       delete(id, place) {
         recent.delete(id);
         return { kind: "delete", key: key(id), ...(place === undefined ? {} : { place }) };
