@@ -149,6 +149,10 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
     await kv.set("open-notice:a", '{"paymentId":"p1"}');
     await kv.set("open-notice:b", '{"paymentId":"p2"}');
     await kv.dueSets.add("due:marks", "p1", 7);
+    await kv.set("hold:x", '{"paymentId":"p1"}');
+    await kv.dueSets.add("due:hold", "x", 3);
+    await kv.set("hold:y", '{"paymentId":"p2"}');
+    await kv.dueSets.add("due:hold", "y", 4);
     const steps = [
       {
         kind: "create",
@@ -168,6 +172,8 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
       { kind: "delete", key: "reconcile:payment:p1", place: { set: "due:reconcile", member: "payment:p1" } },
       { kind: "delete", key: "open-notice:a", ifValue: '{"paymentId":"p1"}' },
       { kind: "delete", key: "open-notice:b", ifValue: '{"paymentId":"p1"}' },
+      { kind: "delete", key: "hold:x", ifValue: '{"paymentId":"p1"}', place: { set: "due:hold", member: "x" } },
+      { kind: "delete", key: "hold:y", ifValue: '{"paymentId":"p1"}', place: { set: "due:hold", member: "y" } },
       { kind: "due-remove", place: { set: "due:marks", member: "p1" } },
       { kind: "due-add", place: { set: "due:other-marks", member: "p1", dueAt: 9 } },
     ] as const;
@@ -199,6 +205,10 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
     expect((await kv.get("open-notice:b"))?.value).toBe('{"paymentId":"p2"}');
     expect(await members("due:marks")).toEqual([]);
     expect(await members("due:other-marks")).toEqual(["p1"]);
+    // A conditional delete takes the record's place out only when it deleted the record.
+    expect(await kv.get("hold:x")).toBeUndefined();
+    expect((await kv.get("hold:y"))?.value).toBe('{"paymentId":"p2"}');
+    expect(await members("due:hold")).toEqual(["y"]);
   });
 
   it("replaces a record and takes it out of its due set together, or neither with a stale token", async () => {
