@@ -1,5 +1,5 @@
-import type { AlongResult, PairedCollection, UpdateResult } from "../engine/store-port.ts";
-import type { AtomicKv, StoredValue } from "./kv.ts";
+import type { AlongResult, PairedCollection, StoreStep } from "../engine/store-port.ts";
+import type { AtomicKv, GuardedWrite, StoredValue } from "./kv.ts";
 
 /** How many times an update re-reads after losing a compare-and-set race before giving up. */
 const MAX_UPDATE_ATTEMPTS = 200;
@@ -96,21 +96,37 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
     throw new StoreConflictError(`${area}: ${what} kept conflicting`);
   };
 
-  /** An update whose compare-and-set is `write` (the plain one, or one that deletes another record with it). */
+  /**
+   * An update whose compare-and-set is `write`: the plain one, or a commit with the steps that go with the change.
+   * `write` answers the new token and, for a commit, whether each create step wrote; null when the compare failed.
+   */
   const updateBy = (
     id: string,
     change: (current: T) => T | undefined,
-    write: (key: string, token: string, text: string) => Promise<string | null>,
-  ): Promise<UpdateResult<T>> =>
-    onLatest<UpdateResult<T>>(id, { applied: false, value: undefined }, "update", async (stored) => {
+    write: (guard: GuardedWrite, next: T, current: T) => Promise<{ token: string; created?: boolean[] } | null>,
+  ): Promise<AlongResult<T>> =>
+    onLatest<AlongResult<T>>(id, { applied: false, value: undefined }, "update", async (stored) => {
       const current = decode(stored.value);
       const next = change(current);
       if (next === undefined) return { declined: { applied: false, value: current } };
       const text = JSON.stringify(next);
-      const token = await write(key(id), stored.token, text);
-      if (token === null) return "lost";
-      remember(id, token, text, true);
-      return { done: { applied: true, value: next } };
+      const written = await write({ key: key(id), token: stored.token, value: text, ttlMs }, next, current);
+      if (written === null) return "lost";
+      remember(id, written.token, text, true);
+      const created = written.created === undefined ? {} : { created: written.created };
+      return { done: { applied: true, value: next, ...created } };
+    });
+  /** An update committed with the steps `along` makes for it (kv.ts AtomicKv.commit). */
+  const updateAlong = (
+    id: string,
+    change: (current: T) => T | undefined,
+    along: (next: T, current: T) => Promise<readonly StoreStep[]>,
+  ) =>
+    updateBy(id, change, async (guard, next, current) => {
+      const committed = await kv.commit(guard, await along(next, current));
+      return committed === null
+        ? null
+        : { token: committed.token, created: committed.created.map((token) => token !== null) };
     });
 
   return {
@@ -140,24 +156,12 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
     },
     async createWith(id, value, place) {
       const text = JSON.stringify(value);
-      const token = await kv.pairs.setIfAbsentWith(key(id), text, ttlMs, place);
+      const [token = null] = await kv.apply([{ kind: "create", key: key(id), value: text, ttlMs, place }]);
       if (token !== null) remember(id, token, text, true);
       return token !== null;
     },
-    updateAlong: (id, change, along) =>
-      onLatest<AlongResult<T>>(id, { applied: false, value: undefined }, "update", async (stored) => {
-        const current = decode(stored.value);
-        const next = change(current);
-        if (next === undefined) return { declined: { applied: false, value: current } };
-        const text = JSON.stringify(next);
-        const steps = await along(next, current);
-        const committed = await kv.commit({ key: key(id), token: stored.token, value: text, ttlMs }, steps);
-        if (committed === null) return "lost";
-        remember(id, committed.token, text, true);
-        return { done: { applied: true, value: next, created: committed.created } };
-      }),
-    updateWithout: (id, change, place) =>
-      updateBy(id, change, (k, token, text) => kv.pairs.compareAndSetWithout(k, token, text, ttlMs, place)),
+    updateAlong,
+    updateWithout: (id, change, place) => updateAlong(id, change, async () => [{ kind: "due-remove", place }]),
     async get(id) {
       const stored = await read(id);
       return stored === undefined ? undefined : decode(stored.value);
@@ -172,7 +176,11 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
       if (token !== null) remember(id, token, text, true);
       return token !== null;
     },
-    update: (id, change) => updateBy(id, change, (k, token, text) => kv.compareAndSet(k, token, text, ttlMs)),
+    update: (id, change) =>
+      updateBy(id, change, async (guard) => {
+        const token = await kv.compareAndSet(guard.key, guard.token, guard.value, ttlMs);
+        return token === null ? null : { token };
+      }),
     async delete(id) {
       recent.delete(id);
       await kv.delete(key(id));

@@ -1,4 +1,4 @@
-import type { DuePlace, StoreStep } from "../engine/store-port.ts";
+import type { StoreStep } from "../engine/store-port.ts";
 
 /**
  * The storage port under every repository: a key-value store with the few atomic operations pagobot's
@@ -43,16 +43,20 @@ export interface AtomicKv {
    * sorted array in memory): what is due, or waiting, is read without listing the store's keys.
    */
   readonly dueSets: DueSets;
-  /** A record and its place in a due set, written as one step (a Lua script, one SQLite transaction, one synchronous step in memory). */
-  readonly pairs: PairSteps;
   /**
    * A compare-and-set and, only when it wrote, every step of `steps` in order, as one atomic step (one Lua script,
    * one SQLite transaction, one synchronous step in memory): a record's change and what goes with it (other records
    * created or deleted, due-set members moved). No other caller sees part of it, and a kill leaves all or none.
-   * Resolves to null when the compare failed (nothing written), else to the new token and, for each `create` step
-   * in order, whether it wrote.
+   * Resolves to null when the compare failed (nothing written), else to the new token and what the `create` steps
+   * wrote.
    */
   commit(change: GuardedWrite, steps: readonly StoreStep[]): Promise<Committed | null>;
+  /**
+   * `steps` alone as one atomic step, with no compare-and-set to condition them (a delivery and its place on the
+   * pending list, what settling a payment deletes): for each `create` step in order, the token of what it wrote,
+   * or null where the key was taken.
+   */
+  apply(steps: readonly StoreStep[]): Promise<readonly (string | null)[]>;
   close(): Promise<void>;
 }
 
@@ -64,27 +68,10 @@ export interface GuardedWrite {
   readonly ttlMs: number | undefined;
 }
 
-/** What a commit wrote: the guarded record's new token, and whether each `create` step wrote (in order). */
+/** What a commit wrote: the guarded record's new token and, for each `create` step in order, its token or null. */
 export interface Committed {
   readonly token: string;
-  readonly created: readonly boolean[];
-}
-
-/**
- * Two writes as one: a record and its member in one of the backend's due sets (the outbox's pending list and its
- * deliveries). Both happen or neither, and no other caller sees one without the other.
- */
-export interface PairSteps {
-  /** setIfAbsent(key, value, ttlMs) and, only when that wrote, dueSets.add(place.set, place.member, place.dueAt). */
-  setIfAbsentWith(key: string, value: string, ttlMs: number | undefined, place: DuePlace): Promise<string | null>;
-  /** compareAndSet(key, token, value, ttlMs) and, only when that wrote, dueSets.remove(place.set, place.member). */
-  compareAndSetWithout(
-    key: string,
-    token: string,
-    value: string,
-    ttlMs: number | undefined,
-    place: Omit<DuePlace, "dueAt">,
-  ): Promise<string | null>;
+  readonly created: readonly (string | null)[];
 }
 
 /**

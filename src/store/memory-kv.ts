@@ -1,3 +1,4 @@
+import type { StoreStep } from "../engine/store-port.ts";
 import { unwrapValue, wrapValue } from "./envelope.ts";
 import type { AtomicKv, DueSets, StoredValue } from "./kv.ts";
 import { createMemoryDueSets } from "./memory-due-sets.ts";
@@ -32,53 +33,46 @@ export function createMemoryKv(map: Map<string, string> = new Map()): AtomicKv {
     dueSetsByMap.set(map, found);
   }
   const dueSets = found;
+  /**
+   * A commit's steps, in one synchronous block: nothing else in the process runs in between (the due sets change
+   * a set before their first await). For each create step, its token or null.
+   */
+  const runSteps = (steps: readonly StoreStep[]): (string | null)[] => {
+    const created: (string | null)[] = [];
+    for (const step of steps) {
+      switch (step.kind) {
+        case "create": {
+          const wrote = read(step.key) === undefined ? write(step.key, step.value, step.ttlMs) : null;
+          created.push(wrote);
+          if (wrote !== null && step.place !== undefined) {
+            void dueSets.add(step.place.set, step.place.member, step.place.dueAt);
+          }
+          break;
+        }
+        case "delete":
+          if (step.ifValue !== undefined && map.get(step.key) !== wrapValue(step.ifValue, undefined, 0)) break;
+          map.delete(step.key);
+          if (step.place !== undefined) void dueSets.remove(step.place.set, step.place.member);
+          break;
+        case "due-add":
+          void dueSets.add(step.place.set, step.place.member, step.place.dueAt);
+          break;
+        case "due-remove":
+          void dueSets.remove(step.place.set, step.place.member);
+          break;
+      }
+    }
+    return created;
+  };
   return {
     dueSets,
-    pairs: {
-      // The due sets change the set before their first await: both writes happen in this synchronous step.
-      async setIfAbsentWith(key, value, ttlMs, { set, member, dueAt }) {
-        if (read(key) !== undefined) return null;
-        const token = write(key, value, ttlMs);
-        void dueSets.add(set, member, dueAt);
-        return token;
-      },
-      async compareAndSetWithout(key, token, value, ttlMs, { set, member }) {
-        if (map.get(key) !== token) return null;
-        const next = write(key, value, ttlMs);
-        void dueSets.remove(set, member);
-        return next;
-      },
-    },
-    // Every step in this one synchronous block: nothing else in the process runs in between.
     async commit(change, steps) {
       if (map.get(change.key) !== change.token) return null;
       const token = write(change.key, change.value, change.ttlMs);
-      const created: boolean[] = [];
-      for (const step of steps) {
-        switch (step.kind) {
-          case "create": {
-            const wrote = read(step.key) === undefined;
-            created.push(wrote);
-            if (wrote) {
-              write(step.key, step.value, step.ttlMs);
-              if (step.place !== undefined) void dueSets.add(step.place.set, step.place.member, step.place.dueAt);
-            }
-            break;
-          }
-          case "delete":
-            if (step.ifValue !== undefined && map.get(step.key) !== wrapValue(step.ifValue, undefined, 0)) break;
-            map.delete(step.key);
-            if (step.place !== undefined) void dueSets.remove(step.place.set, step.place.member);
-            break;
-          case "due-add":
-            void dueSets.add(step.place.set, step.place.member, step.place.dueAt);
-            break;
-          case "due-remove":
-            void dueSets.remove(step.place.set, step.place.member);
-            break;
-        }
-      }
-      return { token, created };
+      return { token, created: runSteps(steps) };
+    },
+    async apply(steps) {
+      return runSteps(steps);
     },
     async get(key) {
       return read(key);

@@ -1,5 +1,5 @@
 import type { StoreStep } from "../engine/store-port.ts";
-import type { AtomicKv, DueSets, PairSteps } from "./kv.ts";
+import type { AtomicKv, DueSets } from "./kv.ts";
 
 function namespacedDueSets(sets: DueSets, p: string): DueSets {
   return {
@@ -9,15 +9,6 @@ function namespacedDueSets(sets: DueSets, p: string): DueSets {
     count: (set) => sets.count(p + set),
     due: (set, now, limit) => sets.due(p + set, now, limit),
     claim: (set, now, leaseUntil, limit) => sets.claim(p + set, now, leaseUntil, limit),
-  };
-}
-
-function namespacedPairs(pairs: PairSteps, p: string): PairSteps {
-  return {
-    setIfAbsentWith: (key, value, ttlMs, place) =>
-      pairs.setIfAbsentWith(p + key, value, ttlMs, { ...place, set: p + place.set }),
-    compareAndSetWithout: (key, token, value, ttlMs, place) =>
-      pairs.compareAndSetWithout(p + key, token, value, ttlMs, { ...place, set: p + place.set }),
   };
 }
 
@@ -51,12 +42,12 @@ export function namespaced(kv: AtomicKv, namespace: string): AtomicKv {
     delete: (key) => kv.delete(p + key),
     keys: async (prefix) => (await kv.keys(p + prefix)).map((key) => key.slice(p.length)),
     dueSets: namespacedDueSets(kv.dueSets, p),
-    pairs: namespacedPairs(kv.pairs, p),
     commit: (change, steps) =>
       kv.commit(
         { ...change, key: p + change.key },
         steps.map((step) => namespacedStep(step, p)),
       ),
+    apply: (steps) => kv.apply(steps.map((step) => namespacedStep(step, p))),
     close: () => kv.close(),
   };
 }

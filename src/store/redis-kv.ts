@@ -4,6 +4,9 @@ import type { StoreStep } from "../engine/store-port.ts";
 import { unwrapValue, wrapValue } from "./envelope.ts";
 import type { AtomicKv } from "./kv.ts";
 
+/** A ttl as the scripts take it: milliseconds, or empty for none. */
+const ttlArg = (ttlMs: number | undefined) => (ttlMs === undefined ? "" : String(ttlMs));
+
 /** A value's version, as a compare-and-set presents it: the SHA-1 of the stored envelope, as Redis computes it. */
 const versionOf = (raw: string) => createHash("sha1").update(raw, "utf8").digest("hex");
 
@@ -21,23 +24,19 @@ local current = redis.call('GET', KEYS[1])
 if current and redis.sha1hex(current) == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end
 return 0`;
 
-// The paired steps (kv.ts PairSteps): the record's write as above, and only when it wrote, its member's move in
-// the sorted set KEYS[2].
-const SET_IF_ABSENT_WITH = `
-local done
-if ARGV[2] ~= '' then done = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) else done = redis.call('SET', KEYS[1], ARGV[1], 'NX') end
-if not done then return 0 end
-redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
-return 1`;
-// A commit (kv.ts AtomicKv.commit): the compare-and-set above, then its steps, each an opcode in ARGV followed by its
-// arguments, its keys taken from KEYS in turn (see commitArgs). Answers {0} when the compare failed, else {1, and
-// for each create step 1 when it wrote}.
+// A commit (kv.ts AtomicKv.commit and apply): with ARGV[1] 'g', the compare-and-set above on KEYS[1] first (ARGV[2]
+// token, ARGV[3] value, ARGV[4] ttl); then the steps, each an opcode in ARGV followed by its arguments, its keys
+// taken from KEYS in turn (see commitArgs). Answers {0} when the compare failed, else {1, and for each create step
+// 1 when it wrote}.
 const COMMIT = `
-local current = redis.call('GET', KEYS[1])
-if not current or redis.sha1hex(current) ~= ARGV[1] then return {0} end
-if ARGV[3] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) else redis.call('SET', KEYS[1], ARGV[2]) end
+local k, a = 1, 2
+if ARGV[1] == 'g' then
+  local current = redis.call('GET', KEYS[1])
+  if not current or redis.sha1hex(current) ~= ARGV[2] then return {0} end
+  if ARGV[4] ~= '' then redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4]) else redis.call('SET', KEYS[1], ARGV[3]) end
+  k, a = 2, 5
+end
 local out = {1}
-local k, a = 2, 4
 while a <= #ARGV do
   local op = ARGV[a]
   if op == 'c' or op == 'cp' then
@@ -71,14 +70,6 @@ while a <= #ARGV do
   end
 end
 return out`;
-const COMPARE_AND_SET_WITHOUT = `
-local current = redis.call('GET', KEYS[1])
-if current and redis.sha1hex(current) == ARGV[1] then
-  if ARGV[3] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) else redis.call('SET', KEYS[1], ARGV[2]) end
-  redis.call('ZREM', KEYS[2], ARGV[4])
-  return 1
-end
-return 0`;
 
 // Removes a sorted set's member only while its score is still ARGV[2] (scores are integers below 2^53: exact).
 const DUE_REMOVE_IF = `
@@ -93,13 +84,19 @@ local members = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0
 for _, member in ipairs(members) do redis.call('ZADD', KEYS[1], 'XX', ARGV[2], member) end
 return members`;
 
-/** A commit's steps as the COMMIT script reads them: their keys appended to `keys`, opcodes and values to `args`. */
-function commitArgs(steps: readonly StoreStep[], now: number, keys: string[], args: string[]): void {
+/**
+ * A commit's steps as the COMMIT script reads them: their keys appended to `keys`, opcodes and values to `args`.
+ * Resolves to the text each create step writes, in order (its token is that text's digest).
+ */
+function commitArgs(steps: readonly StoreStep[], now: number, keys: string[], args: string[]): string[] {
+  const creates: string[] = [];
   for (const step of steps) {
     switch (step.kind) {
       case "create": {
         keys.push(step.key);
-        const value = [wrapValue(step.value, step.ttlMs, now), step.ttlMs === undefined ? "" : String(step.ttlMs)];
+        const raw = wrapValue(step.value, step.ttlMs, now);
+        creates.push(raw);
+        const value = [raw, ttlArg(step.ttlMs)];
         if (step.place === undefined) args.push("c", ...value);
         else {
           keys.push(step.place.set);
@@ -129,6 +126,7 @@ function commitArgs(steps: readonly StoreStep[], now: number, keys: string[], ar
         break;
     }
   }
+  return creates;
 }
 
 interface Script {
@@ -141,9 +139,7 @@ const scripts = {
   compareAndDelete: script(COMPARE_AND_DELETE),
   dueClaim: script(DUE_CLAIM),
   dueRemoveIf: script(DUE_REMOVE_IF),
-  setIfAbsentWith: script(SET_IF_ABSENT_WITH),
   commit: script(COMMIT),
-  compareAndSetWithout: script(COMPARE_AND_SET_WITHOUT),
 };
 
 /**
@@ -165,6 +161,13 @@ export function createRedisKv(url: string): AtomicKv {
       // EVAL runs it and leaves it in Redis's script cache: the next EVALSHA finds it.
       return c.eval(text, { keys, arguments: args });
     }
+  };
+  /** Runs COMMIT (after the guard's keys and arguments, if any): each create step's token or null; null if refused. */
+  const commitSteps = async (keys: string[], args: string[], steps: readonly StoreStep[], now: number) => {
+    const creates = commitArgs(steps, now, keys, args);
+    const reply = await run("commit", keys, args);
+    if (!Array.isArray(reply) || reply[0] !== 1) return null;
+    return creates.map((raw, i) => (reply[i + 1] === 1 ? versionOf(raw) : null));
   };
   return {
     async get(key) {
@@ -190,9 +193,8 @@ export function createRedisKv(url: string): AtomicKv {
       return reply === "OK" ? versionOf(raw) : null;
     },
     async compareAndSet(key, token, value, ttlMs) {
-      const ttl = ttlMs === undefined ? "" : String(ttlMs);
       const raw = wrapValue(value, ttlMs, Date.now());
-      return (await run("compareAndSet", [key], [token, raw, ttl])) === 1 ? versionOf(raw) : null;
+      return (await run("compareAndSet", [key], [token, raw, ttlArg(ttlMs)])) === 1 ? versionOf(raw) : null;
     },
     async compareAndDelete(key, token) {
       return (await run("compareAndDelete", [key], [token])) === 1;
@@ -203,12 +205,11 @@ export function createRedisKv(url: string): AtomicKv {
     async commit(change, steps) {
       const now = Date.now();
       const raw = wrapValue(change.value, change.ttlMs, now);
-      const keys = [change.key];
-      const args = [change.token, raw, change.ttlMs === undefined ? "" : String(change.ttlMs)];
-      commitArgs(steps, now, keys, args);
-      const reply = await run("commit", keys, args);
-      if (!Array.isArray(reply) || reply[0] !== 1) return null;
-      return { token: versionOf(raw), created: reply.slice(1).map((wrote) => wrote === 1) };
+      const created = await commitSteps([change.key], ["g", change.token, raw, ttlArg(change.ttlMs)], steps, now);
+      return created === null ? null : { token: versionOf(raw), created };
+    },
+    async apply(steps) {
+      return (await commitSteps([], ["n"], steps, Date.now())) ?? [];
     },
     async keys(prefix) {
       const found: string[] = [];
@@ -222,19 +223,6 @@ export function createRedisKv(url: string): AtomicKv {
         for (const key of reply.keys) found.push(String(key));
       } while (cursor !== "0");
       return found;
-    },
-    pairs: {
-      async setIfAbsentWith(key, value, ttlMs, { set, member, dueAt }) {
-        const raw = wrapValue(value, ttlMs, Date.now());
-        const ttl = ttlMs === undefined ? "" : String(ttlMs);
-        const wrote = await run("setIfAbsentWith", [key, set], [raw, ttl, member, String(dueAt)]);
-        return wrote === 1 ? versionOf(raw) : null;
-      },
-      async compareAndSetWithout(key, token, value, ttlMs, { set, member }) {
-        const ttl = ttlMs === undefined ? "" : String(ttlMs);
-        const raw = wrapValue(value, ttlMs, Date.now());
-        return (await run("compareAndSetWithout", [key, set], [token, raw, ttl, member])) === 1 ? versionOf(raw) : null;
-      },
     },
     dueSets: {
       async add(set, member, dueAt, onlyIfAbsent) {

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
 import type { StoreStep } from "../engine/store-port.ts";
 import { unwrapValue, wrapValue } from "./envelope.ts";
-import type { AtomicKv, Committed } from "./kv.ts";
+import type { AtomicKv } from "./kv.ts";
 import { type Batcher, createBatcher } from "./sqlite-batch.ts";
 
 /** keyv's SQLite table layout (key, value), so files written by earlier versions through keyv read the same. */
@@ -45,18 +45,23 @@ const SQL = {
 
 type Statements = { readonly [K in keyof typeof SQL]: Database.Statement };
 
-/** The paired steps (kv.ts PairSteps), each two statements in one transaction; true when the first wrote. */
-interface PairTransactions {
-  setIfAbsentWith(key: string, raw: string, now: number, set: string, member: string, dueAt: number): boolean;
-  /** The guarded write and its steps (kv.ts AtomicKv.commit); null when the compare failed. */
-  commit(key: string, token: string, raw: string, steps: readonly StoreStep[], now: number): Committed | null;
-  compareAndSetWithout(key: string, token: string, raw: string, set: string, member: string): boolean;
+/** A commit's compare-and-set, as the transaction runs it (the token is the stored text). */
+interface Guard {
+  readonly key: string;
+  readonly token: string;
+  readonly raw: string;
 }
+
+/**
+ * A commit (kv.ts): the guard's compare-and-set, if any, and then its steps, in one transaction; null when the
+ * compare failed, else each create step's token (its text) or null.
+ */
+type CommitTransaction = (guard: Guard | null, steps: readonly StoreStep[], now: number) => (string | null)[] | null;
 
 interface OpenStore {
   readonly db: Database.Database;
   readonly statements: Statements;
-  readonly pairs: PairTransactions;
+  readonly commit: CommitTransaction;
   readonly batcher: Batcher;
 }
 
@@ -102,12 +107,15 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
     return opening;
   };
   /** Runs one statement in this turn's batch (see createBatcher), opening the connection first if need be. */
-  const exec = async <T>(writes: boolean, run: (statements: Statements, pairs: PairTransactions) => T): Promise<T> => {
+  const exec = async <T>(
+    writes: boolean,
+    run: (statements: Statements, commit: CommitTransaction) => T,
+  ): Promise<T> => {
     if (closed) throw new Error("the SQLite store is closed");
     const current = store ?? (await open());
     // close() may have run while this call waited for the open.
     if (closed) throw new Error("the SQLite store is closed");
-    return current.batcher.enqueue(() => run(current.statements, current.pairs), writes);
+    return current.batcher.enqueue(() => run(current.statements, current.commit), writes);
   };
 
   return {
@@ -138,21 +146,17 @@ export function createSqliteKv(path: string, options: SqliteKvOptions = {}): Ato
     async delete(key) {
       await exec(true, (s) => s.delete.run(key));
     },
-    pairs: {
-      async setIfAbsentWith(key, value, ttlMs, { set, member, dueAt }) {
-        const now = Date.now();
-        const raw = wrapValue(value, ttlMs, now);
-        return (await exec(true, (_, p) => p.setIfAbsentWith(key, raw, now, set, member, dueAt))) ? raw : null;
-      },
-      async compareAndSetWithout(key, token, value, ttlMs, { set, member }) {
-        const raw = wrapValue(value, ttlMs, Date.now());
-        return (await exec(true, (_, p) => p.compareAndSetWithout(key, token, raw, set, member))) ? raw : null;
-      },
-    },
     async commit(change, steps) {
       const now = Date.now();
       const raw = wrapValue(change.value, change.ttlMs, now);
-      return exec(true, (_, p) => p.commit(change.key, change.token, raw, steps, now));
+      const created = await exec(true, (_, commit) =>
+        commit({ key: change.key, token: change.token, raw }, steps, now),
+      );
+      return created === null ? null : { token: raw, created };
+    },
+    async apply(steps) {
+      const now = Date.now();
+      return (await exec(true, (_, commit) => commit(null, steps, now))) ?? [];
     },
     async keys(prefix) {
       const end = prefixEnd(prefix);
@@ -245,31 +249,18 @@ async function openWithRetry(path: string, pause: (ms: number) => Promise<void>)
         due: prepare(SQL.due).pluck(),
         dueClaim: prepare(SQL.dueClaim).pluck(),
       };
-      // Made once per connection. Each is a transaction of its own: a savepoint inside the turn's batch, or a
-      // transaction when the batch failed and each step runs alone.
-      const pairs: PairTransactions = {
-        setIfAbsentWith: db.transaction(
-          (key: string, raw: string, now: number, set: string, member: string, dueAt: number) => {
-            if (statements.setIfAbsent.get(key, raw, now) === undefined) return false;
-            statements.dueAdd.run(set, member, dueAt);
-            return true;
-          },
-        ),
-        commit: db.transaction(
-          (key: string, token: string, raw: string, steps: readonly StoreStep[], now: number): Committed | null => {
-            if (statements.compareAndSet.get(raw, key, token) === undefined) return null;
-            const created: boolean[] = [];
-            for (const step of steps) runStep(statements, step, now, created);
-            return { token: raw, created };
-          },
-        ),
-        compareAndSetWithout: db.transaction((key: string, token: string, raw: string, set: string, member: string) => {
-          if (statements.compareAndSet.get(raw, key, token) === undefined) return false;
-          statements.dueRemove.run(set, member);
-          return true;
-        }),
-      };
-      return { db, statements, pairs, batcher: createBatcher(db) };
+      // Made once per connection. A transaction of its own: a savepoint inside the turn's batch, or a transaction
+      // when the batch failed and each statement runs alone.
+      const commit: CommitTransaction = db.transaction(
+        (guard: Guard | null, steps: readonly StoreStep[], now: number) => {
+          if (guard !== null && statements.compareAndSet.get(guard.raw, guard.key, guard.token) === undefined)
+            return null;
+          const created: (string | null)[] = [];
+          for (const step of steps) runStep(statements, step, now, created);
+          return created;
+        },
+      );
+      return { db, statements, commit, batcher: createBatcher(db) };
     } catch (error) {
       if (db?.open) db.close();
       if (!isBusy(error) || Date.now() >= deadline) throw error;
@@ -279,12 +270,13 @@ async function openWithRetry(path: string, pause: (ms: number) => Promise<void>)
   }
 }
 
-/** One step of a commit, inside its transaction; a `create` step's outcome is pushed on `created`. */
-function runStep(s: Statements, step: StoreStep, now: number, created: boolean[]): void {
+/** One step of a commit, inside its transaction; a `create` step's token (its text), or null, is pushed on `created`. */
+function runStep(s: Statements, step: StoreStep, now: number, created: (string | null)[]): void {
   switch (step.kind) {
     case "create": {
-      const wrote = s.setIfAbsent.get(step.key, wrapValue(step.value, step.ttlMs, now), now) !== undefined;
-      created.push(wrote);
+      const raw = wrapValue(step.value, step.ttlMs, now);
+      const wrote = s.setIfAbsent.get(step.key, raw, now) !== undefined;
+      created.push(wrote ? raw : null);
       if (wrote && step.place !== undefined) s.dueAdd.run(step.place.set, step.place.member, step.place.dueAt);
       return;
     }

@@ -13,7 +13,6 @@ export interface KvCall {
  */
 export function wrapKv(kv: AtomicKv, around: <T>(call: () => Promise<T>, what: KvCall) => Promise<T>): AtomicKv {
   const sets = kv.dueSets;
-  const pairs = kv.pairs;
   return {
     get: (key) => around(() => kv.get(key), { op: "get", key }),
     set: (key, value, ttlMs) => around(() => kv.set(key, value, ttlMs), { op: "set", key, value }),
@@ -34,20 +33,18 @@ export function wrapKv(kv: AtomicKv, around: <T>(call: () => Promise<T>, what: K
       claim: (set, now, leaseUntil, limit) =>
         around(() => sets.claim(set, now, leaseUntil, limit), { op: "due", key: set }),
     },
-    // A paired step is one call, seen as its record's write (its place in the due set moves in the same step).
-    pairs: {
-      setIfAbsentWith: (key, value, ttlMs, place) =>
-        around(() => pairs.setIfAbsentWith(key, value, ttlMs, place), { op: "setIfAbsent", key, value }),
-      compareAndSetWithout: (key, token, value, ttlMs, place) =>
-        around(() => pairs.compareAndSetWithout(key, token, value, ttlMs, place), {
-          op: "compareAndSet",
-          key,
-          value,
-        }),
-    },
     // A commit is one call, seen as its guarded record's write (everything else moves in the same step).
     commit: (change, steps) =>
       around(() => kv.commit(change, steps), { op: "compareAndSet", key: change.key, value: change.value }),
+    // Steps applied alone are seen as their first record's write (a delivery created with its place on the list).
+    apply: (steps) => {
+      const first = steps[0];
+      const what: KvCall =
+        first?.kind === "create"
+          ? { op: "setIfAbsent", key: first.key, value: first.value }
+          : { op: "delete", key: first?.kind === "delete" ? first.key : "" };
+      return around(() => kv.apply(steps), what);
+    },
     close: () => kv.close(),
   };
 }

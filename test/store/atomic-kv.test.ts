@@ -35,7 +35,7 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
     // Redis learns a script at its first use (kv.ts: one it does not know yet is sent again after the calls behind
     // it); a fresh server, as in CI, has not seen these two scripts before this test.
     await kv.compareAndSet("order:warm", await kv.set("order:warm", "w"), "w2");
-    await kv.pairs.setIfAbsentWith("order:warm-pair", "w", undefined, { set: "due:warm", member: "w", dueAt: 1 });
+    await kv.apply([{ kind: "due-add", place: { set: "due:warm", member: "w", dueAt: 1 } }]);
     const token = await kv.set("order:a", "v1");
     // Plain commands and scripts mixed, none awaited before the next: any reordering changes an outcome below.
     const [replaced, , claimed, read, paired, readPair] = await Promise.all([
@@ -43,13 +43,22 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
       kv.delete("order:a"),
       kv.setIfAbsent("order:a", "v3"),
       kv.get("order:a"),
-      kv.pairs.setIfAbsentWith("order:b", "b", undefined, { set: "due:order", member: "b", dueAt: 7 }),
+      kv.apply([
+        {
+          kind: "create",
+          key: "order:b",
+          value: "b",
+          ttlMs: undefined,
+          place: { set: "due:order", member: "b", dueAt: 7 },
+        },
+      ]),
       kv.dueSets.due("due:order", 10, 10),
     ]);
     expect(replaced).not.toBeNull();
     expect(claimed).not.toBeNull();
     expect(read?.value).toBe("v3");
-    expect(paired).not.toBeNull();
+    expect(paired).toHaveLength(1);
+    expect(paired[0]).not.toBeNull();
     expect(readPair).toEqual(["b"]);
   });
 
@@ -121,21 +130,18 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
   });
 
   it("writes a record and its place in a due set together, or neither when the record is there", async () => {
-    const pairs = kv.pairs;
     const pending = () => kv.dueSets.due("due:pending", Number.POSITIVE_INFINITY, 10);
-    const token = await pairs.setIfAbsentWith("outbox:d1", "entry", 60_000, {
-      set: "due:pending",
-      member: "d1",
-      dueAt: 5,
-    });
-    expect(token).not.toBeNull();
+    const create = (value: string, dueAt: number) =>
+      kv.apply([
+        { kind: "create", key: "outbox:d1", value, ttlMs: 60_000, place: { set: "due:pending", member: "d1", dueAt } },
+      ]);
+    const [token] = await create("entry", 5);
+    expect(token).toBeTruthy();
     expect(await pending()).toEqual(["d1"]);
     // The token is the one a later compare-and-set accepts.
     expect((await kv.get("outbox:d1"))?.token).toBe(token);
     await kv.dueSets.remove("due:pending", "d1");
-    expect(
-      await pairs.setIfAbsentWith("outbox:d1", "again", 60_000, { set: "due:pending", member: "d1", dueAt: 6 }),
-    ).toBeNull();
+    expect(await create("again", 6)).toEqual([null]);
     expect(await pending()).toEqual([]);
     expect((await kv.get("outbox:d1"))?.value).toBe("entry");
   });
@@ -191,7 +197,9 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
     const current = await kv.get("payment:p1");
     if (current === undefined) throw new Error("missing");
     const committed = await kv.commit({ ...change, token: current.token }, steps);
-    expect(committed?.created).toEqual([true, false, true]);
+    expect(committed?.created.map((token) => token !== null)).toEqual([true, false, true]);
+    // A created record's token is the one a later compare-and-set accepts.
+    expect(committed?.created[0]).toBe((await kv.get("outbox:card"))?.token);
     expect(await kv.get("payment:p1")).toEqual({ value: "paid", token: committed?.token });
     expect((await kv.get("outbox:card"))?.value).toBe("card");
     expect((await kv.get("outbox:sent-before"))?.value).toBe("kept");
@@ -209,25 +217,6 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
     expect(await kv.get("hold:x")).toBeUndefined();
     expect((await kv.get("hold:y"))?.value).toBe('{"paymentId":"p2"}');
     expect(await members("due:hold")).toEqual(["y"]);
-  });
-
-  it("replaces a record and takes it out of its due set together, or neither with a stale token", async () => {
-    const pairs = kv.pairs;
-    const place = { set: "due:pending", member: "d1" };
-    const pending = () => kv.dueSets.due("due:pending", Number.POSITIVE_INFINITY, 10);
-    await kv.set("outbox:d1", "pending");
-    await kv.dueSets.add("due:pending", "d1", 5);
-    const first = await kv.get("outbox:d1");
-    if (first === undefined) throw new Error("missing");
-    await kv.set("outbox:d1", "changed by another");
-    expect(await pairs.compareAndSetWithout("outbox:d1", first.token, "sent", 60_000, place)).toBeNull();
-    expect(await pending()).toEqual(["d1"]);
-    const current = await kv.get("outbox:d1");
-    if (current === undefined) throw new Error("missing");
-    const token = await pairs.compareAndSetWithout("outbox:d1", current.token, "sent", 60_000, place);
-    expect(token).not.toBeNull();
-    expect(await pending()).toEqual([]);
-    expect(await kv.get("outbox:d1")).toEqual({ value: "sent", token });
   });
 
   it("lists keys by prefix only", async () => {
