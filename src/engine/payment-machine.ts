@@ -198,31 +198,58 @@ async function listsChanged(ctx: EngineContext, p: PaymentRecord): Promise<void>
   }
 }
 
+/** Views staged to be stored with a record's write: the commit's steps, and the entries to queue once it is done. */
+interface Staged {
+  readonly steps: StoreStep[];
+  readonly entries: Delivery[];
+}
+
+/** The views `p` calls for since `from` (what was queued before), staged in the outbox for one commit. */
+async function stageViews(
+  ctx: EngineContext,
+  p: PaymentRecord,
+  from: { readonly cardVersion: number; readonly announced: number },
+  locale?: Promise<Locale>,
+): Promise<Staged> {
+  const staged = (await viewsSince(ctx, p, from, locale)).map((d) => ctx.outbox.stage(d));
+  return { steps: staged.map((s) => s.step), entries: staged.map((s) => s.entry) };
+}
+
 /**
- * Queues what the record calls for and the outbox does not have yet: the card of the record's version (or, for
- * a payment closed before it had a form, its note in the card's slot) and each announcement not yet queued.
- * Idempotent: every delivery has a fixed id, so running it twice (two replicas, a retry after a crash) sends
- * each view once. What recovery runs for a record whose views a kill left unqueued (an earlier version queued
- * them after the change's write; `transition` now commits them with it).
+ * Queues, in order, the staged deliveries the commit stored (the card before what replies to it); one whose id
+ * was taken is already stored and queued by whoever stored it. Then the payment's lists follow.
+ */
+async function sendCommitted(
+  ctx: EngineContext,
+  p: PaymentRecord,
+  entries: readonly Delivery[],
+  created: readonly boolean[] | undefined,
+): Promise<void> {
+  ctx.outbox.queue(entries.filter((_, i) => created?.[i] === true));
+  await listsChanged(ctx, p);
+}
+
+/**
+ * Queues what the record calls for and the outbox does not have yet, in one commit with the record's `queued`:
+ * what recovery runs for a record an earlier version left with views unqueued (it queued them after the change's
+ * write; `transition` commits them with it). Every delivery has a fixed id, so running it twice (two replicas, a
+ * retry after a crash) sends each view once.
  */
 async function project(ctx: EngineContext, paymentId: string): Promise<PaymentRecord | undefined> {
-  const p = await ctx.store.payments.get(paymentId);
-  if (p === undefined || projected(p)) return p;
-  const deliveries = await viewsSince(ctx, p, queuedOf(p));
-  await listsChanged(ctx, p);
-  // Stored together (one round trip) and queued in this order: the card before what replies to it.
-  await ctx.outbox.sendAll(deliveries);
-  const done = await ctx.store.payments.update(paymentId, (cur) => {
-    const before = queuedOf(cur);
-    const after = {
-      cardVersion: Math.max(before.cardVersion, p.cardVersion),
-      announced: Math.max(before.announced, p.announced.length),
-    };
-    return after.cardVersion === before.cardVersion && after.announced === before.announced
-      ? undefined
-      : { ...cur, queued: after };
-  });
-  return done.value;
+  let staged: Staged | undefined;
+  const result = await ctx.store.payments.updateAlong(
+    paymentId,
+    (cur) =>
+      projected(cur)
+        ? undefined
+        : { ...cur, queued: { cardVersion: cur.cardVersion, announced: cur.announced.length } },
+    async (next, cur) => {
+      staged = await stageViews(ctx, next, queuedOf(cur));
+      return staged.steps;
+    },
+  );
+  if (result.applied && staged !== undefined) await sendCommitted(ctx, result.value, staged.entries, result.created);
+  return result.value;
 }
 
 /** What settling a payment removes from the store: its notice's hold in the chat, and its re-reads. */
@@ -258,15 +285,9 @@ async function settleHousehold(ctx: EngineContext, payment: PaymentRecord): Prom
  */
 async function settle(ctx: EngineContext, payment: PaymentRecord): Promise<void> {
   await settleHousehold(ctx, payment);
-  // Together (one round trip to the store, not two): each is idempotent, and until both are done the payment's
-  // in-flight mark stays (catchUp clears it after this), so recovery settles it again after a kill.
-  await Promise.all([
-    ctx.store.openNotices.deleteIf(
-      openNoticeKey(payment.chat, payment.notice.rptId),
-      (v) => v.paymentId === payment.id,
-    ),
-    ctx.store.schedule.delete(`payment:${payment.id}`),
-  ]);
+  // The same steps a closing change commits, in one atomic step; until they are done the payment's in-flight mark
+  // stays (catchUp clears it after this), so recovery settles it again after a kill.
+  await ctx.store.apply(settleSteps(ctx, payment));
 }
 
 /**
@@ -286,11 +307,8 @@ export async function catchUp(
   return p;
 }
 
-/** What a change commits besides the record, and what is left to do once it is committed. */
-interface Along {
-  readonly steps: StoreStep[];
-  /** The deliveries staged, in the order of their create steps. */
-  readonly entries: Delivery[];
+/** What a change commits besides the record (its views staged first), and what is left once it is committed. */
+interface Along extends Staged {
   /** The in-flight mark's stamp when the change was marked (work goes on after the commit), else null. */
   readonly stamp: number | null;
 }
@@ -307,19 +325,18 @@ async function alongOf(
   heldBefore: boolean,
   locale: Promise<Locale> | undefined,
 ): Promise<Along> {
-  const views = await viewsSince(ctx, next, queuedOf(cur), locale);
-  const staged = views.map((d) => ctx.outbox.stage(d));
+  const views = await stageViews(ctx, next, queuedOf(cur), locale);
   const closes = next.phase === "closed";
   const goesOn = !rests(next) || heldBefore || (closes && settlesOutside(ctx, next));
   const stamp = goesOn ? ctx.store.inflight.stamp() : null;
   const marks = ctx.store.inflight.along;
   const steps = [
-    ...staged.map((s) => s.step),
+    ...views.steps,
     stamp === null ? marks.clear(next.id) : marks.mark(next.id, stamp),
     ...ctx.store.formsByStatus.move(next.id, cur.status, next.status, ctx.clock.now()),
     ...(closes ? settleSteps(ctx, next) : []),
   ];
-  return { steps, entries: staged.map((s) => s.entry), stamp };
+  return { steps, entries: views.entries, stamp };
 }
 
 /**
@@ -385,9 +402,7 @@ export function transition(
     if (!result.applied || along === undefined) return result;
     const { entries, stamp } = along;
     const p = result.value;
-    // A staged delivery whose id was taken is already stored (and queued by whoever stored it).
-    ctx.outbox.queue(entries.filter((_, i) => result.created?.[i] === true));
-    await listsChanged(ctx, p);
+    await sendCommitted(ctx, p, entries, result.created);
     if (stamp === null) return result;
     // Back to the card: nothing was paid, so a member's hold on their cap is given back.
     if (heldBefore) await ctx.family?.caps.release(paymentId);

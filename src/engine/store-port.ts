@@ -112,9 +112,10 @@ export interface PairedCollection<T> extends Collection<T> {
 }
 
 /**
- * Payments a process is changing: marked before each change is written, cleared once the payment rests with its
- * views queued. What the reconciler's recovery takes over after a kill; kept in a due set, so that recovery (every
- * second, on every replica) reads the marks and not the store's keys.
+ * Payments a process is working on: marked in the same step as a change after which work goes on (a flow under
+ * way, a household's part of settling), and cleared once the payment rests with nothing more to do. What the
+ * reconciler's recovery takes over after a kill; kept in a due set, so that recovery (every second, on every
+ * replica) reads the marks and not the store's keys.
  */
 export interface InFlightMarks {
   /** The due set the marks are in. */
@@ -180,6 +181,11 @@ export interface DueCollection<T> extends Collection<T> {
 
 /** Everything the engine persists. */
 export interface EngineStore {
+  /**
+   * Steps the collections made, written as one atomic step with no record's change to condition them (what
+   * settling a payment removes, when recovery settles it).
+   */
+  apply(steps: readonly StoreStep[]): Promise<void>;
   readonly payments: PairedCollection<PaymentRecord>;
   /** `chat|rptId` → the open payment for that notice in that chat (one open payment per notice per chat). */
   readonly openNotices: Collection<{ readonly paymentId: string }>;
@@ -205,9 +211,6 @@ export interface EngineStore {
   readonly formsByStatus: FormsByStatus;
   /** The reconciler's re-reads, by `kind:id`, indexed by `dueAt`. */
   readonly schedule: DueCollection<ScheduleEntry>;
-  /**
-   * Payments with a flow under way or views not yet queued (written before the state changes, removed once the
-   * payment rests with its views queued): what recovery looks at after a crash, a few records, never every form.
-   */
+  /** Payments a process is working on: what recovery looks at after a crash, a few members, never every form. */
   readonly inflight: InFlightMarks;
 }

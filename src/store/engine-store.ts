@@ -1,4 +1,4 @@
-import type { ScheduleEntry } from "../engine/records.ts";
+import type { PaymentRecord, ScheduleEntry } from "../engine/records.ts";
 import type { EngineStore } from "../engine/store-port.ts";
 import { createCollection } from "./collection.ts";
 import { createDueCollection } from "./due-collection.ts";
@@ -14,8 +14,12 @@ export function createEngineStore(kv: AtomicKv): EngineStore {
     const spec: { area: string; ttlMs?: number } = areas[name];
     return createCollection<T>(kv, spec.area, spec.ttlMs);
   };
+  const payments = collection<PaymentRecord>("payments");
   return {
-    payments: collection("payments"),
+    apply: async (steps) => {
+      await kv.apply(steps);
+    },
+    payments,
     openNotices: collection("openNotices"),
     buttons: collection("buttons"),
     choices: collection("choices"),
@@ -28,7 +32,7 @@ export function createEngineStore(kv: AtomicKv): EngineStore {
     slots: collection("slots"),
     leases: collection("leases"),
     chatPaces: collection("chatPaces"),
-    formsByStatus: createFormsByStatus(kv),
+    formsByStatus: createFormsByStatus(kv, payments),
     schedule: createDueCollection<ScheduleEntry>(kv, areas.schedule.area, (entry) => entry.dueAt),
     inflight: createInFlightMarks(kv),
   };

@@ -1,7 +1,6 @@
 import type { PspStatus } from "../engine/gateway-port.ts";
 import type { PaymentRecord } from "../engine/records.ts";
-import type { FormsByStatus, StoreStep } from "../engine/store-port.ts";
-import { areas } from "./keys.ts";
+import type { Collection, FormsByStatus, StoreStep } from "../engine/store-port.ts";
 import type { AtomicKv } from "./kv.ts";
 
 /** Every status a form can have (gateway-port.ts PspStatus): one due set each. */
@@ -27,26 +26,23 @@ const BACKFILLED = "forms-by-status:backfilled";
  * the payment took that status). The /metrics gauge used to list and read every payment at each scrape: on Redis a
  * SCAN of the whole keyspace and one GET per payment ever made, on every replica.
  */
-export function createFormsByStatus(kv: AtomicKv): FormsByStatus {
+export function createFormsByStatus(kv: AtomicKv, payments: Collection<PaymentRecord>): FormsByStatus {
   const setOf = (status: PspStatus) => `due:forms:${status}`;
   let backfilled: Promise<void> | undefined;
 
   /** Puts one payment in its status's set; read again after, so that one that moved meanwhile leaves it. */
   const index = async (id: string, status: PspStatus) => {
     await kv.dueSets.add(setOf(status), id, Date.now(), true);
-    const now = await kv.get(`${areas.payments.area}:${id}`);
-    const current = now === undefined ? null : (JSON.parse(now.value) as Pick<PaymentRecord, "status">).status;
+    const current = (await payments.get(id))?.status ?? null;
     // Moved since it was read: its change put it in its new set (that step is the index's own), not this one.
     if (current !== status) await kv.dueSets.remove(setOf(status), id);
   };
 
   const fill = async () => {
     if ((await kv.get(BACKFILLED)) !== undefined) return;
-    const prefix = `${areas.payments.area}:`;
-    for (const key of await kv.keys(prefix)) {
-      const stored = await kv.get(key);
-      const status = stored === undefined ? null : (JSON.parse(stored.value) as Pick<PaymentRecord, "status">).status;
-      if (status !== null) await index(key.slice(prefix.length), status);
+    for (const id of await payments.ids()) {
+      const status = (await payments.get(id))?.status ?? null;
+      if (status !== null) await index(id, status);
     }
     await kv.set(BACKFILLED, JSON.stringify({ at: Date.now() }));
   };

@@ -7,6 +7,7 @@ import { pressPay, refusePress } from "../../src/engine/flows/confirm-payment.ts
 import { pressCancel } from "../../src/engine/flows/manage-payment.ts";
 import { recoverPayment } from "../../src/engine/flows/recover-payment.ts";
 import type { PaymentForm, PaymentGateway, PspStatus } from "../../src/engine/gateway-port.ts";
+import { openNoticeKey } from "../../src/engine/ids.ts";
 import { createLeaseKeeper } from "../../src/engine/lease.ts";
 import { createOutbox, type NewDelivery, type Outbox } from "../../src/engine/outbox.ts";
 import { deliveryIds, PHASE_MOVES, rests, transition } from "../../src/engine/payment-machine.ts";
@@ -522,6 +523,35 @@ describe("recovery of a disposition whose sender died (the takeover claim)", () 
     expect(held).toBeDefined();
     expect(await recoverPayment(ctx, "p-1")).toBe(false);
     await held?.release();
+  });
+});
+
+describe("recovery of a record an earlier version left half done", () => {
+  it("queues the card and the PAID message it never queued, once, and frees the notice and the schedule", async () => {
+    const { ctx, store, sent } = contextOf();
+    // PAID recorded by a version that queued views after the write: the process died in between, leaving the
+    // record marked, its card of version 3 and its PAID message unqueued, and the payment not yet settled.
+    const paid = payment({
+      phase: "closed",
+      status: "PAID",
+      form: form("PAID"),
+      cardVersion: 3,
+      announced: ["PAID"],
+      queued: { cardVersion: 2, announced: 0 },
+    });
+    await store.payments.put("p-1", paid);
+    await store.inflight.mark("p-1");
+    await store.openNotices.put(openNoticeKey(chat, paid.notice.rptId), { paymentId: "p-1" });
+    await store.schedule.put("payment:p-1", { kind: "payment", id: "p-1", dueAt: 0, attempt: 0, since: 0 });
+
+    expect(await recoverPayment(ctx, "p-1")).toBe(true);
+    expect(await recoverPayment(ctx, "p-1")).toBe(true);
+    expect(sent.map((d) => d.id)).toEqual([deliveryIds.card("p-1", 3), deliveryIds.status("p-1", "PAID")]);
+    expect(sent[1]?.view).toMatchObject({ type: "text", text: expect.stringMatching(/^✅ Pagato/) });
+    expect((await store.payments.get("p-1"))?.queued).toEqual({ cardVersion: 3, announced: 1 });
+    expect(await store.inflight.ids()).toEqual([]);
+    expect(await store.openNotices.ids()).toEqual([]);
+    expect(await store.schedule.ids()).toEqual([]);
   });
 });
 
