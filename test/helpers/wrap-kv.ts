@@ -9,7 +9,7 @@ export interface KvCall {
 
 /**
  * A store connection whose every call goes through `around` (counting, freezing, cutting off), the backend's own
- * due sets and paired steps included. `close` is passed through.
+ * due sets and commits included. `close` is passed through.
  */
 export function wrapKv(kv: AtomicKv, around: <T>(call: () => Promise<T>, what: KvCall) => Promise<T>): AtomicKv {
   const sets = kv.dueSets;
