@@ -53,6 +53,7 @@ import { type PeerChat, startTelegramPeer, type TranscriptEntry } from "../test/
 import { fanOutUpdates, type TelegramFanout } from "./shared/telegram-fanout.ts";
 import type { OpCounts } from "./webhooks/counting-kv.ts";
 import { type FromChild, floorPassword } from "./webhooks/protocol.ts";
+import { type RedisTraffic, redisTrafficMeter } from "./webhooks/redis-traffic.ts";
 import type { FromSandbox, Held } from "./webhooks/sandbox-process.ts";
 import { isPaidMessage, isPaidShown, percentile, tallyPaid } from "./webhooks/tally.ts";
 
@@ -228,6 +229,10 @@ setTimeout(
 
 const peer = await startTelegramPeer();
 cleanups.push(() => peer.stop());
+const redisMeter = await redisTrafficMeter(redisUrl);
+cleanups.push(async () => {
+  await redisMeter.close();
+});
 /** What a webhook waits for in its chat: the first sign of PAID (card edit or message), then the PAID message. */
 interface PaidWaiter {
   shown?: (at: number) => void;
@@ -380,6 +385,8 @@ interface Phase {
   readonly tripsPerWebhook?: number;
   readonly ops?: OpCounts;
   readonly byArea?: Record<string, number>;
+  /** What Redis counted over the phase (all its clients), per webhook. */
+  readonly redis: RedisTraffic;
 }
 
 const sortedOf = (values: number[]) => [...values].sort((a, b) => a - b);
@@ -396,6 +403,7 @@ function phaseFigures(
   latencies: Latencies,
   elapsedMs: number,
   report: Awaited<ReturnType<typeof reportAll>>,
+  redis: RedisTraffic,
 ): Phase {
   const shown = sortedOf(latencies.shown);
   const message = sortedOf(latencies.message);
@@ -415,6 +423,12 @@ function phaseFigures(
     ...(report.ops === undefined ? {} : { ops: report.ops }),
     ...(report.trips === undefined ? {} : { tripsPerWebhook: report.trips / Math.max(1, deliveries.length) }),
     byArea: report.byArea,
+    redis: {
+      reads: redis.reads / Math.max(1, deliveries.length),
+      commands: redis.commands / Math.max(1, deliveries.length),
+      inBytes: redis.inBytes / Math.max(1, deliveries.length),
+      outBytes: redis.outBytes / Math.max(1, deliveries.length),
+    },
   };
 }
 
@@ -432,6 +446,7 @@ async function closedLoop(
   chatOf: (d: Held) => number,
 ): Promise<Phase> {
   await markAll(measured);
+  const redisBefore = await redisMeter.snapshot();
   const latencies: Latencies = { shown: [], message: [] };
   const messages: Promise<void>[] = [];
   const started = performance.now();
@@ -453,7 +468,8 @@ async function closedLoop(
     }
   });
   await Promise.all(messages);
-  return phaseFigures(name, deliveries, latencies, lastShown - started, await reportAll(measured));
+  const redis = await redisMeter.since(redisBefore);
+  return phaseFigures(name, deliveries, latencies, lastShown - started, await reportAll(measured), redis);
 }
 
 /** Open loop at `rate` per second: each from its scheduled moment (a late sender counts against it too). */
@@ -464,6 +480,7 @@ async function fixedRate(
   chatOf: (d: Held) => number,
 ): Promise<Phase & { sendLagP99: number }> {
   await markAll(measured);
+  const redisBefore = await redisMeter.snapshot();
   const latencies: Latencies = { shown: [], message: [] };
   const lags: number[] = [];
   const pending: Promise<unknown>[] = [];
@@ -493,8 +510,9 @@ async function fixedRate(
     if (performance.now() - now < 0.5) await new Promise((r) => setTimeout(r, 1));
   }
   await Promise.all(pending);
+  const redis = await redisMeter.since(redisBefore);
   return {
-    ...phaseFigures(name, deliveries, latencies, lastShown - started, await reportAll(measured)),
+    ...phaseFigures(name, deliveries, latencies, lastShown - started, await reportAll(measured), redis),
     sendLagP99: percentile(sortedOf(lags), 99),
   };
 }
@@ -726,6 +744,12 @@ try {
         .join(", ")}`,
     );
   }
+  for (const phase of phases)
+    say(
+      `Redis per webhook (${phase.name}): ${phase.redis.reads.toFixed(2)} client writes, ` +
+        `${phase.redis.commands.toFixed(1)} commands, ${fmt(phase.redis.inBytes, 0)} B in, ` +
+        `${fmt(phase.redis.outBytes, 0)} B out`,
+    );
   say(
     `webhooks by replica port: ${[...byReplica].map(([port, n]) => `${port}: ${n}`).join(", ")}; ` +
       `announced before their webhook: ${held.length - fresh.length}; re-posted after 429/503: ${reposted}`,
