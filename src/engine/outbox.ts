@@ -174,15 +174,23 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     for (const resolve of idleWaiters.splice(0)) resolve();
   };
 
-  /** Queues a delivery behind the chat's others; `about` names the slots it uses (read ahead with the lease). */
-  const enqueue = (chat: ChatRef, id: string, about: Pick<Delivery, "slot" | "threadOf">) => {
-    // Stopped: the delivery stays pending in the store, for the next process (or another replica) to send.
+  /**
+   * Queues deliveries behind their chats' others, then starts the chats' runs: all of them are queued first, so a
+   * run reads every one of them ahead with its lease (a payment's card edit and its announcement, in one round
+   * trip). Each entry's slots are read ahead too.
+   */
+  const enqueueAll = (entries: readonly Pick<Delivery, "id" | "chat" | "slot" | "threadOf">[]) => {
+    // Stopped: the deliveries stay pending in the store, for the next process (or another replica) to send.
     if (stopping.signal.aborted) return;
-    const queue = queueOf(chat);
-    const slots = [about.slot, about.threadOf].filter((slot): slot is string => typeof slot === "string");
-    if (!queue.items.some((item) => item.id === id)) queue.items.push({ id, slots });
-    known.add(id);
-    void run(chatKey(chat), queue);
+    const touched = new Map<string, ChatQueue>();
+    for (const { id, chat, slot, threadOf } of entries) {
+      const queue = queueOf(chat);
+      const slots = [slot, threadOf].filter((s): s is string => typeof s === "string");
+      if (!queue.items.some((item) => item.id === id)) queue.items.push({ id, slots });
+      known.add(id);
+      touched.set(chatKey(chat), queue);
+    }
+    for (const [key, queue] of touched) void run(key, queue);
   };
 
   /** Records a delivery as sent and takes it off the pending list, in one atomic step. */
@@ -453,7 +461,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   const sendAll = async (deliveries: readonly NewDelivery[]) => {
     // Each is stored on its own (a taken id skips only that one); they are queued in the order given.
     const stored = await Promise.all(deliveries.map(storeDelivery));
-    for (const entry of stored) if (entry !== undefined) enqueue(entry.chat, entry.id, entry);
+    enqueueAll(stored.filter((entry): entry is Delivery => entry !== undefined));
   };
 
   return {
@@ -463,7 +471,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       parked.delete(port.platform);
       for (const id of waiting) {
         void store.outbox.get(id).then((entry) => {
-          if (entry !== undefined) enqueue(entry.chat, id, entry);
+          if (entry !== undefined) enqueueAll([entry]);
         });
       }
     },
@@ -474,7 +482,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       return { entry, step: store.outbox.along.create(entry.id, entry, placeOf(entry)) };
     },
     queue(entries) {
-      for (const entry of entries) enqueue(entry.chat, entry.id, entry);
+      enqueueAll(entries);
     },
     async resume() {
       const ids = await store.pendingDeliveries.ids();
@@ -485,10 +493,9 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         else entries.push(entry);
       }
       entries.sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq);
-      for (const entry of entries) enqueue(entry.chat, entry.id, entry);
+      enqueueAll(entries);
     },
     async adoptOrphans(minAgeMs = 3_000) {
-      let adopted = 0;
       const now = performance.now();
       const pending = new Set(await store.pendingDeliveries.ids());
       for (const id of firstSeen.keys()) if (!pending.has(id) || known.has(id)) firstSeen.delete(id);
@@ -515,10 +522,9 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       for (const entry of orphans) {
         firstSeen.delete(entry.id);
         logger.info("sending a delivery a stopped process left", { deliveryId: entry.id });
-        enqueue(entry.chat, entry.id, entry);
-        adopted++;
       }
-      return adopted;
+      enqueueAll(orphans);
+      return orphans.length;
     },
     activity(chat) {
       const port = ports.get(chat.platform);

@@ -341,6 +341,24 @@ describe("the outbox", () => {
     expect(waits).toHaveLength(1);
   });
 
+  it("reads every delivery stored together with the chat's lease, before the first is sent (a card and its PAID)", async () => {
+    const port = new RecordingChatPort();
+    const reads: string[] = [];
+    const kv = wrapKv(createMemoryKv(), (call, what) => {
+      if (what.op === "get" && what.key.startsWith("outbox:")) reads.push(`${what.key} after ${port.calls} sent`);
+      return call();
+    });
+    const { outbox } = setup({ kv });
+    outbox.registerPort(port);
+    await outbox.sendAll([
+      { id: "card:p1:4", chat, view: text("card: paid") },
+      { id: "status:p1:PAID", chat, view: text("✅ Pagato") },
+    ]);
+    await outbox.idle();
+    expect(port.texts("c1")).toEqual(["card: paid", "✅ Pagato"]);
+    expect(reads).toEqual(["outbox:card:p1:4 after 0 sent", "outbox:status:p1:PAID after 0 sent"]);
+  });
+
   it("reads and leaves no pace in the store for a chat its platform does not pace", async () => {
     const touched: string[] = [];
     const kv = wrapKv(createMemoryKv(), (call, what) => {
