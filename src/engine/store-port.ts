@@ -70,6 +70,10 @@ export type StoreStep =
       readonly ifValue?: string;
       readonly place?: Omit<DuePlace, "dueAt">;
     }
+  /** Writes the record whatever is stored (a value only its writer keeps: a chat's pace, a delivery marked sent). */
+  | { readonly kind: "put"; readonly key: string; readonly value: string; readonly ttlMs: number | undefined }
+  /** Deletes the record only while it is the version `token` names (one this process wrote: a lease it holds). */
+  | { readonly kind: "delete-version"; readonly key: string; readonly token: string }
   | { readonly kind: "due-add"; readonly place: DuePlace }
   | { readonly kind: "due-remove"; readonly place: Omit<DuePlace, "dueAt"> };
 
@@ -86,11 +90,23 @@ export interface Along<T> {
   deleteIfEquals(id: string, value: T, place?: Omit<DuePlace, "dueAt">): StoreStep;
 }
 
+/** Steps on records kept by key alone (no index of their own to keep in step): a paired collection's. */
+export interface RecordAlong<T> extends Along<T> {
+  /** The record written as `value`, whatever is stored. */
+  put(id: string, value: T): StoreStep;
+  /**
+   * The record deleted only while it is still the version this process last wrote or read of it; undefined when
+   * no version is known here (the caller deletes it on its own then).
+   */
+  deleteKnown(id: string): StoreStep | undefined;
+}
+
 /** What a committed change stored along with it: for each `create` step, in order, whether it wrote. */
 export type AlongResult<T> = UpdateResult<T> & { readonly created?: readonly boolean[] };
 
 /** A collection whose records are written together with other records and due-set members, in one atomic step. */
 export interface PairedCollection<T> extends Collection<T> {
+  readonly along: RecordAlong<T>;
   /** `create`, and in the same atomic step (only when the record is written) its place put in its set. */
   createWith(id: string, value: T, place: DuePlace): Promise<boolean>;
   /**
@@ -199,14 +215,14 @@ export interface EngineStore {
   readonly outbox: PairedCollection<Delivery>;
   /** Ids of deliveries not yet sent (the outbox's work list, read again after a restart). */
   readonly pendingDeliveries: PendingDeliveries;
-  readonly slots: Collection<SlotRecord>;
+  readonly slots: PairedCollection<SlotRecord>;
   /**
    * Short-lived leases (seconds), renewed by their live holder: a delivery being sent, a payment's flow being
    * run. A holder that dies stops renewing, and the lease is free for a takeover within seconds.
    */
-  readonly leases: Collection<{ readonly owner: string }>;
+  readonly leases: PairedCollection<{ readonly owner: string }>;
   /** A chat's pacing buckets as the last holder of its lease left them (src/engine/chat-pacing.ts). */
-  readonly chatPaces: Collection<SharedPace>;
+  readonly chatPaces: PairedCollection<SharedPace>;
   /** Payments by their form's status (what the forms gauge counts). */
   readonly formsByStatus: FormsByStatus;
   /** The reconciler's re-reads, by `kind:id`, indexed by `dueAt`. */

@@ -44,10 +44,14 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
   const recent = new Map<string, Known>();
 
   const remember = (id: string, token: string, text: string, written: boolean) => {
+    // A read record's age is unknown: short-lived records are remembered only as written here (a read of the
+    // version written here keeps it, one of another version forgets it).
+    if (!written && ttlMs !== undefined && ttlMs < READ_KEPT_MS) {
+      if (recent.get(id)?.token !== token) recent.delete(id);
+      return;
+    }
     recent.delete(id);
     const now = Date.now();
-    // A read record's age is unknown: short-lived records are remembered only as written here.
-    if (!written && ttlMs !== undefined && ttlMs < READ_KEPT_MS) return;
     const lifetime = written ? (ttlMs ?? Number.POSITIVE_INFINITY) : Math.min(ttlMs ?? READ_KEPT_MS, READ_KEPT_MS);
     recent.set(id, { text, token, until: now + lifetime - EXPIRY_MARGIN_MS });
     if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value as string);
@@ -152,6 +156,18 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
           ifValue: JSON.stringify(value),
           ...(place === undefined ? {} : { place }),
         };
+      },
+      put(id, value) {
+        const text = JSON.stringify(value);
+        // Its token is not known until it is written: a later change of it reads it first.
+        recent.delete(id);
+        return { kind: "put", key: key(id), value: text, ttlMs };
+      },
+      deleteKnown(id) {
+        const known = knownOf(id);
+        if (known === undefined) return undefined;
+        recent.delete(id);
+        return { kind: "delete-version", key: key(id), token: known.token };
       },
     },
     async createWith(id, value, place) {

@@ -54,6 +54,13 @@ export function createMemoryKv(map: Map<string, string> = new Map()): AtomicKv {
           map.delete(step.key);
           if (step.place !== undefined) void dueSets.remove(step.place.set, step.place.member);
           break;
+        case "put":
+          write(step.key, step.value, step.ttlMs);
+          break;
+        case "delete-version":
+          // A version's token is its stored text.
+          if (map.get(step.key) === step.token) map.delete(step.key);
+          break;
         case "due-add":
           void dueSets.add(step.place.set, step.place.member, step.place.dueAt);
           break;

@@ -23,6 +23,9 @@ function namespacedStep(step: StoreStep, p: string): StoreStep {
       return step.place === undefined
         ? { ...step, key: p + step.key }
         : { ...step, key: p + step.key, place: { ...step.place, set: p + step.place.set } };
+    case "put":
+    case "delete-version":
+      return { ...step, key: p + step.key };
     case "due-add":
       return { ...step, place: { ...step.place, set: p + step.place.set } };
     case "due-remove":

@@ -61,6 +61,13 @@ while a <= #ARGV do
     else
       k = k + 1; a = a + 2
     end
+  elseif op == 'p' then
+    if ARGV[a+2] ~= '' then redis.call('SET', KEYS[k], ARGV[a+1], 'PX', ARGV[a+2]) else redis.call('SET', KEYS[k], ARGV[a+1]) end
+    k = k + 1; a = a + 3
+  elseif op == 'dv' then
+    local current = redis.call('GET', KEYS[k])
+    if current and redis.sha1hex(current) == ARGV[a+1] then redis.call('DEL', KEYS[k]) end
+    k = k + 1; a = a + 2
   elseif op == 'z' then
     redis.call('ZADD', KEYS[k], ARGV[a+2], ARGV[a+1]); k = k + 1; a = a + 3
   elseif op == 'r' then
@@ -116,6 +123,14 @@ function commitArgs(steps: readonly StoreStep[], now: number, keys: string[], ar
         }
         break;
       }
+      case "put":
+        keys.push(step.key);
+        args.push("p", wrapValue(step.value, step.ttlMs, now), ttlArg(step.ttlMs));
+        break;
+      case "delete-version":
+        keys.push(step.key);
+        args.push("dv", step.token);
+        break;
       case "due-add":
         keys.push(step.place.set);
         args.push("z", step.place.member, String(step.place.dueAt));

@@ -287,6 +287,13 @@ function runStep(s: Statements, step: StoreStep, now: number, created: (string |
       if (step.place !== undefined) s.dueRemove.run(step.place.set, step.place.member);
       return;
     }
+    case "put":
+      s.set.run(step.key, wrapValue(step.value, step.ttlMs, now));
+      return;
+    case "delete-version":
+      // A version's token is its stored text.
+      s.compareAndDelete.get(step.key, step.token);
+      return;
     case "due-add":
       s.dueAdd.run(step.place.set, step.place.member, step.place.dueAt);
       return;

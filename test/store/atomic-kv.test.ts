@@ -219,6 +219,41 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
     expect(await members("due:hold")).toEqual(["y"]);
   });
 
+  it("puts records and deletes one only at the version given, in a commit (a chat's pace and lease with its last delivery)", async () => {
+    await kv.set("outbox:d1", "pending");
+    await kv.set("chat-pace:c1", "old pace", 60_000);
+    const lease = await kv.setIfAbsent("lease:c1", "ours", 5_000);
+    const stale = await kv.setIfAbsent("lease:c2", "ours", 5_000);
+    if (lease === null || stale === null) throw new Error("not created");
+    await kv.set("lease:c2", "another holder's", 5_000);
+    const steps = [
+      { kind: "put", key: "chat-pace:c1", value: "new pace", ttlMs: 60_000 },
+      { kind: "put", key: "chat-pace:c3", value: "first pace", ttlMs: undefined },
+      { kind: "delete-version", key: "lease:c1", token: lease },
+      { kind: "delete-version", key: "lease:c2", token: stale },
+    ] as const;
+    const first = await kv.get("outbox:d1");
+    if (first === undefined) throw new Error("missing");
+    await kv.set("outbox:d1", "changed by another");
+    const change = { key: "outbox:d1", value: "sent", ttlMs: undefined };
+    expect(await kv.commit({ ...change, token: first.token }, steps)).toBeNull();
+    expect((await kv.get("chat-pace:c1"))?.value).toBe("old pace");
+    expect(await kv.get("chat-pace:c3")).toBeUndefined();
+    expect((await kv.get("lease:c1"))?.value).toBe("ours");
+
+    const current = await kv.get("outbox:d1");
+    if (current === undefined) throw new Error("missing");
+    expect(await kv.commit({ ...change, token: current.token }, steps)).not.toBeNull();
+    expect((await kv.get("outbox:d1"))?.value).toBe("sent");
+    expect((await kv.get("chat-pace:c1"))?.value).toBe("new pace");
+    expect((await kv.get("chat-pace:c3"))?.value).toBe("first pace");
+    // Our version of the lease is gone; a lease someone else wrote since is left alone.
+    expect(await kv.get("lease:c1")).toBeUndefined();
+    expect((await kv.get("lease:c2"))?.value).toBe("another holder's");
+    // A put record's time to live is its own.
+    expect(await kv.setIfAbsent("lease:c1", "next holder", 5_000)).not.toBeNull();
+  });
+
   it("lists keys by prefix only", async () => {
     await kv.set("outbox:1", "a");
     await kv.set("outbox:2", "b");
