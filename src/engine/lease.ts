@@ -1,4 +1,4 @@
-import type { EngineStore } from "./store-port.ts";
+import type { EngineStore, StoreStep } from "./store-port.ts";
 
 /**
  * How often a held lease is renewed. The store keeps a lease 5 s after its last write (src/store/keys.ts), so a
@@ -9,6 +9,12 @@ export const LEASE_RENEW_MS = 1_500;
 /** A lease this process holds until `release()`; renewed in the background meanwhile. */
 export interface HeldLease {
   release(): Promise<void>;
+  /**
+   * Lets the lease go in the same atomic step as the holder's last write under it: `write` gets the step that
+   * deletes the lease, to commit with its own, and answers whether it committed. When no version of the lease is
+   * known here to delete, or the write did not commit (or failed), the lease is let go after it, as `release` does.
+   */
+  releaseAlong(write: (steps: readonly StoreStep[]) => Promise<boolean>): Promise<void>;
 }
 
 /** The leases one process takes: each is renewed while held, and all are let go when the process stops. */
@@ -40,14 +46,35 @@ export function createLeaseKeeper(store: EngineStore, owner: string): LeaseKeepe
       }, LEASE_RENEW_MS);
       timer.unref();
       let released = false;
+      /** Stops renewing; false when the lease was already let go. */
+      const letGo = async () => {
+        if (released) return false;
+        released = true;
+        clearInterval(timer);
+        held.delete(id);
+        // A renewal under way writes a new version: the one to delete is the one it leaves.
+        await renewing;
+        return true;
+      };
+      const deleteOurs = () => store.leases.deleteIf(id, (cur) => cur.owner === owner);
       const lease: HeldLease = {
         async release() {
-          if (released) return;
-          released = true;
-          clearInterval(timer);
-          held.delete(id);
-          await renewing;
-          await store.leases.deleteIf(id, (cur) => cur.owner === owner);
+          if (await letGo()) await deleteOurs();
+        },
+        async releaseAlong(write) {
+          if (!(await letGo())) {
+            await write([]);
+            return;
+          }
+          const step = store.leases.along.deleteKnown(id);
+          let committed: boolean;
+          try {
+            committed = (await write(step === undefined ? [] : [step])) && step !== undefined;
+          } catch (error) {
+            await deleteOurs().catch(() => {});
+            throw error;
+          }
+          if (!committed) await deleteOurs();
         },
       };
       held.set(id, lease);

@@ -6,7 +6,7 @@ import { createChatPacing, type SharedPace } from "./chat-pacing.ts";
 import type { Clock } from "./clock.ts";
 import type { ChatRef, Platform } from "./events.ts";
 import { chatKey, newId } from "./ids.ts";
-import type { LeaseKeeper } from "./lease.ts";
+import type { HeldLease, LeaseKeeper } from "./lease.ts";
 import { ChatDeliveryError, type ChatPort, ChatRateLimitError } from "./ports.ts";
 import type { Delivery, DeliveryAbout, SlotRecord } from "./records.ts";
 import type { EngineStore, StoreStep } from "./store-port.ts";
@@ -84,6 +84,11 @@ type SlotsSeen = Map<string, SlotRecord | undefined>;
 /** One run of a chat's queue, under its lease. */
 interface ChatRun {
   readonly key: string;
+  readonly queue: ChatQueue;
+  /** The chat's lease, once taken. */
+  lease: HeldLease | undefined;
+  /** The lease (and the pace) went with the last delivery's record of being sent: the run is over. */
+  handedOver: boolean;
   readonly slots: SlotsSeen;
   /** Deliveries read together with the lease (`readAhead`), each used by its first attempt only. */
   readonly entries: Map<string, Delivery | undefined>;
@@ -193,38 +198,100 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     for (const [key, queue] of touched) void run(key, queue);
   };
 
-  /** Records a delivery as sent and takes it off the pending list, in one atomic step. */
-  const markSent = async (id: string, messageId: string | null) => {
-    // What is kept of a sent delivery: enough to recognise its id (a month), not its view.
-    const sent = ({ view: _sent, ...e }: Delivery): Delivery => ({ ...e, state: "sent", messageId });
-    const result = await store.outbox.updateWithout(id, sent, { set: store.pendingDeliveries.set, member: id });
-    // The record is gone (expired, or never stored): only its place on the pending list is left to remove.
+  /** What is kept of a sent delivery: enough to recognise its id (a month), not its view. */
+  const sentOf = ({ view: _sent, ...e }: Delivery, messageId: string | null): Delivery => ({
+    ...e,
+    state: "sent",
+    messageId,
+  });
+  const pendingPlace = (id: string) => ({ set: store.pendingDeliveries.set, member: id });
+
+  /**
+   * Records a delivery as sent and takes it off the pending list, in one atomic step with `along` (the chat's
+   * lease and pace, when it is the run's last); false when its record is gone (expired, or never stored), and
+   * only its place on the pending list was left to remove.
+   */
+  const markSent = async (id: string, messageId: string | null, along: readonly StoreStep[] = []) => {
+    const result = await store.outbox.updateAlong(
+      id,
+      (entry) => sentOf(entry, messageId),
+      async () => [{ kind: "due-remove", place: pendingPlace(id) }, ...along],
+    );
     if (!result.applied) await store.pendingDeliveries.remove(id);
+    return result.applied;
   };
 
-  /** Records what the slot now shows (this view: the platform took it). */
-  const recordSlot = (slot: string, entry: Delivery, view: View, messageId: string) => {
+  /** What the slot shows once the platform took this view: its message, its version (never lower), the view's hash. */
+  const slotShowing = (entry: Delivery, view: View, messageId: string) => {
     const version = entry.version ?? undefined;
     const shown = viewHash(view);
-    return upsert(
-      store.slots,
-      slot,
-      { messageId, ...(version === undefined ? {} : { version }), viewHash: shown },
-      (current) => ({
+    return {
+      created: { messageId, ...(version === undefined ? {} : { version }), viewHash: shown },
+      change: (current: SlotRecord): SlotRecord => ({
         messageId,
         ...(version === undefined && current.version === undefined
           ? {}
           : { version: Math.max(version ?? 0, current.version ?? 0) }),
         viewHash: shown,
       }),
-    );
+    };
   };
 
-  const finish = async (id: string, entry: Delivery, view: View, messageId: string | null, seen: SlotsSeen) => {
-    if (messageId !== null && entry.slot !== null) {
-      seen.set(entry.slot, await recordSlot(entry.slot, entry, view, messageId));
+  /**
+   * Records what the delivery did, in one atomic step: what its slot now shows (the platform took the view), the
+   * delivery sent and off the pending list, and `along`. A slot with no record yet (a card's first message) is
+   * created first, then the delivery is marked sent. False when the delivery's record was gone.
+   */
+  const finish = async (
+    id: string,
+    entry: Delivery,
+    view: View,
+    messageId: string | null,
+    seen: SlotsSeen,
+    along: readonly StoreStep[] = [],
+  ): Promise<boolean> => {
+    if (messageId === null || entry.slot === null) return markSent(id, messageId, along);
+    const { created, change } = slotShowing(entry, view, messageId);
+    const recorded = await store.slots.updateAlong(entry.slot, change, async () => [
+      // Under the chat's lease nobody else writes its deliveries: the sent record needs no compare of its own.
+      store.outbox.along.put(id, sentOf(entry, messageId)),
+      { kind: "due-remove", place: pendingPlace(id) },
+      ...along,
+    ]);
+    if (recorded.applied) {
+      seen.set(entry.slot, recorded.value);
+      return true;
     }
-    await markSent(id, messageId);
+    seen.set(entry.slot, await upsert(store.slots, entry.slot, created, change));
+    return markSent(id, messageId, along);
+  };
+
+  /**
+   * Finishes a delivery the platform took (or that is given up). The run's last one takes the chat's pace and
+   * lease with it, in the same atomic step: one write less, and the chat is free for any replica the moment its
+   * last delivery is recorded.
+   */
+  const finishRun = async (
+    chatRun: ChatRun,
+    id: string,
+    entry: Delivery,
+    view: View,
+    messageId: string | null,
+  ): Promise<void> => {
+    const lease = chatRun.lease;
+    if (lease === undefined || chatRun.queue.items.length > 1) {
+      await finish(id, entry, view, messageId, chatRun.slots);
+      return;
+    }
+    chatRun.handedOver = true;
+    await lease.releaseAlong(async (leaseSteps) => {
+      const pace = chatRun.paced ? pacing.handOver(chatRun.key, performance.now(), Date.now()) : undefined;
+      const paceSteps = pace === undefined ? [] : [store.chatPaces.along.put(chatRun.key, pace)];
+      const wrote = await finish(id, entry, view, messageId, chatRun.slots, [...paceSteps, ...leaseSteps]);
+      // Not written with it: the pace is left on its own, before the lease goes.
+      if (!wrote && pace !== undefined) await store.chatPaces.put(chatRun.key, pace).catch(() => {});
+      return wrote;
+    });
   };
 
   /**
@@ -272,7 +339,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       if (slot.viewHash === viewHash(view)) {
         // The message shows this very view already (two changes the card renders alike, e.g. "In corso…" before
         // and after DropPay takes the disposition): an edit would change nothing and spend the platform's rate.
-        await finish(id, entry, view, slot.messageId, seen);
+        await finishRun(chatRun, id, entry, view, slot.messageId);
         return "next";
       }
       // A different view goes out: until the platform has taken it, what the message shows is not known for sure
@@ -296,7 +363,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         ...(thread === undefined ? {} : { thread }),
         ...(entry.audience ? { audience: entry.audience } : {}),
       });
-      await finish(id, entry, view, messageId, seen);
+      await finishRun(chatRun, id, entry, view, messageId);
       if (entry.about) logger.info("delivered", { deliveryId: id, ...entry.about });
       return "next";
     } catch (error) {
@@ -311,13 +378,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           return "again";
         }
         logger.warn("delivery refused for good; dropped", { deliveryId: id, platform: entry.chat.platform, error });
-        await finish(id, entry, view, null, seen);
+        await finishRun(chatRun, id, entry, view, null);
         return "next";
       }
       const attempts = entry.attempts + 1;
       if (attempts >= maxAttempts) {
         logger.error("delivery kept failing; given up", { deliveryId: id, platform: entry.chat.platform, error });
-        await finish(id, entry, view, null, seen);
+        await finishRun(chatRun, id, entry, view, null);
         return "next";
       }
       await store.outbox.update(id, (e) => ({ ...e, attempts }));
@@ -391,12 +458,20 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   const run = async (key: string, queue: ChatQueue) => {
     if (queue.running) return;
     queue.running = true;
-    let chatLease: Awaited<ReturnType<typeof serveChat>>;
     // Only the chat's lease holder writes its slots: what this run read or wrote of them stays true while it runs.
-    const chatRun: ChatRun = { key, slots: new Map(), entries: new Map(), paced: false };
+    const chatRun: ChatRun = {
+      key,
+      queue,
+      lease: undefined,
+      handedOver: false,
+      slots: new Map(),
+      entries: new Map(),
+      paced: false,
+    };
     try {
-      chatLease = await serveChat(chatRun, queue);
-      while (queue.items.length > 0 && !stopping.signal.aborted) {
+      chatRun.lease = await serveChat(chatRun, queue);
+      // A run whose last delivery took the lease with it ends there; one queued meanwhile starts a new run.
+      while (queue.items.length > 0 && !stopping.signal.aborted && !chatRun.handedOver) {
         const id = (queue.items[0] as Queued).id;
         let outcome: "next" | "again";
         try {
@@ -410,9 +485,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       }
     } finally {
       // The pace is left before the lease is let go, in the same round trip (applied in that order: kv.ts).
+      const lease = chatRun.handedOver ? undefined : chatRun.lease;
       await Promise.all([
-        chatLease !== undefined && chatRun.paced ? leavePace(key) : undefined,
-        chatLease?.release().catch(() => {}),
+        lease !== undefined && chatRun.paced ? leavePace(key) : undefined,
+        lease?.release().catch(() => {}),
       ]);
       queue.running = false;
       // A delivery queued while the lease was being let go found the queue still running: serve it now.

@@ -1,3 +1,4 @@
+import type { StoreStep } from "../../src/engine/store-port.ts";
 import type { AtomicKv } from "../../src/store/kv.ts";
 
 /** What a wrapped store call is: its operation, the key (or due set) it touches, and the value it writes. */
@@ -5,6 +6,8 @@ export interface KvCall {
   readonly op: "get" | "set" | "setIfAbsent" | "compareAndSet" | "compareAndDelete" | "delete" | "keys" | "due";
   readonly key: string;
   readonly value?: string;
+  /** A commit's or an apply's steps (written in the same atomic step). */
+  readonly steps?: readonly StoreStep[];
 }
 
 /**
@@ -35,14 +38,14 @@ export function wrapKv(kv: AtomicKv, around: <T>(call: () => Promise<T>, what: K
     },
     // A commit is one call, seen as its guarded record's write (everything else moves in the same step).
     commit: (change, steps) =>
-      around(() => kv.commit(change, steps), { op: "compareAndSet", key: change.key, value: change.value }),
+      around(() => kv.commit(change, steps), { op: "compareAndSet", key: change.key, value: change.value, steps }),
     // Steps applied alone are seen as their first record's write (a delivery created with its place on the list).
     apply: (steps) => {
       const first = steps[0];
       const what: KvCall =
         first?.kind === "create"
-          ? { op: "setIfAbsent", key: first.key, value: first.value }
-          : { op: "delete", key: first?.kind === "delete" ? first.key : "" };
+          ? { op: "setIfAbsent", key: first.key, value: first.value, steps }
+          : { op: "delete", key: first?.kind === "delete" ? first.key : "", steps };
       return around(() => kv.apply(steps), what);
     },
     close: () => kv.close(),
