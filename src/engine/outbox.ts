@@ -127,6 +127,18 @@ export const chatOutLease = (key: string) => `chat-out:${key}`;
 
 const defaultSleep = (ms: number, signal: AbortSignal) => sleepFor(ms, undefined, { signal }).catch(() => {});
 
+/**
+ * Whether the slot's record proves its message shows the view it names, for this edit: the record is of the
+ * version just before this one. A slot's view is recorded in the same step as the delivery that put it there is
+ * recorded sent, so an edit that died on its way (the platform may have taken it) left the slot at a version
+ * before its own, and any later version does not see the one before it there: its edit goes out. (An edit with no
+ * version takes the view out of the record before it goes.) Versions a card skipped only cost an edit that changes
+ * nothing.
+ */
+function showsPrevious(slot: SlotRecord, entry: Delivery): boolean {
+  return entry.version !== null && slot.version === entry.version - 1;
+}
+
 /** Fingerprints already taken, per view object (a delivery's view is compared, then recorded once sent). */
 const hashes = new WeakMap<View, string>();
 
@@ -336,14 +348,17 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       return "next";
     }
     if (entry.slot !== null && !entry.fresh && slot?.viewHash !== undefined) {
-      if (slot.viewHash === viewHash(view)) {
+      if (slot.viewHash === viewHash(view) && showsPrevious(slot, entry)) {
         // The message shows this very view already (two changes the card renders alike, e.g. "In corso…" before
         // and after DropPay takes the disposition): an edit would change nothing and spend the platform's rate.
         await finishRun(chatRun, id, entry, view, slot.messageId);
         return "next";
       }
-      // A different view goes out: until the platform has taken it, what the message shows is not known for sure
-      // (a process dying mid-edit must not leave a hash that would skip a later edit back to the old view).
+    }
+    if (entry.slot !== null && !entry.fresh && slot?.viewHash !== undefined && entry.version === null) {
+      // An edit with no version goes out: until the platform has taken it, what the message shows is not known for
+      // sure (a process dying mid-edit must not leave a hash that would skip a later edit back to the old view).
+      // A versioned edit needs no such write: see showsPrevious.
       const cleared = await store.slots.update(entry.slot, (current) => {
         if (current.viewHash === undefined) return undefined;
         const { viewHash: _unknown, ...rest } = current;

@@ -205,6 +205,39 @@ describe("the outbox", () => {
     expect(screen.texts("c1")).toEqual(["Da confermare"]);
   });
 
+  it("a process that died mid-edit with no version leaves no record of what the card shows either", async () => {
+    const kv = createMemoryKv();
+    const expire = async () => {
+      const leases = createEngineStore(kv).leases;
+      for (const id of await leases.ids()) await leases.delete(id);
+    };
+    const first = setup({ kv, sleep: expire });
+    const screen = new RecordingChatPort();
+    let dying = false;
+    first.outbox.registerPort({
+      platform: "playground",
+      deliver: async (to, view, options) => {
+        const shown = await screen.deliver(to, view, options);
+        return dying ? new Promise<never>(() => {}) : shown;
+      },
+    });
+    await first.outbox.send({ chat, view: text("Da confermare"), slot: "card:p1", version: 1 });
+    await first.outbox.idle();
+    dying = true;
+    // A plain message into the card's place (no version), taken by the platform as the process dies.
+    await first.outbox.send({ chat, view: text("Il collegamento non funziona più"), slot: "card:p1" });
+    for (let i = 0; i < 200 && screen.texts("c1")[0] === "Da confermare"; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(screen.texts("c1")).toEqual(["Il collegamento non funziona più"]);
+    first.outbox.stop();
+    // The card's next version renders as the first did: it must still go out.
+    const second = setup({ kv, sleep: expire });
+    second.outbox.registerPort(screen);
+    await second.outbox.send({ chat, view: text("Da confermare"), slot: "card:p1", version: 2 });
+    await second.outbox.idle();
+    expect(screen.texts("c1")).toEqual(["Da confermare"]);
+  });
+
   it("retries a failing delivery with growing waits, then gives up after its attempts", async () => {
     const waits: number[] = [];
     const kv = createMemoryKv();
@@ -392,8 +425,7 @@ describe("the outbox", () => {
       "get outbox:status:p1:PAID",
       "get slot:card:p1",
       "get chat-pace:telegram:-100",
-      // What the message shows is unknown while the edit is under way.
-      "compareAndSet slot:card:p1",
+      // A versioned edit writes nothing before it goes (outbox.ts showsPrevious).
       "compareAndSet slot:card:p1 + put outbox:card:p1:2 + due-remove card:p1:2",
       "compareAndSet outbox:status:p1:PAID + due-remove status:p1:PAID + put chat-pace:telegram:-100 + delete-version lease:chat-out:telegram:-100",
     ]);
