@@ -744,7 +744,7 @@ try {
         .join(", ")}`,
     );
   }
-  for (const phase of phases)
+  for (const phase of phases.filter((p) => p.redis.commands > 0))
     say(
       `Redis per webhook (${phase.name}): ${phase.redis.reads.toFixed(2)} client writes, ` +
         `${phase.redis.commands.toFixed(1)} commands, ${fmt(phase.redis.inBytes, 0)} B in, ` +
