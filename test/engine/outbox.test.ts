@@ -172,9 +172,12 @@ describe("the outbox", () => {
     expect(port.texts("c1")).toEqual(["Pagato"]);
   });
 
-  it("a process that died mid-edit leaves no record of what the card shows: the next edit back is made", async () => {
+  /**
+   * A process shows "Da confermare" in the card's slot, then dies while the platform takes `edit` (it never hears
+   * back). Answers the screen and a second process over the same store, its leases run out at each wait.
+   */
+  async function diesMidEdit(edit: { readonly view: ReturnType<typeof text>; readonly version?: number }) {
     const kv = createMemoryKv();
-    // Each wait ends with the dead process's leases run out.
     const expire = async () => {
       const leases = createEngineStore(kv).leases;
       for (const id of await leases.ids()) await leases.delete(id);
@@ -182,7 +185,6 @@ describe("the outbox", () => {
     const first = setup({ kv, sleep: expire });
     const screen = new RecordingChatPort();
     let dying = false;
-    // The platform takes the edit, then the process dies before it hears back.
     first.outbox.registerPort({
       platform: "playground",
       deliver: async (to, view, options) => {
@@ -193,46 +195,28 @@ describe("the outbox", () => {
     await first.outbox.send({ chat, view: text("Da confermare"), slot: "card:p1", version: 1 });
     await first.outbox.idle();
     dying = true;
-    await first.outbox.send({ chat, view: text("In corso…"), slot: "card:p1", version: 2 });
-    for (let i = 0; i < 200 && screen.texts("c1")[0] !== "In corso…"; i++) await new Promise((r) => setTimeout(r, 5));
-    expect(screen.texts("c1")).toEqual(["In corso…"]);
+    await first.outbox.send({ chat, slot: "card:p1", ...edit });
+    for (let i = 0; i < 200 && screen.texts("c1")[0] !== edit.view.text; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(screen.texts("c1")).toEqual([edit.view.text]);
     first.outbox.stop();
-    // Another process puts the card back as it was (the disposition was refused): the edit must go out.
     const second = setup({ kv, sleep: expire });
     second.outbox.registerPort(screen);
+    return { screen, second };
+  }
+
+  it("a process that died mid-edit leaves no record of what the card shows: the next edit back is made", async () => {
+    const { screen, second } = await diesMidEdit({ view: text("In corso…"), version: 2 });
+    // Another process puts the card back as it was (the disposition was refused): the edit must go out.
     await second.outbox.send({ chat, view: text("Da confermare"), slot: "card:p1", version: 3 });
     await second.outbox.idle();
     expect(screen.texts("c1")).toEqual(["Da confermare"]);
   });
 
   it("a process that died mid-edit with no version leaves no record of what the card shows either", async () => {
-    const kv = createMemoryKv();
-    const expire = async () => {
-      const leases = createEngineStore(kv).leases;
-      for (const id of await leases.ids()) await leases.delete(id);
-    };
-    const first = setup({ kv, sleep: expire });
-    const screen = new RecordingChatPort();
-    let dying = false;
-    first.outbox.registerPort({
-      platform: "playground",
-      deliver: async (to, view, options) => {
-        const shown = await screen.deliver(to, view, options);
-        return dying ? new Promise<never>(() => {}) : shown;
-      },
-    });
-    await first.outbox.send({ chat, view: text("Da confermare"), slot: "card:p1", version: 1 });
-    await first.outbox.idle();
-    dying = true;
     // A plain message into the card's place (no version), taken by the platform as the process dies.
-    await first.outbox.send({ chat, view: text("Il collegamento non funziona più"), slot: "card:p1" });
-    for (let i = 0; i < 200 && screen.texts("c1")[0] === "Da confermare"; i++)
-      await new Promise((r) => setTimeout(r, 5));
-    expect(screen.texts("c1")).toEqual(["Il collegamento non funziona più"]);
-    first.outbox.stop();
+    const { screen, second } = await diesMidEdit({ view: text("Il collegamento non funziona più") });
     // The card's next version renders as the first did: it must still go out.
-    const second = setup({ kv, sleep: expire });
-    second.outbox.registerPort(screen);
     await second.outbox.send({ chat, view: text("Da confermare"), slot: "card:p1", version: 2 });
     await second.outbox.idle();
     expect(screen.texts("c1")).toEqual(["Da confermare"]);
