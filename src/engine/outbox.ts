@@ -354,17 +354,17 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         await finishRun(chatRun, id, entry, view, slot.messageId);
         return "next";
       }
-    }
-    if (entry.slot !== null && !entry.fresh && slot?.viewHash !== undefined && entry.version === null) {
-      // An edit with no version goes out: until the platform has taken it, what the message shows is not known for
-      // sure (a process dying mid-edit must not leave a hash that would skip a later edit back to the old view).
-      // A versioned edit needs no such write: see showsPrevious.
-      const cleared = await store.slots.update(entry.slot, (current) => {
-        if (current.viewHash === undefined) return undefined;
-        const { viewHash: _unknown, ...rest } = current;
-        return rest;
-      });
-      seen.set(entry.slot, cleared.value);
+      if (entry.version === null) {
+        // An edit with no version goes out: until the platform has taken it, what the message shows is not known
+        // for sure (a process dying mid-edit must not leave a hash that would skip a later edit back to the old
+        // view). A versioned edit needs no such write: see showsPrevious.
+        const cleared = await store.slots.update(entry.slot, (current) => {
+          if (current.viewHash === undefined) return undefined;
+          const { viewHash: _unknown, ...rest } = current;
+          return rest;
+        });
+        seen.set(entry.slot, cleared.value);
+      }
     }
     const replace = entry.fresh ? undefined : slot?.messageId;
     // Resolved now, not when queued: the card's first message may have been sent (or replaced) since.
