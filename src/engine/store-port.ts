@@ -61,21 +61,26 @@ export type StoreStep =
       readonly place?: DuePlace;
     }
   /**
-   * Deletes the record (only while it holds `ifValue`, when given: a record kept without expiry) and then takes its
-   * place out of its set (an unconditional delete always does, even of an absent record).
+   * Deletes the record (only while it is what `only` says, when given) and then takes its place out of its set (an
+   * unconditional delete always does, even of an absent record).
    */
   | {
       readonly kind: "delete";
       readonly key: string;
-      readonly ifValue?: string;
+      readonly only?: DeleteOnly;
       readonly place?: Omit<DuePlace, "dueAt">;
     }
   /** Writes the record whatever is stored (a value only its writer keeps: a chat's pace, a delivery marked sent). */
   | { readonly kind: "put"; readonly key: string; readonly value: string; readonly ttlMs: number | undefined }
-  /** Deletes the record only while it is the version `token` names (one this process wrote: a lease it holds). */
-  | { readonly kind: "delete-version"; readonly key: string; readonly token: string }
   | { readonly kind: "due-add"; readonly place: DuePlace }
   | { readonly kind: "due-remove"; readonly place: Omit<DuePlace, "dueAt"> };
+
+/**
+ * What a conditional delete step requires of the record: to be `value` (a record kept without expiry, whose stored
+ * text is fixed), or the version `token` names (one this process wrote or read: a lease it holds). Each backend
+ * turns a value into its own version token, so both are one compare.
+ */
+export type DeleteOnly = { readonly value: string } | { readonly token: string };
 
 /** The steps a collection makes for its records, to be committed along with another record's change. */
 export interface Along<T> {

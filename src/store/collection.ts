@@ -153,7 +153,7 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
         return {
           kind: "delete",
           key: key(id),
-          ifValue: JSON.stringify(value),
+          only: { value: JSON.stringify(value) },
           ...(place === undefined ? {} : { place }),
         };
       },
@@ -167,7 +167,7 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
         const known = knownOf(id);
         if (known === undefined) return undefined;
         recent.delete(id);
-        return { kind: "delete-version", key: key(id), token: known.token };
+        return { kind: "delete", key: key(id), only: { token: known.token } };
       },
     },
     async createWith(id, value, place) {

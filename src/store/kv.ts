@@ -46,7 +46,7 @@ export interface AtomicKv {
   /**
    * A compare-and-set and, only when it wrote, every step of `steps` in order, as one atomic step (one Lua script,
    * one SQLite transaction, one synchronous step in memory): a record's change and what goes with it (other records
-   * created or deleted, due-set members moved). No other caller sees part of it, and a kill leaves all or none.
+   * created, put or deleted, due-set members moved). No other caller sees part of it, and a kill leaves all or none.
    * Resolves to null when the compare failed (nothing written), else to the new token and what the `create` steps
    * wrote.
    */

@@ -1,7 +1,10 @@
-import type { StoreStep } from "../engine/store-port.ts";
+import type { DeleteOnly, StoreStep } from "../engine/store-port.ts";
 import { unwrapValue, wrapValue } from "./envelope.ts";
 import type { AtomicKv, DueSets, StoredValue } from "./kv.ts";
 import { createMemoryDueSets } from "./memory-due-sets.ts";
+
+/** The token a conditional delete compares: a value kept without expiry is stored as this very text. */
+const tokenOf = (only: DeleteOnly) => ("token" in only ? only.token : wrapValue(only.value, undefined, 0));
 
 /** The due sets of each Map: stores opened over one Map (two replicas in a test) share them as they share values. */
 const dueSetsByMap = new WeakMap<Map<string, string>, DueSets>();
@@ -50,16 +53,13 @@ export function createMemoryKv(map: Map<string, string> = new Map()): AtomicKv {
           break;
         }
         case "delete":
-          if (step.ifValue !== undefined && map.get(step.key) !== wrapValue(step.ifValue, undefined, 0)) break;
+          // A stored value's token is its text.
+          if (step.only !== undefined && map.get(step.key) !== tokenOf(step.only)) break;
           map.delete(step.key);
           if (step.place !== undefined) void dueSets.remove(step.place.set, step.place.member);
           break;
         case "put":
           write(step.key, step.value, step.ttlMs);
-          break;
-        case "delete-version":
-          // A version's token is its stored text.
-          if (map.get(step.key) === step.token) map.delete(step.key);
           break;
         case "due-add":
           void dueSets.add(step.place.set, step.place.member, step.place.dueAt);

@@ -24,7 +24,6 @@ function namespacedStep(step: StoreStep, p: string): StoreStep {
         ? { ...step, key: p + step.key }
         : { ...step, key: p + step.key, place: { ...step.place, set: p + step.place.set } };
     case "put":
-    case "delete-version":
       return { ...step, key: p + step.key };
     case "due-add":
       return { ...step, place: { ...step.place, set: p + step.place.set } };

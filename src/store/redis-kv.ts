@@ -53,7 +53,8 @@ while a <= #ARGV do
     redis.call('DEL', KEYS[k])
     if op == 'dp' then redis.call('ZREM', KEYS[k+1], ARGV[a+1]); k = k + 2; a = a + 2 else k = k + 1; a = a + 1 end
   elseif op == 'de' or op == 'dep' then
-    local held = redis.call('GET', KEYS[k]) == ARGV[a+1]
+    local current = redis.call('GET', KEYS[k])
+    local held = current and redis.sha1hex(current) == ARGV[a+1]
     if held then redis.call('DEL', KEYS[k]) end
     if op == 'dep' then
       if held then redis.call('ZREM', KEYS[k+1], ARGV[a+2]) end
@@ -64,10 +65,6 @@ while a <= #ARGV do
   elseif op == 'p' then
     if ARGV[a+2] ~= '' then redis.call('SET', KEYS[k], ARGV[a+1], 'PX', ARGV[a+2]) else redis.call('SET', KEYS[k], ARGV[a+1]) end
     k = k + 1; a = a + 3
-  elseif op == 'dv' then
-    local current = redis.call('GET', KEYS[k])
-    if current and redis.sha1hex(current) == ARGV[a+1] then redis.call('DEL', KEYS[k]) end
-    k = k + 1; a = a + 2
   elseif op == 'z' then
     redis.call('ZADD', KEYS[k], ARGV[a+2], ARGV[a+1]); k = k + 1; a = a + 3
   elseif op == 'r' then
@@ -113,9 +110,11 @@ function commitArgs(steps: readonly StoreStep[], now: number, keys: string[], ar
       }
       case "delete": {
         keys.push(step.key);
-        // A value kept without expiry is stored as this very text.
-        const held = step.ifValue === undefined ? [] : [wrapValue(step.ifValue, undefined, now)];
-        const op = step.ifValue === undefined ? "d" : "de";
+        // Compared by version: a value kept without expiry is stored as this very text, whose digest is its version.
+        const only = step.only;
+        const held =
+          only === undefined ? [] : ["token" in only ? only.token : versionOf(wrapValue(only.value, undefined, now))];
+        const op = only === undefined ? "d" : "de";
         if (step.place === undefined) args.push(op, ...held);
         else {
           keys.push(step.place.set);
@@ -126,10 +125,6 @@ function commitArgs(steps: readonly StoreStep[], now: number, keys: string[], ar
       case "put":
         keys.push(step.key);
         args.push("p", wrapValue(step.value, step.ttlMs, now), ttlArg(step.ttlMs));
-        break;
-      case "delete-version":
-        keys.push(step.key);
-        args.push("dv", step.token);
         break;
       case "due-add":
         keys.push(step.place.set);

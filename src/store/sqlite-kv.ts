@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
-import type { StoreStep } from "../engine/store-port.ts";
+import type { DeleteOnly, StoreStep } from "../engine/store-port.ts";
 import { unwrapValue, wrapValue } from "./envelope.ts";
 import type { AtomicKv } from "./kv.ts";
 import { type Batcher, createBatcher } from "./sqlite-batch.ts";
@@ -270,6 +270,9 @@ async function openWithRetry(path: string, pause: (ms: number) => Promise<void>)
   }
 }
 
+const tokenOf = (only: DeleteOnly, now: number) =>
+  "token" in only ? only.token : wrapValue(only.value, undefined, now);
+
 /** One step of a commit, inside its transaction; a `create` step's token (its text), or null, is pushed on `created`. */
 function runStep(s: Statements, step: StoreStep, now: number, created: (string | null)[]): void {
   switch (step.kind) {
@@ -281,18 +284,14 @@ function runStep(s: Statements, step: StoreStep, now: number, created: (string |
       return;
     }
     case "delete": {
-      if (step.ifValue === undefined) s.delete.run(step.key);
-      // A value kept without expiry is stored as this very text: it is its own token.
-      else if (s.compareAndDelete.get(step.key, wrapValue(step.ifValue, undefined, now)) === undefined) return;
+      if (step.only === undefined) s.delete.run(step.key);
+      // A stored value's token is its text; a value kept without expiry is stored as this very text.
+      else if (s.compareAndDelete.get(step.key, tokenOf(step.only, now)) === undefined) return;
       if (step.place !== undefined) s.dueRemove.run(step.place.set, step.place.member);
       return;
     }
     case "put":
       s.set.run(step.key, wrapValue(step.value, step.ttlMs, now));
-      return;
-    case "delete-version":
-      // A version's token is its stored text.
-      s.compareAndDelete.get(step.key, step.token);
       return;
     case "due-add":
       s.dueAdd.run(step.place.set, step.place.member, step.place.dueAt);

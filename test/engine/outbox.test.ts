@@ -411,7 +411,7 @@ describe("the outbox", () => {
       "get chat-pace:telegram:-100",
       // A versioned edit writes nothing before it goes (outbox.ts showsPrevious).
       "compareAndSet slot:card:p1 + put outbox:card:p1:2 + due-remove card:p1:2",
-      "compareAndSet outbox:status:p1:PAID + due-remove status:p1:PAID + put chat-pace:telegram:-100 + delete-version lease:chat-out:telegram:-100",
+      "compareAndSet outbox:status:p1:PAID + due-remove status:p1:PAID + put chat-pace:telegram:-100 + delete lease:chat-out:telegram:-100",
     ]);
     expect(await store.outbox.get("card:p1:2")).toMatchObject({ state: "sent" });
     expect(await store.outbox.get("status:p1:PAID")).toMatchObject({ state: "sent" });
@@ -426,7 +426,10 @@ describe("the outbox", () => {
     let queuedLate: Promise<void> | undefined;
     const kv = wrapKv(createMemoryKv(), (call, what) => {
       // The run's last delivery is being recorded, with the lease: another one comes in just then.
-      if (queuedLate === undefined && what.steps?.some((step) => step.kind === "delete-version")) {
+      if (
+        queuedLate === undefined &&
+        what.steps?.some((step) => step.kind === "delete" && step.key.startsWith("lease:"))
+      ) {
         queuedLate = outbox.send({ chat, view: text("late") });
       }
       return call();

@@ -176,10 +176,10 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
       },
       { kind: "create", key: "outbox:status", value: "paid", ttlMs: undefined },
       { kind: "delete", key: "reconcile:payment:p1", place: { set: "due:reconcile", member: "payment:p1" } },
-      { kind: "delete", key: "open-notice:a", ifValue: '{"paymentId":"p1"}' },
-      { kind: "delete", key: "open-notice:b", ifValue: '{"paymentId":"p1"}' },
-      { kind: "delete", key: "hold:x", ifValue: '{"paymentId":"p1"}', place: { set: "due:hold", member: "x" } },
-      { kind: "delete", key: "hold:y", ifValue: '{"paymentId":"p1"}', place: { set: "due:hold", member: "y" } },
+      { kind: "delete", key: "open-notice:a", only: { value: '{"paymentId":"p1"}' } },
+      { kind: "delete", key: "open-notice:b", only: { value: '{"paymentId":"p1"}' } },
+      { kind: "delete", key: "hold:x", only: { value: '{"paymentId":"p1"}' }, place: { set: "due:hold", member: "x" } },
+      { kind: "delete", key: "hold:y", only: { value: '{"paymentId":"p1"}' }, place: { set: "due:hold", member: "y" } },
       { kind: "due-remove", place: { set: "due:marks", member: "p1" } },
       { kind: "due-add", place: { set: "due:other-marks", member: "p1", dueAt: 9 } },
     ] as const;
@@ -229,8 +229,8 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
     const steps = [
       { kind: "put", key: "chat-pace:c1", value: "new pace", ttlMs: 60_000 },
       { kind: "put", key: "chat-pace:c3", value: "first pace", ttlMs: undefined },
-      { kind: "delete-version", key: "lease:c1", token: lease },
-      { kind: "delete-version", key: "lease:c2", token: stale },
+      { kind: "delete", key: "lease:c1", only: { token: lease } },
+      { kind: "delete", key: "lease:c2", only: { token: stale } },
     ] as const;
     const first = await kv.get("outbox:d1");
     if (first === undefined) throw new Error("missing");
