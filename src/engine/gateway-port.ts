@@ -7,19 +7,23 @@ import type { Cents } from "../notice/money.ts";
  * a wire name.
  */
 
-/** A form's status as the PSP reports it (droppay-api.md, "Statuses"). */
-export type PspStatus =
-  | "DRAFT"
-  | "READY"
-  | "BOOKED"
-  | "SCHEDULED"
-  | "RUNNING"
-  | "PROMISED"
-  | "PAID"
-  | "FAILED"
-  | "DELETED"
-  | "CANCELLED"
-  | "ABORTED";
+/** Every status a form can have, as the PSP reports it (droppay-api.md, "Statuses"). */
+export const PSP_STATUSES = [
+  "DRAFT",
+  "READY",
+  "BOOKED",
+  "SCHEDULED",
+  "RUNNING",
+  "PROMISED",
+  "PAID",
+  "FAILED",
+  "DELETED",
+  "CANCELLED",
+  "ABORTED",
+] as const;
+
+/** A form's status as the PSP reports it. */
+export type PspStatus = (typeof PSP_STATUSES)[number];
 
 /** Whose account pays: a person's linked DropPay account, or (embedded sandbox only) their funded demo account. */
 export interface PayerRef {

@@ -1,22 +1,7 @@
-import type { PspStatus } from "../engine/gateway-port.ts";
+import { PSP_STATUSES, type PspStatus } from "../engine/gateway-port.ts";
 import type { PaymentRecord } from "../engine/records.ts";
 import type { Collection, FormsByStatus, StoreStep } from "../engine/store-port.ts";
 import type { AtomicKv } from "./kv.ts";
-
-/** Every status a form can have (gateway-port.ts PspStatus): one due set each. */
-const STATUSES: readonly PspStatus[] = [
-  "DRAFT",
-  "READY",
-  "BOOKED",
-  "SCHEDULED",
-  "RUNNING",
-  "PROMISED",
-  "PAID",
-  "FAILED",
-  "DELETED",
-  "CANCELLED",
-  "ABORTED",
-];
 
 /** Set once the payments from before the index are in it (its value does not matter). */
 const BACKFILLED = "forms-by-status:backfilled";
@@ -27,6 +12,7 @@ const BACKFILLED = "forms-by-status:backfilled";
  * SCAN of the whole keyspace and one GET per payment ever made, on every replica.
  */
 export function createFormsByStatus(kv: AtomicKv, payments: Collection<PaymentRecord>): FormsByStatus {
+  // One due set per status.
   const setOf = (status: PspStatus) => `due:forms:${status}`;
   let backfilled: Promise<void> | undefined;
 
@@ -56,9 +42,9 @@ export function createFormsByStatus(kv: AtomicKv, payments: Collection<PaymentRe
       return steps;
     },
     async counts() {
-      const counted = await Promise.all(STATUSES.map((status) => kv.dueSets.count(setOf(status))));
+      const counted = await Promise.all(PSP_STATUSES.map((status) => kv.dueSets.count(setOf(status))));
       const counts: Partial<Record<PspStatus, number>> = {};
-      STATUSES.forEach((status, i) => {
+      PSP_STATUSES.forEach((status, i) => {
         if ((counted[i] ?? 0) > 0) counts[status] = counted[i];
       });
       return counts;
