@@ -124,12 +124,6 @@ export interface PairedCollection<T> extends Collection<T> {
     change: (current: T) => T | undefined,
     along: (next: T, current: T) => Promise<readonly StoreStep[]>,
   ): Promise<AlongResult<T>>;
-  /** `update`, and in the same atomic step as its write its place taken out of its set. */
-  updateWithout(
-    id: string,
-    change: (current: T) => T | undefined,
-    place: Pick<DuePlace, "set" | "member">,
-  ): Promise<UpdateResult<T>>;
 }
 
 /**

@@ -177,7 +177,6 @@ export function createCollection<T>(kv: AtomicKv, area: string, ttlMs?: number):
       return token !== null;
     },
     updateAlong,
-    updateWithout: (id, change, place) => updateAlong(id, change, async () => [{ kind: "due-remove", place }]),
     async get(id) {
       const stored = await read(id);
       return stored === undefined ? undefined : decode(stored.value);
