@@ -250,7 +250,7 @@ describe.each(testBackends())("AtomicKv on %s", (name) => {
     // Our version of the lease is gone; a lease someone else wrote since is left alone.
     expect(await kv.get("lease:c1")).toBeUndefined();
     expect((await kv.get("lease:c2"))?.value).toBe("another holder's");
-    // A put record's time to live is its own.
+    // The chat is free at once: the next holder takes its lease.
     expect(await kv.setIfAbsent("lease:c1", "next holder", 5_000)).not.toBeNull();
   });
 
