@@ -407,6 +407,7 @@ function phaseFigures(
 ): Phase {
   const shown = sortedOf(latencies.shown);
   const message = sortedOf(latencies.message);
+  const perWebhook = (n: number) => n / Math.max(1, deliveries.length);
   const total = report.ops === undefined ? undefined : Object.values(report.ops).reduce((a, b) => a + b, 0);
   return {
     name,
@@ -418,16 +419,16 @@ function phaseFigures(
     shownP99: percentile(shown, 99),
     messageP50: percentile(message, 50),
     messageP99: percentile(message, 99),
-    cpuMsPerWebhook: report.cpuMs / Math.max(1, deliveries.length),
-    ...(total === undefined ? {} : { opsPerWebhook: total / Math.max(1, deliveries.length) }),
+    cpuMsPerWebhook: perWebhook(report.cpuMs),
+    ...(total === undefined ? {} : { opsPerWebhook: perWebhook(total) }),
     ...(report.ops === undefined ? {} : { ops: report.ops }),
-    ...(report.trips === undefined ? {} : { tripsPerWebhook: report.trips / Math.max(1, deliveries.length) }),
+    ...(report.trips === undefined ? {} : { tripsPerWebhook: perWebhook(report.trips) }),
     byArea: report.byArea,
     redis: {
-      reads: redis.reads / Math.max(1, deliveries.length),
-      commands: redis.commands / Math.max(1, deliveries.length),
-      inBytes: redis.inBytes / Math.max(1, deliveries.length),
-      outBytes: redis.outBytes / Math.max(1, deliveries.length),
+      reads: perWebhook(redis.reads),
+      commands: perWebhook(redis.commands),
+      inBytes: perWebhook(redis.inBytes),
+      outBytes: perWebhook(redis.outBytes),
     },
   };
 }
